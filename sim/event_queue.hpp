@@ -1,0 +1,56 @@
+// The future event list: timed callbacks ordered by (time, sequence number).
+//
+// The sequence number is handed out at push time, so two events at the same
+// instant run in the order they were scheduled: never by address or hash.
+// Cancellation is lazy: an event's handler checks a generation number it carries
+// (see World), which keeps push and pop at O(log n) with no search.
+//
+// The heap is 4-ary: half the depth of a binary heap and children on one cache
+// line, which matters with 100,000 pending timers (bench/sim_kernel_bench).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace ipcsim::sim {
+
+class World;
+using EventFn = void (*)(World& world, void* ctx, std::uint64_t arg);
+
+struct QueuedEvent {
+  std::int64_t time_ns = 0;
+  std::uint64_t seq = 0;  // low 63 bits: sequence; top bit: daemon flag
+  EventFn fn = nullptr;
+  void* ctx = nullptr;
+  std::uint64_t arg = 0;
+
+  static constexpr std::uint64_t kDaemonBit = 1ULL << 63;
+  // A daemon event (a periodic fault tick, say) does not keep a run alive: when
+  // only daemon events remain and no actor can run, the run is over.
+  bool daemon() const { return (seq & kDaemonBit) != 0; }
+  std::uint64_t sequence() const { return seq & ~kDaemonBit; }
+  Instant time() const { return at_ns(time_ns); }
+};
+
+class EventQueue {
+ public:
+  void push(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false);
+  bool empty() const { return heap_.empty(); }
+  std::size_t size() const { return heap_.size(); }
+  const QueuedEvent& top() const { return heap_.front(); }
+  QueuedEvent pop();
+  void reserve(std::size_t n) { heap_.reserve(n); }
+  void clear() { heap_.clear(); }
+
+ private:
+  static bool before(const QueuedEvent& a, const QueuedEvent& b) {
+    if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
+    return a.sequence() < b.sequence();
+  }
+  std::vector<QueuedEvent> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace ipcsim::sim

@@ -1,0 +1,70 @@
+#include "sim/mutex.hpp"
+
+#include <cstring>
+
+#include "sim/world.hpp"
+
+namespace ipcsim::sim {
+
+std::string site_string(const std::source_location& site) {
+  const char* file = site.file_name();
+  const char* slash = std::strrchr(file, '/');
+  return std::string(slash != nullptr ? slash + 1 : file) + ":" + std::to_string(site.line());
+}
+
+void Mutex::holders(std::vector<ActorId>& out) const {
+  if (owner_ != kNoActor) out.push_back(owner_);
+}
+
+void Mutex::grant(World& w, Actor& a, const std::source_location& site) {
+  owner_ = a.id;
+  if (w.tracing()) w.emit_for(a, "mutex.lock", id(), {{"site", site_string(site)}});
+}
+
+void Mutex::LockOp::apply(World& w, Actor& self) {
+  self_ = &self;
+  w.touch(m_->id(), AccessMode::Write);
+  if (m_->owner_ == kNoActor) {
+    acquired_ = true;
+    m_->grant(w, self, site_);
+    return;
+  }
+  if (try_only_) {
+    if (w.tracing()) w.emit("mutex.busy", m_->id(), {{"owner", m_->owner_}});
+    return;
+  }
+  blocked_ = true;
+  w.block(self, *this, m_, m_->waiters_, timeout_);
+}
+
+std::string Mutex::LockOp::describe(const World& w) const {
+  return "lock mutex '" + std::string(w.object_name(m_->id())) + "' at " + site_string(site_);
+}
+
+bool Mutex::LockOp::result() const {
+  if (!blocked_) return acquired_;
+  return self_->wait_status == WaitStatus::Ok;
+}
+
+void Mutex::UnlockOp::apply(World& w, Actor& self) {
+  w.touch(m_->id(), AccessMode::Write);
+  if (m_->owner_ != self.id) {
+    w.usage_error("actor " + w.describe_actor(self) + " unlocks mutex '" + std::string(m_->name()) +
+                  "' that it does not hold (owner: " +
+                  (m_->owner_ == kNoActor ? std::string("none") : "#" + std::to_string(m_->owner_)) + ")");
+  }
+  Actor* next = m_->waiters_.pop_front();
+  if (w.tracing()) w.emit("mutex.unlock", m_->id(), {{"to", next != nullptr ? next->id : kNoActor}});
+  m_->owner_ = kNoActor;
+  if (next != nullptr) {
+    auto* op = static_cast<LockOp*>(next->waiting_op);
+    m_->grant(w, *next, op->site());
+    w.wake(*next, WaitStatus::Ok);
+  }
+}
+
+std::string Mutex::UnlockOp::describe(const World& w) const {
+  return "unlock mutex '" + std::string(w.object_name(m_->id())) + "'";
+}
+
+}  // namespace ipcsim::sim

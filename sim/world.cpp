@@ -1,0 +1,769 @@
+#include "sim/world.hpp"
+
+#include <algorithm>
+
+#include "sim/bus.hpp"
+#include "sim/port.hpp"
+
+namespace ipcsim::sim {
+
+const char* to_string(ActorState s) {
+  switch (s) {
+    case ActorState::Ready: return "ready";
+    case ActorState::Running: return "running";
+    case ActorState::Busy: return "busy";
+    case ActorState::Blocked: return "blocked";
+    case ActorState::Sleeping: return "sleeping";
+    case ActorState::Done: return "done";
+  }
+  return "?";
+}
+
+const char* to_string(RunPolicy p) {
+  return p == RunPolicy::Fifo ? "fifo" : "priority-preemptive";
+}
+
+const char* to_string(RunOutcome o) {
+  switch (o) {
+    case RunOutcome::Quiescent: return "quiescent";
+    case RunOutcome::Deadlock: return "deadlock";
+    case RunOutcome::Horizon: return "horizon";
+    case RunOutcome::StepLimit: return "step-limit";
+    case RunOutcome::Stopped: return "stopped";
+  }
+  return "?";
+}
+
+// The chooser's view of a Schedule decision: candidate i, counted over the
+// runnable CPUs in id order, then within a CPU's head group.
+struct World::Candidates final : CandidateSource {
+  explicit Candidates(const World& w) : world(w) {}
+  Candidate candidate(std::uint32_t index) const override {
+    for (const Cpu* c : world.runnable_) {
+      const std::uint32_t k = world.candidate_count(*c);
+      if (index < k) {
+        const Actor* a = c->current_ != nullptr ? c->current_ : c->ready_.at(index);
+        return Candidate{a->id, c->id_, a->priority};
+      }
+      index -= k;
+    }
+    IPCSIM_ASSERT_MSG(false, "candidate index out of range");
+  }
+  const World& world;
+};
+
+World::World(WorldConfig config)
+    : config_(config),
+      rng_(config.seed),
+      // The chooser draws from its own stream, so that replaying with another
+      // chooser leaves the workload's random numbers unchanged.
+      default_chooser_(config.seed ^ 0xc4ceb9fe1a85ec53ULL),
+      chooser_(&default_chooser_) {
+  objects_.push_back(ObjectInfo{"none", ""});  // ObjectId 0 is "no object"
+}
+
+World::~World() {
+  // Destroy actor frames while the World is still whole: their destructors may
+  // touch primitives that reach back into it.
+  for (Actor& a : actors_) {
+    if (a.root) {
+      a.root.destroy();
+      a.root = {};
+    }
+    a.holder.reset();
+  }
+}
+
+// ---- The machine -------------------------------------------------------------
+
+Cpu& World::add_cpu(CpuConfig config) {
+  IPCSIM_ASSERT(!running_);
+  if (config.name.empty()) config.name = "cpu" + std::to_string(cpus_.size());
+  Cpu& c = cpus_.emplace_back(Cpu(config));
+  c.id_ = static_cast<CpuId>(cpus_.size() - 1);
+  c.object_ = register_object("cpu", config.name);
+  const ObjectId mem_id = register_object("memory", config.name + ".mem");
+  c.memory_ = &memories_.emplace_back(*this, mem_id, config.name + ".mem", config.memory_bytes, config.memory_cost,
+                                      false, std::vector<CpuId>{c.id_});
+  return c;
+}
+
+Memory& World::add_shared_region(std::string name, std::size_t bytes, const std::vector<CpuId>& cpus,
+                                 MemoryCost cost) {
+  for (CpuId id : cpus) IPCSIM_ASSERT_MSG(id < cpus_.size(), "shared region mapped into an unknown CPU");
+  const ObjectId id = register_object("shared_region", name);
+  return memories_.emplace_back(*this, id, std::move(name), bytes, cost, true, cpus);
+}
+
+Bus& World::add_bus(BusConfig config) {
+  for (CpuId id : config.cpus) IPCSIM_ASSERT_MSG(id < cpus_.size(), "bus connects an unknown CPU");
+  buses_.push_back(std::make_unique<Bus>(*this, std::move(config)));
+  return *buses_.back();
+}
+
+Port& World::add_port(Cpu& cpu, std::string name, std::uint32_t capacity) {
+  ports_.push_back(std::make_unique<Port>(*this, cpu, std::move(name), capacity));
+  return *ports_.back();
+}
+
+Cpu& World::cpu(CpuId id) {
+  IPCSIM_ASSERT(id < cpus_.size());
+  return cpus_[id];
+}
+
+Bus& World::bus(std::size_t index) {
+  IPCSIM_ASSERT(index < buses_.size());
+  return *buses_[index];
+}
+
+// ---- Object registry -----------------------------------------------------------
+
+ObjectId World::register_object(std::string_view type, std::string name) {
+  const auto id = static_cast<ObjectId>(objects_.size());
+  objects_.push_back(ObjectInfo{std::string(type), std::move(name)});
+  if (tracing()) {
+    const ObjectInfo& info = objects_.back();
+    emit_record(nullptr, kNoCpu, "sim.object", id, std::initializer_list<Field>{{"type", info.type}, {"name", info.name}});
+  }
+  return id;
+}
+
+std::string_view World::object_name(ObjectId id) const {
+  IPCSIM_ASSERT(id < objects_.size());
+  return objects_[id].name;
+}
+
+std::string_view World::object_type(ObjectId id) const {
+  IPCSIM_ASSERT(id < objects_.size());
+  return objects_[id].type;
+}
+
+// ---- Observation -----------------------------------------------------------------
+
+void World::attach(Observer& observer) {
+  observers_.push_back(&observer);
+  recording_footprints_ = recording_footprints_ || observer.wants_footprints();
+}
+
+void World::emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
+                        std::span<const Field> fields) {
+  TraceRecord r;
+  r.seq = record_seq_++;
+  r.time = now();
+  r.cpu = cpu;
+  r.actor = actor != nullptr ? actor->id : kNoActor;
+  r.kind = kind;
+  r.object = object;
+  r.fields = fields;
+  for (Observer* o : observers_) o->on_record(r);
+}
+
+void World::emit(std::string_view kind, ObjectId object, std::initializer_list<Field> fields) {
+  if (!tracing()) return;
+  emit_record(current_, current_ != nullptr ? current_->cpu->id_ : kNoCpu, kind, object,
+              std::span<const Field>(fields.begin(), fields.size()));
+}
+
+void World::emit_for(const Actor& actor, std::string_view kind, ObjectId object, std::initializer_list<Field> fields) {
+  if (!tracing()) return;
+  emit_record(&actor, actor.cpu->id_, kind, object, std::span<const Field>(fields.begin(), fields.size()));
+}
+
+// ---- Errors ------------------------------------------------------------------------
+
+Actor& World::require_actor(std::string_view what) {
+  if (current_ == nullptr) usage_error(std::string(what) + " outside an actor's step");
+  return *current_;
+}
+
+void World::usage_error(std::string message) {
+  fail(message);
+  throw UsageError(message);
+}
+
+void World::fail(std::string message) {
+  if (failure_.empty()) failure_ = std::move(message);
+}
+
+void World::check_failure() const {
+  if (!failure_.empty()) throw UsageError(failure_);
+}
+
+std::string World::describe_actor(const Actor& a) const {
+  return "'" + a.name + "' (#" + std::to_string(a.id) + " on " + std::string(a.cpu->name_) + ")";
+}
+
+// ---- Events ------------------------------------------------------------------------
+
+void World::at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon) {
+  IPCSIM_ASSERT_MSG(to_ns(time) >= now_ns_, "an event in the past");
+  queue_.push(time, fn, ctx, arg, daemon);
+  if (!daemon) ++live_events_;
+}
+
+void World::on_function(World&, void* ctx, std::uint64_t) { (*static_cast<std::function<void()>*>(ctx))(); }
+
+void World::at(Instant time, std::function<void()> fn, bool daemon) {
+  functions_.push_back(std::make_unique<std::function<void()>>(std::move(fn)));
+  at(time, &World::on_function, functions_.back().get(), 0, daemon);
+}
+
+namespace {
+std::uint64_t timer_arg(const Actor& a) { return (static_cast<std::uint64_t>(a.slot) << 32) | a.wake_gen; }
+}  // namespace
+
+Actor* World::actor_in_slot(std::uint64_t arg, bool* stale) {
+  const auto slot = static_cast<std::uint32_t>(arg >> 32);
+  const auto gen = static_cast<std::uint32_t>(arg);
+  IPCSIM_ASSERT(slot < actors_.size());
+  Actor& a = actors_[slot];
+  *stale = !a.live() || a.wake_gen != gen;
+  return &a;
+}
+
+void World::on_timer(World& w, void*, std::uint64_t arg) {
+  bool stale = false;
+  Actor* a = w.actor_in_slot(arg, &stale);
+  if (stale || a->state != ActorState::Sleeping) return;
+  ++a->wake_gen;
+  w.make_ready(*a);
+}
+
+void World::on_compute_done(World& w, void*, std::uint64_t arg) {
+  bool stale = false;
+  Actor* a = w.actor_in_slot(arg, &stale);
+  if (stale || a->state != ActorState::Busy) return;
+  IPCSIM_ASSERT(a->cpu->current_ == a);
+  ++a->wake_gen;
+  a->state = ActorState::Running;
+  w.refresh(*a->cpu);
+}
+
+void World::on_timeout(World& w, void*, std::uint64_t arg) {
+  bool stale = false;
+  Actor* a = w.actor_in_slot(arg, &stale);
+  if (stale || a->state != ActorState::Blocked) return;
+  w.emit_for(*a, "sim.timeout", a->blocked_on != nullptr ? a->blocked_on->id() : kNoObject);
+  w.wake(*a, WaitStatus::Timeout);
+}
+
+// ---- Choices -------------------------------------------------------------------------
+
+std::uint32_t World::choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm) {
+  IPCSIM_ASSERT(n >= 2);
+  Candidates view(*this);
+  ChoicePoint point{kind, n, ppm, choices_.size(), kind == ChoiceKind::Schedule ? &view : nullptr};
+  const std::uint32_t value = chooser_->choose(point);
+  IPCSIM_ASSERT_MSG(value < n, "chooser answered out of range");
+  choices_.push_back(ChoiceRecord{kind, n, value});
+  for (Observer* o : observers_) o->on_choice(point, value);
+  return value;
+}
+
+bool World::fault_point(ChoiceKind kind, std::uint32_t ppm) {
+  IPCSIM_ASSERT(is_fault(kind));
+  if (ppm == 0 || faults_ >= config_.max_faults) return false;
+  const bool fire = choose(kind, 2, ppm) == 1;
+  if (fire) ++faults_;
+  return fire;
+}
+
+// ---- Actors ---------------------------------------------------------------------------
+
+Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options) {
+  if (!cpu.up_) usage_error("spawn of '" + name + "' on " + std::string(cpu.name_) + ", which is down");
+  Actor* a = nullptr;
+  if (!free_slots_.empty()) {
+    a = &actors_[free_slots_.back()];
+    free_slots_.pop_back();
+  } else {
+    a = &actors_.emplace_back();
+    a->slot = static_cast<std::uint32_t>(actors_.size() - 1);
+  }
+  a->id = next_actor_id_++;
+  a->name = std::move(name);
+  a->cpu = &cpu;
+  a->priority = options.priority;
+  a->daemon = options.daemon;
+  a->may_block = options.may_block;
+  a->state = ActorState::Ready;
+  a->pending = nullptr;
+  a->waiting_op = nullptr;
+  a->blocked_on = nullptr;
+  a->join_target = {};
+  a->remaining = Duration{0};
+  a->debt = Duration{0};
+  a->steps = 0;
+  ++live_actors_;
+  return *a;
+}
+
+void World::start_actor(Actor& a, Task<> body) {
+  a.root = body.release();
+  a.resume_point = a.root;
+  if (tracing()) {
+    emit_record(&a, a.cpu->id_, "sim.spawn", kNoObject,
+                std::initializer_list<Field>{{"name", a.name}, {"prio", a.priority}, {"daemon", a.daemon},
+                                             {"parent", current_ != nullptr ? current_->id : kNoActor}});
+  }
+  make_ready(a);
+}
+
+bool World::alive(ActorRef ref) const { return find(ref) != nullptr; }
+
+const Actor* World::find(ActorRef ref) const {
+  if (!ref.valid() || ref.slot >= actors_.size()) return nullptr;
+  const Actor& a = actors_[ref.slot];
+  return a.gen == ref.gen && a.id == ref.id && a.live() ? &a : nullptr;
+}
+
+ActorState World::state(ActorRef ref) const {
+  const Actor* a = find(ref);
+  return a != nullptr ? a->state : ActorState::Done;
+}
+
+ActorRef World::find_by_name(std::string_view name) const {
+  const Actor* best = nullptr;
+  for (const Actor& a : actors_) {
+    if (a.live() && a.name == name && (best == nullptr || a.id < best->id)) best = &a;
+  }
+  return best != nullptr ? best->ref() : ActorRef{};
+}
+
+void announce(World& w, std::coroutine_handle<> resume_point, Op& op) {
+  Actor& a = w.require_actor("awaiting a kernel operation");
+  IPCSIM_ASSERT(a.pending == nullptr);
+  a.resume_point = resume_point;
+  a.pending = &op;
+}
+
+void World::make_ready(Actor& a) {
+  IPCSIM_ASSERT(a.live());
+  IPCSIM_ASSERT(a.wq == nullptr);
+  a.state = ActorState::Ready;
+  a.blocked_on = nullptr;
+  a.waiting_op = nullptr;
+  Cpu& c = *a.cpu;
+  c.ready_.push_back(a, now_ns_);
+  // The actor taking a step is preempted at the end of its op instead (step()).
+  if (c.current_ != nullptr && c.current_ != current_ && preempt_due(c)) preempt(c);
+  refresh(c);
+}
+
+void World::release_cpu(Actor& a) {
+  Cpu& c = *a.cpu;
+  if (c.current_ == &a) c.current_ = nullptr;
+  refresh(c);
+}
+
+bool World::preempt_due(const Cpu& c) const {
+  return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
+         c.ready_.top_priority() > c.current_->priority;
+}
+
+void World::preempt(Cpu& c) {
+  Actor& a = *c.current_;
+  if (a.state == ActorState::Busy) {
+    a.remaining = a.busy_until - now();
+    ++a.wake_gen;  // cancels the compute-done event
+  }
+  a.state = ActorState::Ready;
+  c.current_ = nullptr;
+  c.ready_.push_front(a);
+  if (tracing()) {
+    emit_record(&a, c.id_, "sim.preempt", kNoObject,
+                std::initializer_list<Field>{{"remaining_ns", to_ns(a.remaining)}});
+  }
+  refresh(c);
+}
+
+std::uint32_t World::candidate_count(const Cpu& c) const {
+  if (!c.up_) return 0;
+  if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
+  return c.ready_.head_group();
+}
+
+void World::refresh(Cpu& c) {
+  const bool want = candidate_count(c) > 0;
+  if (want == c.listed_) return;
+  c.listed_ = want;
+  auto pos = std::lower_bound(runnable_.begin(), runnable_.end(), &c,
+                              [](const Cpu* x, const Cpu* y) { return x->id_ < y->id_; });
+  if (want) {
+    runnable_.insert(pos, &c);
+  } else {
+    IPCSIM_ASSERT(pos != runnable_.end() && *pos == &c);
+    runnable_.erase(pos);
+  }
+}
+
+void World::set_priority(Actor& a, int priority) {
+  if (a.priority == priority) return;
+  const int old = a.priority;
+  a.priority = priority;
+  Cpu& c = *a.cpu;
+  if (a.state == ActorState::Ready) {
+    // Reposition: the actor keeps its place in time within its new level.
+    c.ready_.remove(a);
+    c.ready_.push_back(a, now_ns_);
+  }
+  if (a.wq != nullptr && a.wq->order() == WaitQueue::Order::Priority) {
+    WaitQueue* q = a.wq;
+    q->remove(a);
+    q->push(a);
+  }
+  if (tracing()) emit_record(&a, c.id_, "sim.priority", kNoObject, std::initializer_list<Field>{{"from", old}, {"to", priority}});
+  if (c.current_ != nullptr && c.current_ != current_ && preempt_due(c)) preempt(c);
+  refresh(c);
+}
+
+// ---- Blocking and waking --------------------------------------------------------------------
+
+void World::block(Actor& a, Op& op, Waitable* on, WaitQueue& queue, std::optional<Duration> timeout) {
+  IPCSIM_ASSERT(a.state == ActorState::Running);
+  if (!a.may_block) {
+    usage_error("interrupt handler " + describe_actor(a) + " would block: " + op.describe(*this));
+  }
+  a.state = ActorState::Blocked;
+  a.waiting_op = &op;
+  a.blocked_on = on;
+  a.wait_status = WaitStatus::Ok;
+  queue.push(a);
+  if (tracing()) {
+    const std::string what = op.describe(*this);
+    emit_record(&a, a.cpu->id_, "sim.block", on != nullptr ? on->id() : kNoObject,
+                std::initializer_list<Field>{{"op", what}});
+  }
+  release_cpu(a);
+  if (timeout) at(now() + *timeout, &World::on_timeout, nullptr, timer_arg(a));
+}
+
+void World::block_on_join(Actor& a, Op& op, Actor& target, std::optional<Duration> timeout) {
+  a.join_target = target.ref();
+  block(a, op, nullptr, target.joiners, timeout);
+}
+
+void World::wake(Actor& a, WaitStatus status) {
+  IPCSIM_ASSERT(a.state == ActorState::Blocked);
+  if (a.wq != nullptr) a.wq->remove(a);
+  ++a.wake_gen;  // cancels a pending timeout
+  a.wait_status = status;
+  a.join_target = {};
+  if (tracing()) {
+    emit_record(&a, a.cpu->id_, "sim.wake", a.blocked_on != nullptr ? a.blocked_on->id() : kNoObject,
+                std::initializer_list<Field>{{"status", status == WaitStatus::Ok        ? "ok"
+                                                        : status == WaitStatus::Timeout ? "timeout"
+                                                                                        : "target-killed"}});
+  }
+  make_ready(a);
+}
+
+void World::sleep_until(Actor& a, Instant until) {
+  IPCSIM_ASSERT(a.state == ActorState::Running);
+  if (until < now()) until = now();
+  a.state = ActorState::Sleeping;
+  if (tracing()) emit_record(&a, a.cpu->id_, "sim.sleep", kNoObject, std::initializer_list<Field>{{"until", to_ns(until)}});
+  release_cpu(a);
+  at(until, &World::on_timer, nullptr, timer_arg(a));
+}
+
+void World::compute(Actor& a, Duration d) {
+  IPCSIM_ASSERT(a.state == ActorState::Running);
+  if (d <= Duration{0}) return;
+  a.state = ActorState::Busy;
+  a.busy_until = now() + d;
+  if (tracing()) emit_record(&a, a.cpu->id_, "sim.compute", kNoObject, std::initializer_list<Field>{{"ns", to_ns(d)}});
+  at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
+  refresh(*a.cpu);
+}
+
+void World::yield(Actor& a) {
+  IPCSIM_ASSERT(a.state == ActorState::Running);
+  Cpu& c = *a.cpu;
+  if (tracing()) emit_record(&a, c.id_, "sim.yield", kNoObject, {});
+  c.current_ = nullptr;
+  a.state = ActorState::Ready;
+  c.ready_.push_back(a, now_ns_);
+  refresh(c);
+}
+
+void World::wake_joiners(Actor& a, WaitStatus status) {
+  while (Actor* j = a.joiners.pop_front()) wake(*j, status);
+}
+
+// ---- Ending actors ------------------------------------------------------------------------------
+
+void World::release_slot(Actor& a) {
+  if (a.root) a.root.destroy();
+  a.root = {};
+  a.resume_point = {};
+  a.holder.reset();
+  a.pending = nullptr;
+  a.waiting_op = nullptr;
+  a.blocked_on = nullptr;
+  ++a.gen;
+  ++a.wake_gen;
+  a.state = ActorState::Done;
+  std::string().swap(a.name);
+  --live_actors_;
+  free_slots_.push_back(a.slot);
+}
+
+void World::finish(Actor& a) {
+  auto& promise = a.root.promise();
+  if (promise.error) {
+    try {
+      std::rethrow_exception(promise.error);
+    } catch (const std::exception& e) {
+      fail("actor " + describe_actor(a) + " failed: " + e.what());
+    } catch (...) {
+      fail("actor " + describe_actor(a) + " failed with a non-standard exception");
+    }
+  }
+  if (tracing()) emit_record(&a, a.cpu->id_, "sim.exit", kNoObject, {});
+  a.state = ActorState::Done;
+  release_cpu(a);
+  wake_joiners(a, WaitStatus::Ok);
+  release_slot(a);
+}
+
+void World::destroy(Actor& a, std::string_view reason) {
+  IPCSIM_ASSERT(a.live());
+  IPCSIM_ASSERT(&a != current_);
+  Cpu& c = *a.cpu;
+  if (a.state == ActorState::Ready) c.ready_.remove(a);
+  if (a.wq != nullptr) a.wq->remove(a);
+  if (c.current_ == &a) c.current_ = nullptr;
+  if (tracing()) emit_record(&a, c.id_, "sim.kill", kNoObject, std::initializer_list<Field>{{"reason", reason}});
+  a.state = ActorState::Done;
+  wake_joiners(a, WaitStatus::TargetKilled);
+  release_slot(a);
+  refresh(c);
+}
+
+void World::kill(ActorRef ref, std::string_view reason) {
+  Actor* a = const_cast<Actor*>(find(ref));
+  if (a == nullptr) return;
+  if (a == current_) usage_error("actor " + describe_actor(*a) + " tried to kill itself (return instead)");
+  destroy(*a, reason);
+}
+
+void World::crash(Cpu& c) {
+  if (!c.up_) return;
+  IPCSIM_ASSERT(current_ == nullptr || current_->cpu != &c);
+  if (tracing()) emit_record(nullptr, c.id_, "cpu.crash", c.object_, {});
+  for (Actor& a : actors_) {
+    if (a.live() && a.cpu == &c) destroy(a, "crash");
+  }
+  c.up_ = false;
+  c.memory_->lose();
+  for (auto& p : ports_) {
+    if (&p->cpu() == &c) p->lose_messages();
+  }
+  for (auto& b : buses_) b->on_crash(c.id_);
+  refresh(c);
+}
+
+void World::restart(Cpu& c) {
+  if (c.up_) return;
+  c.up_ = true;
+  ++c.incarnation_;
+  c.memory_->renew();
+  if (tracing()) {
+    emit_record(nullptr, c.id_, "cpu.restart", c.object_, std::initializer_list<Field>{{"incarnation", c.incarnation_}});
+  }
+  for (auto& hook : c.boot_hooks_) hook(c);
+  refresh(c);
+}
+
+// ---- Ops of Ctx -------------------------------------------------------------------------------
+
+namespace ops {
+
+void Join::apply(World& w, Actor& self) {
+  self_ = &self;
+  w.touch(actor_key(target_.id), AccessMode::Read);
+  Actor* target = const_cast<Actor*>(w.find(target_));
+  if (target == nullptr) return;  // already ended
+  if (target == &self) w.usage_error("actor " + w.describe_actor(self) + " joins itself");
+  blocked_ = true;
+  w.block_on_join(self, *this, *target, timeout_);
+}
+
+std::string Join::describe(const World&) const { return "join actor #" + std::to_string(target_.id); }
+
+JoinResult Join::result() const {
+  if (!blocked_) return JoinResult::Finished;
+  switch (self_->wait_status) {
+    case WaitStatus::Ok: return JoinResult::Finished;
+    case WaitStatus::Timeout: return JoinResult::Timeout;
+    case WaitStatus::TargetKilled: return JoinResult::Killed;
+  }
+  return JoinResult::Finished;
+}
+
+void Kill::apply(World& w, Actor& self) {
+  w.touch(actor_key(target_.id), AccessMode::Write);
+  was_alive_ = w.alive(target_);
+  if (was_alive_) w.kill(target_, "killed by " + self.name);
+}
+
+}  // namespace ops
+
+// ---- The run loop ---------------------------------------------------------------------------------
+
+void World::stop(std::string reason) {
+  if (!stop_requested_) stop_reason_ = std::move(reason);
+  stop_requested_ = true;
+}
+
+void World::end_step(Actor& a) {
+  Cpu& c = *a.cpu;
+  if (a.live() && c.current_ == &a) {
+    if (a.state == ActorState::Running && a.debt > Duration{0}) {
+      // Charge the step's memory accesses as CPU time before the next op.
+      const Duration d = a.debt;
+      a.debt = Duration{0};
+      a.state = ActorState::Busy;
+      a.busy_until = now() + d;
+      at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
+    }
+    if (preempt_due(c)) preempt(c);
+  }
+  refresh(c);
+}
+
+void World::step(Actor& a) {
+  IPCSIM_ASSERT(a.cpu->current_ == &a && a.state == ActorState::Running);
+  current_ = &a;
+  footprint_.clear();
+  const std::uint64_t index = steps_++;
+  ++a.steps;
+  Cpu& c = *a.cpu;
+  if (a.remaining > Duration{0}) {
+    // Back from preemption in the middle of a compute: finish it first.
+    a.state = ActorState::Busy;
+    a.busy_until = now() + a.remaining;
+    a.remaining = Duration{0};
+    at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
+  } else {
+    if (Op* op = std::exchange(a.pending, nullptr)) op->apply(*this, a);
+    if (a.state == ActorState::Running && !preempt_due(c)) {
+      a.resume_point.resume();
+      if (a.root.done()) {
+        current_ = nullptr;
+        finish(a);
+      } else {
+        IPCSIM_ASSERT_MSG(a.pending != nullptr, "an actor suspended without announcing an op");
+      }
+    }
+  }
+  current_ = nullptr;
+  const CpuId cpu_id = c.id_;
+  const ActorId actor_id = a.id;
+  if (a.live()) end_step(a);
+  if (!observers_.empty()) {
+    StepInfo info{index, now(), cpu_id, actor_id, std::span<const Access>(footprint_)};
+    for (Observer* o : observers_) o->on_step(info);
+  }
+}
+
+void World::dispatch_one() {
+  std::uint32_t total = 0;
+  for (const Cpu* c : runnable_) total += candidate_count(*c);
+  IPCSIM_ASSERT(total > 0);
+  std::uint32_t pick = total > 1 ? choose(ChoiceKind::Schedule, total) : 0;
+  for (Cpu* c : runnable_) {
+    const std::uint32_t k = candidate_count(*c);
+    if (pick >= k) {
+      pick -= k;
+      continue;
+    }
+    Actor* a = c->current_;
+    if (a == nullptr) {
+      a = c->ready_.take(pick);
+      c->current_ = a;
+      a->state = ActorState::Running;
+      if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
+    }
+    step(*a);
+    return;
+  }
+  IPCSIM_ASSERT_MSG(false, "schedule pick out of range");
+}
+
+RunResult World::run(RunLimits limits) {
+  IPCSIM_ASSERT_MSG(!running_, "World::run is not reentrant");
+  check_failure();
+  running_ = true;
+  RunResult result;
+  try {
+    for (;;) {
+      while (!queue_.empty() && queue_.top().time_ns <= now_ns_) {
+        const QueuedEvent e = queue_.pop();
+        if (!e.daemon()) --live_events_;
+        ++events_;
+        e.fn(*this, e.ctx, e.arg);
+        check_failure();
+        if (stop_requested_) break;
+      }
+      if (stop_requested_) {
+        result.outcome = RunOutcome::Stopped;
+        break;
+      }
+      if (!runnable_.empty()) {
+        if (steps_ >= limits.max_steps) {
+          result.outcome = RunOutcome::StepLimit;
+          break;
+        }
+        dispatch_one();
+        check_failure();
+        continue;
+      }
+      if (live_events_ == 0) {
+        bool blocked = false;
+        for (const Actor& a : actors_) blocked = blocked || (a.live() && !a.daemon && a.state == ActorState::Blocked);
+        if (blocked) {
+          result.outcome = RunOutcome::Deadlock;
+          result.deadlock = deadlock_report();
+          if (tracing()) {
+            std::string cycle;
+            for (ActorId id : result.deadlock->cycle) cycle += (cycle.empty() ? "" : " ") + std::to_string(id);
+            emit_record(nullptr, kNoCpu, "sim.deadlock", kNoObject,
+                        std::initializer_list<Field>{{"cycle", cycle}, {"report", result.deadlock->text}});
+          }
+        } else {
+          result.outcome = RunOutcome::Quiescent;
+        }
+        break;
+      }
+      const std::int64_t next = queue_.top().time_ns;
+      if (next > to_ns(limits.horizon)) {
+        now_ns_ = std::max(now_ns_, to_ns(limits.horizon));
+        result.outcome = RunOutcome::Horizon;
+        break;
+      }
+      now_ns_ = next;
+    }
+  } catch (...) {
+    running_ = false;
+    current_ = nullptr;
+    if (failure_.empty()) failure_ = "the run was aborted by an exception";
+    throw;
+  }
+  running_ = false;
+  if (stop_requested_) result.stop_reason = stop_reason_;
+  result.end_time = now();
+  result.steps = steps_;
+  result.events = events_;
+  result.choices = choices_.size();
+  result.faults = faults_;
+  if (tracing()) {
+    emit_record(nullptr, kNoCpu, "sim.end", kNoObject,
+                std::initializer_list<Field>{{"outcome", to_string(result.outcome)}, {"steps", result.steps},
+                                             {"events", result.events}, {"choices", result.choices}});
+  }
+  return result;
+}
+
+}  // namespace ipcsim::sim
