@@ -8,6 +8,7 @@
 // "no fault") otherwise; after the list ends it asks `then` if given, else answers 0.
 #pragma once
 
+#include "sim/check.hpp"
 #include "sim/choice.hpp"
 
 namespace ipcsim::sim {
