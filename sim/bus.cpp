@@ -90,7 +90,7 @@ void Bus::transmit(World& w, Actor& sender, SendOp& op) {
   if (w.tracing()) {
     w.emit_for(sender, "bus.send", id(),
                {{"msg", f.msg.id}, {"to", f.msg.to}, {"bytes", f.msg.body.size()}, {"tag", f.msg.tag},
-                {"arrive", to_ns(arrival)}});
+                {"arrive", to_ns(arrival)}, {"flow_out", f.msg.id}});
   }
   if (w.fault_point(ChoiceKind::FaultDelay, config_.faults.delay_ppm)) {
     Duration extra = config_.faults.delay_min;

@@ -9,7 +9,10 @@ namespace ipcsim::sim {
 std::string site_string(const std::source_location& site) {
   const char* file = site.file_name();
   const char* slash = std::strrchr(file, '/');
-  return std::string(slash != nullptr ? slash + 1 : file) + ":" + std::to_string(site.line());
+  std::string out(slash != nullptr ? slash + 1 : file);
+  out += ':';
+  out += std::to_string(site.line());
+  return out;
 }
 
 void Mutex::holders(std::vector<ActorId>& out) const {
@@ -49,9 +52,10 @@ bool Mutex::LockOp::result() const {
 void Mutex::UnlockOp::apply(World& w, Actor& self) {
   w.touch(m_->id(), AccessMode::Write);
   if (m_->owner_ != self.id) {
+    std::string owner = "none";
+    if (m_->owner_ != kNoActor) owner = std::string("#").append(std::to_string(m_->owner_));
     w.usage_error("actor " + w.describe_actor(self) + " unlocks mutex '" + std::string(m_->name()) +
-                  "' that it does not hold (owner: " +
-                  (m_->owner_ == kNoActor ? std::string("none") : "#" + std::to_string(m_->owner_)) + ")");
+                  "' that it does not hold (owner: " + owner + ")");
   }
   Actor* next = m_->waiters_.pop_front();
   if (w.tracing()) w.emit("mutex.unlock", m_->id(), {{"to", next != nullptr ? next->id : kNoActor}});

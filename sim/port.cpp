@@ -10,7 +10,7 @@ Port::Port(World& world, Cpu& cpu, std::string name, std::uint32_t capacity)
 }
 
 void Port::trace_recv(World& w, const Actor& to, const Message& m) {
-  if (w.tracing()) w.emit_for(to, "port.recv", id(), {{"msg", m.id}, {"copy", m.copy}, {"tag", m.tag}});
+  if (w.tracing()) w.emit_for(to, "port.recv", id(), {{"msg", m.id}, {"copy", m.copy}, {"tag", m.tag}, {"flow_in", m.id}});
 }
 
 void Port::RecvOpBase::apply(World& w, Actor& self) {

@@ -27,10 +27,12 @@ TEST(TaskTest, IsLazyAndPassesValuesUpTheChain) {
   std::coroutine_handle<> where;
   int result = 0;
   bool started = false;
-  auto outer = [&]() -> Task<> {
+  // The lambda must outlive its coroutine (task.hpp): name it, do not call a temporary.
+  auto body = [&]() -> Task<> {
     started = true;
     result = co_await middle(&where, 20);
-  }();
+  };
+  auto outer = body();
   EXPECT_FALSE(started);
   auto h = outer.release();
   h.resume();
@@ -50,13 +52,14 @@ Task<int> thrower() {
 
 TEST(TaskTest, ExceptionsPropagateToTheAwaiter) {
   std::string caught;
-  auto outer = [&]() -> Task<> {
+  auto body = [&]() -> Task<> {
     try {
       (void)co_await thrower();
     } catch (const std::runtime_error& e) {
       caught = e.what();
     }
-  }();
+  };
+  auto outer = body();
   auto h = outer.release();
   h.resume();
   EXPECT_TRUE(h.done());

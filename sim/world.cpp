@@ -453,7 +453,8 @@ void World::wake(Actor& a, WaitStatus status) {
     emit_record(&a, a.cpu->id_, "sim.wake", a.blocked_on != nullptr ? a.blocked_on->id() : kNoObject,
                 std::initializer_list<Field>{{"status", status == WaitStatus::Ok        ? "ok"
                                                         : status == WaitStatus::Timeout ? "timeout"
-                                                                                        : "target-killed"}});
+                                                                                        : "target-killed"},
+                                             {"by", current_ != nullptr ? current_->id : kNoActor}});
   }
   make_ready(a);
 }

@@ -243,7 +243,9 @@ class World {
   void charge(Actor& a, Duration cost) { a.debt += cost; }
   void set_priority(Actor& a, int priority);
   std::string describe_actor(const Actor& a) const;  // "'ping' (#1 on cpu0)"
+  // Message ids and flow ids (trace.hpp) share one counter: both name hand-offs.
   std::uint64_t new_message_id() { return ++message_ids_; }
+  std::uint64_t new_flow_id() { return ++message_ids_; }
 
  private:
   friend class Ctx;
