@@ -16,6 +16,13 @@ Bus::Bus(World& world, BusConfig config)
   IPCSIM_ASSERT(config_.queue_limit >= 1);
   IPCSIM_ASSERT(config_.faults.delay_min <= config_.faults.delay_max || config_.faults.delay_max == Duration{0});
   for (CpuId c : config_.cpus) connected_.at(c) = true;
+  if (world.tracing()) {
+    std::string cpus;
+    for (CpuId c : config_.cpus) cpus += (cpus.empty() ? "" : " ") + std::to_string(c);
+    world.emit("bus.config", id(),
+               {{"cpus", cpus}, {"latency_ns", to_ns(config_.latency)}, {"bytes_per_second", config_.bytes_per_second},
+                {"queue_limit", config_.queue_limit}});
+  }
 }
 
 bool Bus::connects(CpuId cpu) const { return cpu < connected_.size() && connected_[cpu]; }

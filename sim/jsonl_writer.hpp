@@ -5,7 +5,9 @@
 // seq, t (ns) and kind are always present; cpu, actor and obj are left out when
 // the record has none; the record's own fields follow in the order they were
 // given. "sim.object" and "sim.spawn" records declare the names of object and
-// actor ids. The same seed gives the same bytes.
+// actor ids; "cpu.config", "bus.config" (cpus it connects) and "mem.map" (cpus a
+// shared region is mapped into) describe the machine. The same seed gives the
+// same bytes.
 #pragma once
 
 #include <ostream>

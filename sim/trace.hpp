@@ -90,7 +90,10 @@ struct StepInfo {
   Instant time{};
   CpuId cpu = kNoCpu;
   ActorId actor = kNoActor;
-  std::span<const Access> footprint;  // empty unless an observer wants_footprints()
+  // Empty unless an observer wants_footprints(). Every step reads its own actor
+  // key (actor_key(id)); a step that wakes or spawns an actor writes that
+  // actor's key, so "A enabled B's step" shows as a conflict.
+  std::span<const Access> footprint;
 };
 
 class Observer {

@@ -88,15 +88,16 @@ TEST(TraceTest, JsonLinesFormatIsStable) {
   }
   const std::string expected =
       std::string(R"({"seq":0,"t":0,"kind":"sim.object","obj":1,"type":"cpu","name":"cpu0"}
-{"seq":1,"t":0,"kind":"sim.object","obj":2,"type":"memory","name":"cpu0.mem"}
-{"seq":2,"t":0,"kind":"sim.object","obj":3,"type":"mutex","name":"m\"1"}
-{"seq":3,"t":0,"cpu":0,"actor":1,"kind":"sim.spawn","name":"a","prio":0,"daemon":false,"parent":0}
-{"seq":4,"t":0,"cpu":0,"actor":1,"kind":"sim.dispatch"}
-{"seq":5,"t":0,"cpu":0,"actor":1,"kind":"mutex.lock","obj":3,"site":"trace_test.cpp:)") + std::to_string(lock_line) + R"("}
-{"seq":6,"t":0,"cpu":0,"actor":1,"kind":"sim.compute","ns":5}
-{"seq":7,"t":5,"cpu":0,"actor":1,"kind":"mutex.unlock","obj":3,"to":0}
-{"seq":8,"t":5,"cpu":0,"actor":1,"kind":"sim.exit"}
-{"seq":9,"t":5,"kind":"sim.end","outcome":"quiescent","steps":5,"events":1,"choices":0}
+{"seq":1,"t":0,"cpu":0,"kind":"cpu.config","obj":1,"policy":"fifo","memory_bytes":16}
+{"seq":2,"t":0,"kind":"sim.object","obj":2,"type":"memory","name":"cpu0.mem"}
+{"seq":3,"t":0,"kind":"sim.object","obj":3,"type":"mutex","name":"m\"1"}
+{"seq":4,"t":0,"cpu":0,"actor":1,"kind":"sim.spawn","name":"a","prio":0,"daemon":false,"parent":0}
+{"seq":5,"t":0,"cpu":0,"actor":1,"kind":"sim.dispatch"}
+{"seq":6,"t":0,"cpu":0,"actor":1,"kind":"mutex.lock","obj":3,"site":"trace_test.cpp:)") + std::to_string(lock_line) + R"("}
+{"seq":7,"t":0,"cpu":0,"actor":1,"kind":"sim.compute","ns":5}
+{"seq":8,"t":5,"cpu":0,"actor":1,"kind":"mutex.unlock","obj":3,"to":0}
+{"seq":9,"t":5,"cpu":0,"actor":1,"kind":"sim.exit"}
+{"seq":10,"t":5,"kind":"sim.end","outcome":"quiescent","steps":5,"events":1,"choices":0}
 )";
   EXPECT_EQ(out.str(), expected);
 }

@@ -82,6 +82,10 @@ Cpu& World::add_cpu(CpuConfig config) {
   Cpu& c = cpus_.emplace_back(Cpu(config));
   c.id_ = static_cast<CpuId>(cpus_.size() - 1);
   c.object_ = register_object("cpu", config.name);
+  if (tracing()) {
+    emit_record(nullptr, c.id_, "cpu.config", c.object_,
+                std::initializer_list<Field>{{"policy", to_string(c.policy_)}, {"memory_bytes", config.memory_bytes}});
+  }
   const ObjectId mem_id = register_object("memory", config.name + ".mem");
   c.memory_ = &memories_.emplace_back(*this, mem_id, config.name + ".mem", config.memory_bytes, config.memory_cost,
                                       false, std::vector<CpuId>{c.id_});
@@ -92,6 +96,11 @@ Memory& World::add_shared_region(std::string name, std::size_t bytes, const std:
                                  MemoryCost cost) {
   for (CpuId id : cpus) IPCSIM_ASSERT_MSG(id < cpus_.size(), "shared region mapped into an unknown CPU");
   const ObjectId id = register_object("shared_region", name);
+  if (tracing()) {
+    std::string mapped;
+    for (CpuId c : cpus) mapped += (mapped.empty() ? "" : " ") + std::to_string(c);
+    emit_record(nullptr, kNoCpu, "mem.map", id, std::initializer_list<Field>{{"cpus", mapped}, {"bytes", bytes}});
+  }
   return memories_.emplace_back(*this, id, std::move(name), bytes, cost, true, cpus);
 }
 
@@ -299,6 +308,7 @@ Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options)
 }
 
 void World::start_actor(Actor& a, Task<> body) {
+  touch(actor_key(a.id), AccessMode::Write);  // a spawn enables the child's first step
   a.root = body.release();
   a.resume_point = a.root;
   if (tracing()) {
@@ -445,6 +455,9 @@ void World::block_on_join(Actor& a, Op& op, Actor& target, std::optional<Duratio
 
 void World::wake(Actor& a, WaitStatus status) {
   IPCSIM_ASSERT(a.state == ActorState::Blocked);
+  // Waking enables the actor's next step: the footprints say so (each step
+  // reads its own actor key), so the model checker orders the two.
+  touch(actor_key(a.id), AccessMode::Write);
   if (a.wq != nullptr) a.wq->remove(a);
   ++a.wake_gen;  // cancels a pending timeout
   a.wait_status = status;
@@ -638,6 +651,7 @@ void World::step(Actor& a) {
   IPCSIM_ASSERT(a.cpu->current_ == &a && a.state == ActorState::Running);
   current_ = &a;
   footprint_.clear();
+  touch(actor_key(a.id), AccessMode::Read);
   const std::uint64_t index = steps_++;
   ++a.steps;
   Cpu& c = *a.cpu;
