@@ -1,13 +1,25 @@
-// The ipcsim command. Exit codes: 0 ok, 1 a property was violated (or the
-// outcome did not match the expectation), 2 bad input.
+// The ipcsim command. Exit codes: 0 ok (as expected), 1 a property was violated
+// or the outcome did not match the expectation, 2 bad input (nothing ran).
 #include <CLI/CLI.hpp>
 
 #include "cli/demo_command.hpp"
+#include "cli/drivers/drivers.hpp"
+#include "cli/fuzz_command.hpp"
+#include "cli/list_command.hpp"
+#include "cli/replay_command.hpp"
+#include "cli/run_command.hpp"
+#include "cli/validate_command.hpp"
 
 int main(int argc, char** argv) {
+  ipcsim::drivers::register_all();
   CLI::App app{"ipcsim: a deterministic simulator and model-checking testbed for message-based IPC"};
   app.require_subcommand(1);
   int exit_code = 0;
+  ipcsim::cli::add_run_command(app, &exit_code);
+  ipcsim::cli::add_validate_command(app, &exit_code);
+  ipcsim::cli::add_fuzz_command(app, &exit_code);
+  ipcsim::cli::add_replay_command(app, &exit_code);
+  ipcsim::cli::add_list_command(app, &exit_code);
   ipcsim::cli::add_demo_command(app, &exit_code);
   try {
     app.parse(argc, argv);
@@ -16,7 +28,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message and usage
+    app.exit(e);  // prints the message and a hint
     return 2;
   }
   return exit_code;

@@ -13,7 +13,23 @@ void Monitor::on_record(const sim::TraceRecord& r) {
   if (r.kind == "property.violation") return;
   last_seq_ = r.seq;
   last_time_ = r.time;
+  if (r.kind == "sim.spawn") {
+    if (const auto* n = r.field("name")) actor_names_[r.actor] = std::string(n->s);
+  } else if (r.kind == "sim.object") {
+    if (const auto* n = r.field("name")) object_names_[r.object] = std::string(n->s);
+  }
   observe(r);
+}
+
+std::string Monitor::actor_name(sim::ActorId id) const {
+  auto it = actor_names_.find(id);
+  const std::string number = "#" + std::to_string(id);
+  return it == actor_names_.end() ? number : "'" + it->second + "' (" + number + ")";
+}
+
+std::string Monitor::object_name(sim::ObjectId id) const {
+  auto it = object_names_.find(id);
+  return it == object_names_.end() ? "object #" + std::to_string(id) : "'" + it->second + "'";
 }
 
 void Monitor::finish(const sim::RunResult& result) {

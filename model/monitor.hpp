@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,9 @@ class Monitor : public sim::Observer {
   virtual void at_end(const sim::RunResult&) {}
   void violate(const sim::TraceRecord& at, std::string message);
   void violate_at_end(std::string message);
+  // Names declared so far by sim.spawn / sim.object records: "'slave2' (#5)".
+  std::string actor_name(sim::ActorId id) const;
+  std::string object_name(sim::ObjectId id) const;
 
  private:
   void record_violation(std::uint64_t seq, sim::Instant time, std::string message);
@@ -68,6 +72,8 @@ class Monitor : public sim::Observer {
   bool finished_ = false;
   std::uint64_t last_seq_ = 0;
   sim::Instant last_time_{};
+  std::map<sim::ActorId, std::string> actor_names_;
+  std::map<sim::ObjectId, std::string> object_names_;
 };
 
 }  // namespace ipcsim::model

@@ -1,0 +1,27 @@
+// Small pieces shared by the ipcsim verbs: loading a scenario with errors on
+// stderr, the human summary of a run, and the exit codes.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/scenario/runner.hpp"
+#include "cli/scenario/scenario.hpp"
+
+namespace ipcsim::cli {
+
+inline constexpr int kExitOk = 0;         // as expected
+inline constexpr int kExitMismatch = 1;   // a property violated, or not the expected outcome
+inline constexpr int kExitBadInput = 2;   // the input was refused; nothing ran
+
+// Loads `path`; on errors prints them to stderr and returns nullopt.
+std::optional<scenario::Scenario> load_or_report(const std::string& path);
+
+// The readable summary of one run (what ran, events, time, properties, verdict).
+std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r);
+// The same as one JSON object.
+std::string format_run_json(const scenario::Scenario& s, const scenario::RunReport& r);
+
+std::string format_time(sim::Instant t);
+
+}  // namespace ipcsim::cli

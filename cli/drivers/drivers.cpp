@@ -1,0 +1,15 @@
+#include "cli/drivers/drivers.hpp"
+
+#include "cli/drivers/pingpong_driver.hpp"
+#include "cli/scenario/driver.hpp"
+
+namespace ipcsim::drivers {
+
+void register_all() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  scenario::register_driver(make_pingpong_driver());
+}
+
+}  // namespace ipcsim::drivers

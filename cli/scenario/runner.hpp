@@ -1,0 +1,56 @@
+// Running a scenario once: build the world from the Scenario, attach the
+// monitors of its properties, run, and judge the outcome against the
+// expectation. Fuzzing, replay and model checking all go through here, with
+// different seeds and choosers.
+//
+//   RunReport r = run_scenario(scenario, {.seed = 42});
+//   if (!r.as_expected) ...
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/scenario/scenario.hpp"
+#include "sim/choice.hpp"
+#include "sim/trace.hpp"
+#include "sim/world.hpp"
+
+namespace ipcsim::scenario {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;        // replaces [run].seed
+  sim::Chooser* chooser = nullptr;          // replaces the seeded random chooser
+  std::vector<sim::Observer*> observers;    // attached first (trace writers, explorers)
+  bool stop_on_violation = true;            // end the run at the first violation
+  std::optional<std::uint32_t> max_faults;  // replaces [run].max_faults
+};
+
+struct PropertyVerdict {
+  std::string property;
+  bool violated = false;
+  std::string message;
+  std::uint64_t at_seq = 0;  // the trace record where it was seen
+  sim::Instant at{};
+};
+
+struct RunReport {
+  std::uint64_t seed = 0;
+  sim::RunResult result;
+  std::vector<PropertyVerdict> verdicts;  // one per checked property, in the scenario's order
+  std::string violated;                   // the first property violated (by trace position), or ""
+  bool as_expected = false;
+  sim::ChoiceList choices;
+  std::uint64_t state_digest = 0;  // the mechanism's final state, with the verdicts
+  std::vector<std::pair<std::string, std::string>> summary;
+  std::string usage_error;  // a kernel usage error ended the run
+};
+
+RunReport run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+// Whether `violated` ("" for none) is what `scenario` expects.
+bool meets_expectation(const Scenario& scenario, const std::string& violated);
+
+}  // namespace ipcsim::scenario
