@@ -62,16 +62,23 @@ World::World(WorldConfig config)
   objects_.push_back(ObjectInfo{"none", ""});  // ObjectId 0 is "no object"
 }
 
-World::~World() {
-  // Destroy actor frames while the World is still whole: their destructors may
-  // touch primitives that reach back into it.
+World::~World() { shutdown(); }
+
+void World::shutdown() {
+  // Unlink first, so no primitive is left pointing at an actor; then destroy the
+  // frames while the World is still whole (their destructors may reach back).
   for (Actor& a : actors_) {
-    if (a.root) {
-      a.root.destroy();
-      a.root = {};
-    }
-    a.holder.reset();
+    if (!a.live()) continue;
+    if (a.wq != nullptr) a.wq->remove(a);
+    if (a.state == ActorState::Ready) a.cpu->ready_.remove(a);
+    if (a.cpu->current_ == &a) a.cpu->current_ = nullptr;
+    while (Actor* j = a.joiners.pop_front()) (void)j;
   }
+  for (Actor& a : actors_) {
+    if (a.live()) release_slot(a);
+  }
+  runnable_.clear();
+  for (Cpu& c : cpus_) c.listed_ = false;
 }
 
 // ---- The machine -------------------------------------------------------------

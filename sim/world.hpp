@@ -217,6 +217,10 @@ class World {
   RunResult run(RunLimits limits = {});
   // Ends the run after the current step or event (a monitor saw a violation).
   void stop(std::string reason);
+  // Destroys every actor (frames included) without trace records. Call it
+  // before destroying objects that actors' frames refer to, when those objects
+  // do not outlive the World; the destructor does the same.
+  void shutdown();
   std::uint64_t steps() const { return steps_; }
 
   // ---- Object registry -----------------------------------------------------
