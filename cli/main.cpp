@@ -2,6 +2,13 @@
 // or the outcome did not match the expectation, 2 bad input (nothing ran).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/scenario/diagnostics.hpp"
+
 #include "cli/demo_command.hpp"
 #include "cli/drivers/drivers.hpp"
 #include "cli/fuzz_command.hpp"
@@ -21,6 +28,21 @@ int main(int argc, char** argv) {
   ipcsim::cli::add_replay_command(app, &exit_code);
   ipcsim::cli::add_list_command(app, &exit_code);
   ipcsim::cli::add_demo_command(app, &exit_code);
+  // CLI11 would only say "A subcommand is required" for a misspelt verb.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> verbs;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) verbs.push_back(sub->get_name());
+    const std::string word = argv[1];
+    if (std::find(verbs.begin(), verbs.end(), word) == verbs.end()) {
+      const std::string guess = ipcsim::scenario::closest_match(word, verbs);
+      std::cerr << "ipcsim: unknown verb \"" << word << "\"";
+      if (!guess.empty()) std::cerr << " (did you mean \"" << guess << "\"?)";
+      std::cerr << "; verbs:";
+      for (const auto& v : verbs) std::cerr << " " << v;
+      std::cerr << "\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

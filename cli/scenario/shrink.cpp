@@ -1,5 +1,8 @@
 #include "cli/scenario/shrink.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace ipcsim::scenario {
 
 ShrinkCost shrink_cost(const sim::ChoiceList& list) {
@@ -65,9 +68,20 @@ class Shrinker {
     return improved;
   }
 
+  // Chunk sizes: halving from half the list down to 9, then every size from 8
+  // to 1, because programs ask questions in small repeating groups (a fault
+  // point and a schedule choice per message, say) and only a chunk of a whole
+  // group can go without shifting the kinds of everything after it.
+  static std::vector<std::size_t> chunk_sizes(std::size_t n) {
+    std::vector<std::size_t> sizes;
+    for (std::size_t k = n / 2; k > 8; k /= 2) sizes.push_back(k);
+    for (std::size_t k = std::min<std::size_t>(8, n); k >= 1; --k) sizes.push_back(k);
+    return sizes;
+  }
+
   bool delete_chunks() {
     bool improved = false;
-    for (std::size_t k = best_.size() / 2; k >= 1; k /= 2) {
+    for (std::size_t k : chunk_sizes(best_.size())) {
       for (std::size_t i = 0; i + k <= best_.size() && runs_ < max_runs_;) {
         sim::ChoiceList c = best_;
         c.erase(c.begin() + static_cast<std::ptrdiff_t>(i), c.begin() + static_cast<std::ptrdiff_t>(i + k));

@@ -8,7 +8,7 @@
 // nothing improves or the run budget is spent:
 //   1. switch off faults one at a time (value 1 -> 0), last first;
 //   2. cut the tail (shortest failing prefix, by bisection);
-//   3. delete chunks of halving size;
+//   3. delete chunks (halving sizes, then every size from 8 to 1);
 //   4. set schedule and order choices to 0 one at a time (fewer preemptions).
 // Cost, compared in this order: faults fired, non-zero schedule/order choices,
 // length, sum of values.
