@@ -1,0 +1,97 @@
+// One run under the explorer's control (internal to model/explore).
+//
+// ControlledRun is both the run's Chooser and one of its Observers. As the
+// chooser it replays the DFS prefix (the choice points already on the stack)
+// and decides new choice points: the actor that went last if it may go on,
+// else the first candidate not asleep and within the preemption bound;
+// "0" (no fault, first message) for other kinds. As the observer it turns each
+// step into a Step with its footprint (step_tracker.hpp), keeps the sleep set,
+// notices when the run has become redundant, and, with DPOR, adds each new
+// race's reversal to the backtrack set of the choice point before its first
+// step (Source-DPOR), with the fall-backs explained at analyse().
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/explore/happens_before.hpp"
+#include "model/explore/search_state.hpp"
+#include "model/explore/step_tracker.hpp"
+
+namespace ipcsim::explore::detail {
+
+class ControlledRun final : public sim::Chooser, public sim::Observer {
+ public:
+  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.options.dpor) {
+    if (s_.stack.empty()) first_new_step_ = 0;
+  }
+
+  void set_context(RunContext& cx) { cx_ = &cx; }
+  bool redundant() const { return redundant_; }
+  bool depth_bounded() const { return depth_bounded_; }
+  const std::string& error() const { return error_; }
+  std::size_t nodes_reached() const { return next_node_; }
+
+  bool wants_footprints() const override { return true; }
+
+  void on_record(const sim::TraceRecord& r) override { tracker_.on_record(r); }
+
+  std::uint32_t choose(const sim::ChoicePoint& point) override;
+  void on_step(const sim::StepInfo& info) override;
+
+ private:
+  // The answer once the run no longer matters (redundant, failed, past the
+  // depth bound): the actor that went last if it can, else 0.
+  std::uint32_t fallback(const sim::ChoicePoint& point);
+  // The program did not replay its prefix: remember why, end the run.
+  void fail(std::string message);
+  void become_redundant();
+  // A choice point already on the stack: answer its current value.
+  std::uint32_t replay(std::size_t idx, const sim::ChoicePoint& point);
+  // A new choice point: push it with the default answer.
+  std::uint32_t decide(const sim::ChoicePoint& point);
+
+  // Races of the step just added, reversed at the choice point before their
+  // first step (Source-DPOR). Races whose later step replays an older run were
+  // handled in that run.
+  void analyse(std::int64_t node_index, std::int64_t time_ns);
+
+  enum class Reversal : std::uint8_t { Covered, Added, OverBound, Impossible };
+
+  // Source-DPOR's step for the race (i, j): make sure some initial of
+  // notdep(i, E).j is explored at the choice point before i.
+  Reversal reverse(std::size_t i, std::size_t j);
+
+  // Breadth-first over i's direct predecessors (of actors other than j's),
+  // until a reversal is covered or added on every path, within a budget.
+  bool fall_back(std::size_t i, std::size_t j);
+
+  SearchState& s_;
+  const bool dpor_;
+  RunContext* cx_ = nullptr;
+  std::size_t next_node_ = 0;
+  std::int64_t pending_node_ = -1;  // the schedule node whose step comes next
+  std::vector<SleepEntry> sleep_;
+  std::vector<SleepEntry> node_sleep_;  // sleep set at the pending node, its done entries included
+  sim::ActorId last_actor_ = sim::kNoActor;
+  bool last_yielded_ = false;
+  std::uint32_t preemptions_ = 0;
+  bool redundant_ = false;
+  bool depth_bounded_ = false;
+  std::string error_;
+  std::size_t first_new_step_ = SIZE_MAX;
+  StepTracker tracker_;
+  Step step_;
+  HappensBefore hb_;
+  std::vector<std::int64_t> step_node_;  // per step: its schedule node, or -1
+  std::vector<std::vector<std::size_t>> dispatches_;  // per CPU: its dispatch steps, in order
+  std::vector<std::int64_t> step_time_;                // per step: its instant (ns)
+  std::vector<std::size_t> races_;
+  std::vector<sim::ActorId> initials_;
+  std::vector<sim::ActorId> scratch_;
+  std::vector<std::size_t> fallback_queue_;
+  std::vector<std::size_t> fallback_seen_;
+};
+
+}  // namespace ipcsim::explore::detail

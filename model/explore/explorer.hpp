@@ -1,0 +1,135 @@
+// Exhaustive exploration: stateless depth-first search over choice lists, with
+// dynamic partial-order reduction over schedule choices.
+//
+// The explorer runs a Program again and again from scratch. Each run replays
+// the choices of the path taken so far (a prefix of the DFS stack) and then
+// decides new choice points itself; after the run it backtracks to the deepest
+// choice point with an alternative left and runs again, until none is left.
+//
+//   Program& p = ...;
+//   ExploreReport r = exhaustive(p, {.dpor = true, .max_depth = 200});
+//   if (r.counterexample) {
+//     sim::ReplayChooser replay(r.counterexample->choices);   // strict: reproduces it exactly
+//     run_once(p, replay, {.seed = r.counterexample->seed});
+//   }
+//   std::cout << r.summary();
+//
+// What is explored:
+//  - Schedule choices (which candidate actor steps next). Without DPOR every
+//    candidate; with DPOR only those needed to cover every Mazurkiewicz trace
+//    (below).
+//  - Every other choice (MessageOrder, DelayAmount, and each fault point with
+//    both answers, "no fault" first) exhaustively, without reduction. Fault
+//    points stop asking once the run's fault budget (WorldConfig::max_faults,
+//    see RunContext::max_faults) is spent, so the budget bounds that part.
+//  - Bounds: max_depth limits the choice points per run the search branches on
+//    (a run goes on past it with default answers and counts as depth-bounded);
+//    max_preemptions limits preemptions per run. A preemption is a Schedule
+//    choice that picks an actor other than the one that took the previous step
+//    while that actor is still a candidate and did not just yield, i.e. a
+//    switch away from an actor that could have gone on. Switches forced by
+//    blocking, sleeping, computing, finishing or yielding are free.
+//
+// DPOR (source sets and sleep sets, Abdulla et al., "Optimal Dynamic Partial
+// Order Reduction", POPL 2014, Algorithm 1 "Source-DPOR"): two steps are
+// dependent when their footprints conflict, including the CPU keys of
+// step_tracker.hpp. For each race i <. j found in a run, the explorer computes
+// the initials of v = notdep(i, E).j and, unless one of them is already in the
+// backtrack set or the sleep set at the choice point before step i, adds one
+// that was a candidate there. A race cannot be reversed when step i had no
+// choice point (it was the only candidate) or none of the initials was a
+// candidate at it: under virtual time, actors are co-enabled only when they are
+// candidates at the same choice point. Sleep sets carry the footprint of each
+// sleeping actor's next step; a run in which every candidate sleeps is
+// redundant and ends early (when the Program bound its World).
+//
+// Soundness caveats (see the report's doubts):
+//  - Events (timers, bus arrivals, timeouts, scheduled faults) are not steps;
+//    their effects are assumed to touch only what the step that scheduled them
+//    touched, or the actor they wake. The kernel's primitives are written so
+//    (a send touches its port; a blocking op touches the object it times out on).
+//  - With max_preemptions and DPOR together, coverage of all runs within the
+//    bound is not guaranteed (a known interaction, Coons et al. OOPSLA 2013);
+//    without DPOR the bound is exact.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/explore/exploration_tree.hpp"
+#include "model/explore/program.hpp"
+#include "model/explore/runner.hpp"
+
+namespace ipcsim::explore {
+
+struct ExploreOptions {
+  bool dpor = true;
+  std::uint32_t max_depth = 10'000;                // choice points per run that the search branches on
+  std::optional<std::uint32_t> max_preemptions;    // none: unbounded
+  std::uint64_t max_executions = 10'000'000;       // safety limit; the report says when it was hit
+  bool stop_on_violation = true;                   // end the search at the first violating run
+  bool shortest = false;                           // search everything, keep the shortest counterexample
+  bool verify_counterexample = true;               // replay it strictly and report whether it reproduces
+  RunSettings run;                                 // seed, limits, fault budget, observers, lock-order graph
+  ExplorationTree* tree = nullptr;                 // when set, records the tree walked
+  // Called after every `progress_every` runs (wall-clock free: counts only).
+  std::function<void(std::uint64_t executions, std::uint64_t transitions)> progress;
+  std::uint64_t progress_every = 10'000;
+};
+
+struct Counterexample {
+  std::uint64_t seed = 0;
+  sim::ChoiceList choices;  // every decision of the run: a strict ReplayChooser reproduces it
+  std::string property;
+  std::string message;
+  std::uint64_t execution = 0;  // the run (1-based) that found it
+  std::uint64_t steps = 0;
+  bool replay_checked = false;     // verify_counterexample ran
+  bool replay_reproduces = false;  // a strict replay with a fresh lock-order graph violated the same property
+  std::string replay_note;         // why not, when it did not
+};
+
+struct ExploreReport {
+  std::string program;
+  // Runs performed, each from scratch (complete ones and redundant ones).
+  std::uint64_t executions = 0;
+  // Steps taken over all runs, replayed prefixes included: the work done.
+  std::uint64_t transitions = 0;
+  // Runs cut short because their sleep set showed them equivalent to a run
+  // already explored (DPOR's redundant work; 0 without DPOR).
+  std::uint64_t redundant = 0;
+  // Schedule alternatives never run because DPOR showed them unnecessary, summed
+  // over choice points: each stands for at least one execution avoided.
+  std::uint64_t pruned_branches = 0;
+  // Schedule alternatives skipped because they exceeded max_preemptions.
+  std::uint64_t preemption_pruned = 0;
+  std::uint64_t depth_bounded = 0;  // runs that reached max_depth choice points
+  std::uint64_t step_limited = 0;   // runs that hit RunLimits::max_steps
+  std::uint64_t races = 0;          // races found (DPOR)
+  std::uint64_t irreversible_races = 0;  // of which no candidate could reverse
+  std::uint64_t violating = 0;      // non-redundant runs that violated a property
+  std::vector<std::string> violated_properties;  // sorted, distinct
+  std::uint64_t distinct_final_states = 0;       // distinct outcome hashes of non-redundant runs
+  std::vector<std::uint64_t> final_states;       // those hashes, sorted
+  std::optional<Counterexample> counterexample;  // the first, or with `shortest` the shortest
+  bool complete = false;  // every run within the bounds was explored
+  double wall_seconds = 0;  // wall time: for reports only, never for a schedule
+
+  // A few lines for people.
+  std::string summary() const;
+};
+
+// A program that did not replay its own prefix (a choice point of another kind
+// or size, other candidates): it is not deterministic, so nothing can be concluded.
+class ExplorationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+ExploreReport exhaustive(Program& program, const ExploreOptions& options = {});
+
+}  // namespace ipcsim::explore

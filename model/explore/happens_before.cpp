@@ -1,0 +1,136 @@
+#include "model/explore/happens_before.hpp"
+
+#include <algorithm>
+
+#include "sim/check.hpp"
+
+namespace ipcsim::explore {
+namespace {
+
+// True when every byte `inner` covers is covered by `outer`.
+bool covers(const sim::Access& outer, const sim::Access& inner) {
+  if (outer.whole()) return true;
+  if (inner.whole()) return false;
+  return outer.lo <= inner.lo && inner.hi <= outer.hi;
+}
+
+}  // namespace
+
+void HappensBefore::clear() {
+  steps_.clear();
+  last_of_actor_.clear();
+  by_key_.clear();
+}
+
+bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
+  if (i >= k) return false;
+  return clock_of(k, steps_[i].actor) >= steps_[i].local;
+}
+
+void HappensBefore::index(std::size_t step, sim::ActorId actor, const sim::Access& a) {
+  std::vector<AccessEntry>& entries = by_key_[a.object];
+  std::erase_if(entries, [&](const AccessEntry& e) {
+    if (a.mode == sim::AccessMode::Write) return covers(a, e.access);
+    return e.access.mode == sim::AccessMode::Read && steps_[e.step].actor == actor && covers(a, e.access);
+  });
+  entries.push_back(AccessEntry{step, a});
+}
+
+void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footprint, std::vector<std::size_t>& races) {
+  IPCSIM_ASSERT(actor != sim::kNoActor);
+  races.clear();
+  const std::size_t j = steps_.size();
+  if (last_of_actor_.size() <= actor) last_of_actor_.resize(actor + 1, 0);
+
+  // Direct predecessors: the actor's previous step, and every indexed access
+  // that conflicts with one of this step's.
+  preds_.clear();
+  const std::size_t previous = last_of_actor_[actor];
+  for (const sim::Access& a : footprint) {
+    auto it = by_key_.find(a.object);
+    if (it == by_key_.end()) continue;
+    for (const AccessEntry& e : it->second) {
+      if (e.step != j && sim::conflicts(a, e.access)) preds_.push_back(e.step);
+    }
+  }
+  std::sort(preds_.begin(), preds_.end());
+  preds_.erase(std::unique(preds_.begin(), preds_.end()), preds_.end());
+
+  StepEntry s;
+  s.actor = actor;
+  s.previous = previous == 0 ? SIZE_MAX : previous - 1;
+  s.local = previous == 0 ? 1 : steps_[previous - 1].local + 1;
+  if (previous != 0) s.clock = steps_[previous - 1].clock;
+  for (std::size_t p : preds_) {
+    const auto& c = steps_[p].clock;
+    if (s.clock.size() < c.size()) s.clock.resize(c.size(), 0);
+    for (std::size_t k = 0; k < c.size(); ++k) s.clock[k] = std::max(s.clock[k], c[k]);
+  }
+  if (s.clock.size() <= actor) s.clock.resize(actor + 1, 0);
+  IPCSIM_ASSERT(s.clock[actor] < s.local);
+  s.clock[actor] = s.local;
+
+  // A conflicting predecessor of another actor races with us unless it happens
+  // before one of our other direct predecessors (then that one is in between).
+  for (std::size_t i : preds_) {
+    if (steps_[i].actor == actor) continue;
+    bool direct = true;
+    for (std::size_t k : preds_) {
+      if (k != i && precedes(i, k)) {
+        direct = false;
+        break;
+      }
+    }
+    if (direct && previous != 0 && precedes(i, previous - 1)) direct = false;
+    if (direct) races.push_back(i);
+  }
+
+  s.preds = preds_;
+  if (previous != 0 && std::find(s.preds.begin(), s.preds.end(), previous - 1) == s.preds.end()) {
+    s.preds.insert(std::upper_bound(s.preds.begin(), s.preds.end(), previous - 1), previous - 1);
+  }
+  steps_.push_back(std::move(s));
+  last_of_actor_[actor] = j + 1;
+  for (const sim::Access& a : footprint) index(j, actor, a);
+}
+
+void HappensBefore::initials(std::size_t i, std::size_t j, std::vector<sim::ActorId>& out) const {
+  IPCSIM_ASSERT(i < j && j < steps_.size());
+  out.clear();
+  const sim::ActorId ai = steps_[i].actor;
+  const std::uint32_t li = steps_[i].local;
+  // v: the steps after i that do not happen after it, then j. For each actor,
+  // its first step in v (a prefix of its steps after i: once one of them
+  // happens after i, all later ones do).
+  struct First {
+    sim::ActorId actor;
+    std::size_t step;
+    std::uint32_t local;
+  };
+  std::vector<First> firsts;
+  auto first_of = [&](sim::ActorId a) -> const First* {
+    for (const First& f : firsts) {
+      if (f.actor == a) return &f;
+    }
+    return nullptr;
+  };
+  for (std::size_t k = i + 1; k < j; ++k) {
+    if (clock_of(k, ai) >= li) continue;  // happens after i
+    if (first_of(steps_[k].actor) == nullptr) firsts.push_back(First{steps_[k].actor, k, steps_[k].local});
+  }
+  if (first_of(steps_[j].actor) == nullptr) firsts.push_back(First{steps_[j].actor, j, steps_[j].local});
+
+  for (const First& f : firsts) {
+    bool initial = true;
+    for (const First& g : firsts) {
+      if (g.actor == f.actor || g.step > f.step) continue;
+      if (clock_of(f.step, g.actor) >= g.local) {
+        initial = false;
+        break;
+      }
+    }
+    if (initial) out.push_back(f.actor);
+  }
+}
+
+}  // namespace ipcsim::explore

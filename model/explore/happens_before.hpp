@@ -1,0 +1,73 @@
+// The happens-before order of one execution's steps, and its races.
+//
+// Steps are added in execution order. Step i happens before step j (i -> j)
+// when i < j and they are of the same actor or dependent (step_tracker.hpp),
+// closed transitively; vector clocks over actors make the test O(1). Two steps
+// race (i <. j) when they are of different actors, dependent, and no third step
+// lies between them in happens-before: those are the pairs whose reversal can
+// lead to an inequivalent execution (source-DPOR, Abdulla et al., POPL 2014).
+//
+//   HappensBefore hb;
+//   std::vector<std::size_t> races;
+//   hb.add(step, races);                 // races: earlier steps i with i <. this one
+//   hb.initials(i, j, actors);           // I(notdep(i, E).j): who could go first
+//
+// Accesses are indexed per footprint key, keeping only the entries a later step
+// can race with: a write makes the entries it covers redundant (they happen
+// before it), and so does a read for the same actor's earlier covered reads.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "model/explore/step_tracker.hpp"
+
+namespace ipcsim::explore {
+
+class HappensBefore {
+ public:
+  void clear();
+  // Adds the next step; fills `races` with the earlier steps that race with it.
+  void add(sim::ActorId actor, std::span<const sim::Access> footprint, std::vector<std::size_t>& races);
+
+  std::size_t size() const { return steps_.size(); }
+  sim::ActorId actor(std::size_t i) const { return steps_[i].actor; }
+  // i -> k in happens-before (false for i >= k).
+  bool precedes(std::size_t i, std::size_t k) const;
+  // The initials of v = notdep(i, E).actor(j): the actors whose first step in v
+  // depends on no earlier step of v (i < j). In order of first step.
+  void initials(std::size_t i, std::size_t j, std::vector<sim::ActorId>& out) const;
+  // The steps step i directly depends on: its actor's previous step and the
+  // conflicting steps found for it (ascending).
+  const std::vector<std::size_t>& direct_predecessors(std::size_t i) const { return steps_[i].preds; }
+  // The actor's previous step, or SIZE_MAX.
+  std::size_t previous_of(std::size_t i) const { return steps_[i].previous; }
+
+ private:
+  struct StepEntry {
+    sim::ActorId actor = sim::kNoActor;
+    std::uint32_t local = 0;               // 1-based index among the actor's steps
+    std::vector<std::uint32_t> clock;      // by ActorId; missing entries are 0
+    std::vector<std::size_t> preds;        // direct predecessors, ascending
+    std::size_t previous = SIZE_MAX;       // the actor's previous step
+  };
+  struct AccessEntry {
+    std::size_t step = 0;
+    sim::Access access;
+  };
+  std::uint32_t clock_of(std::size_t step, sim::ActorId actor) const {
+    const auto& c = steps_[step].clock;
+    return actor < c.size() ? c[actor] : 0;
+  }
+  void index(std::size_t step, sim::ActorId actor, const sim::Access& a);
+
+  std::vector<StepEntry> steps_;
+  std::vector<std::size_t> last_of_actor_;  // by ActorId: 1 + index of its last step, 0 = none
+  // Keyed by footprint key; looked up only, never iterated (no hash order escapes).
+  std::unordered_map<std::uint64_t, std::vector<AccessEntry>> by_key_;
+  std::vector<std::size_t> preds_;  // scratch
+};
+
+}  // namespace ipcsim::explore

@@ -1,0 +1,81 @@
+// The explorer's search state (internal to model/explore): the DFS stack of
+// choice points with their DPOR sets, shared by the search loop (explorer.cpp)
+// and the run it controls (controlled_run.hpp).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/explore/explorer.hpp"
+#include "model/explore/step_tracker.hpp"
+
+namespace ipcsim::explore::detail {
+
+// An actor whose next step was already explored from an equivalent state, with
+// that step's footprint. `unknown`: the step never completed (a usage error
+// aborted the run inside it), so it counts as dependent on everything.
+struct SleepEntry {
+  sim::ActorId actor = sim::kNoActor;
+  Footprint footprint;
+  bool unknown = false;
+};
+
+inline bool has_actor(const std::vector<SleepEntry>& set, sim::ActorId a) {
+  return std::any_of(set.begin(), set.end(), [a](const SleepEntry& e) { return e.actor == a; });
+}
+inline bool has_actor(const std::vector<sim::ActorId>& set, sim::ActorId a) {
+  return std::find(set.begin(), set.end(), a) != set.end();
+}
+
+// Keeps the entries that the step leaves asleep: other actors, independent of it.
+inline void wake_dependents(std::vector<SleepEntry>& sleep, const Step& step) {
+  std::erase_if(sleep, [&](const SleepEntry& e) {
+    return e.actor == step.actor || e.unknown || dependent(e.footprint, step.footprint);
+  });
+}
+
+// One choice point on the DFS stack, with the decision currently explored.
+struct Node {
+  sim::ChoiceKind kind = sim::ChoiceKind::Schedule;
+  std::uint32_t n = 0;
+  std::uint32_t value = 0;
+  std::int64_t tree_id = -1;
+  // Schedule choice points only.
+  std::vector<sim::ActorId> candidates;  // by index, as the kernel numbered them
+  std::vector<sim::ActorId> backtrack;   // to explore here (DPOR source set; all candidates without DPOR)
+  std::vector<SleepEntry> done;          // explored before the current value
+  std::vector<SleepEntry> sleep;         // the sleep set when the run arrived here
+  Footprint step_footprint;              // the current value's step, in this run
+  bool step_seen = false;
+  sim::ActorId previous_actor = sim::kNoActor;  // took the step before this choice
+  bool previous_yielded = false;
+  std::uint32_t preemptions = 0;  // before this choice
+
+  bool schedule() const { return kind == sim::ChoiceKind::Schedule; }
+  sim::ActorId chosen() const { return candidates[value]; }
+  // 1 when picking `a` here is a preemption (explorer.hpp defines it).
+  std::uint32_t cost(sim::ActorId a) const {
+    return previous_actor != sim::kNoActor && a != previous_actor && !previous_yielded &&
+                   has_actor(candidates, previous_actor)
+               ? 1
+               : 0;
+  }
+};
+
+struct SearchState {
+  const ExploreOptions& options;
+  ExploreReport& report;
+  std::vector<Node> stack;
+  std::size_t branch = 0;  // the node whose value is new in the coming run
+  std::set<std::uint64_t> final_states;
+  std::set<std::string> properties;
+
+  bool within_bound(const Node& node, sim::ActorId a) const {
+    return !options.max_preemptions || node.preemptions + node.cost(a) <= *options.max_preemptions;
+  }
+};
+
+}  // namespace ipcsim::explore::detail

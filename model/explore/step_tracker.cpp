@@ -1,0 +1,83 @@
+#include "model/explore/step_tracker.hpp"
+
+#include <algorithm>
+
+#include "sim/check.hpp"
+#include "sim/world.hpp"  // to_string(RunPolicy): the policy names in cpu.config records
+
+namespace ipcsim::explore {
+
+bool dependent(std::span<const sim::Access> a, std::span<const sim::Access> b) {
+  for (const sim::Access& x : a) {
+    for (const sim::Access& y : b) {
+      if (sim::conflicts(x, y)) return true;
+    }
+  }
+  return false;
+}
+
+void StepTracker::on_record(const sim::TraceRecord& r) {
+  const std::string_view k = r.kind;
+  if (k == "sim.spawn") {
+    IPCSIM_ASSERT(r.actor != sim::kNoActor && r.cpu != sim::kNoCpu);
+    if (actor_cpu_.size() <= r.actor) actor_cpu_.resize(r.actor + 1, sim::kNoCpu);
+    actor_cpu_[r.actor] = r.cpu;
+  } else if (k == "cpu.config") {
+    cpu_count_ = std::max<sim::CpuId>(cpu_count_, r.cpu + 1);
+    if (preemptive_.size() <= r.cpu) preemptive_.resize(r.cpu + 1, false);
+    const sim::FieldValue* policy = r.field("policy");
+    preemptive_[r.cpu] = policy != nullptr && policy->s == sim::to_string(sim::RunPolicy::PriorityPreemptive);
+  } else if (k == "sim.dispatch") {
+    pending_dispatch_ = r.actor;
+  } else if (k == "sim.yield") {
+    pending_yield_ = r.actor;
+  } else if (k == "sim.preempt" || k == "sim.priority") {
+    if (r.cpu != sim::kNoCpu) pending_preempted_.push_back(r.cpu);
+  }
+}
+
+bool StepTracker::preemptive(sim::CpuId c) const {
+  // Unknown: assume the worst.
+  return c >= preemptive_.size() || preemptive_[c];
+}
+
+sim::CpuId StepTracker::cpu_of(sim::ActorId actor) const {
+  return actor < actor_cpu_.size() ? actor_cpu_[actor] : sim::kNoCpu;
+}
+
+void StepTracker::write_cpu(Footprint& f, sim::CpuId c, bool holder_too) const {
+  if (c == sim::kNoCpu) {
+    // An actor we never saw spawned: be conservative, it may be on any CPU.
+    for (sim::CpuId k = 0; k < cpu_count_; ++k) write_cpu(f, k, holder_too);
+    return;
+  }
+  f.push_back(sim::Access{cpu_dispatch_key(c), sim::AccessMode::Write});
+  if (holder_too) f.push_back(sim::Access{cpu_holder_key(c), sim::AccessMode::Write});
+}
+
+void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
+  IPCSIM_ASSERT(info.actor != sim::kNoActor && info.cpu != sim::kNoCpu);
+  out.actor = info.actor;
+  out.cpu = info.cpu;
+  out.dispatch = pending_dispatch_ == info.actor;
+  out.yielded = pending_yield_ == info.actor;
+  out.footprint.assign(info.footprint.begin(), info.footprint.end());
+  out.footprint.push_back(sim::Access{cpu_holder_key(info.cpu), sim::AccessMode::Read});
+  if (out.dispatch) out.footprint.push_back(sim::Access{cpu_dispatch_key(info.cpu), sim::AccessMode::Write});
+  for (const sim::Access& a : info.footprint) {
+    // Waking, spawning or killing another actor changes its CPU's ready queue,
+    // and on a priority-preemptive CPU may preempt its holder: whether it does
+    // in this run or not (the holder may have finished already), so that the
+    // dependence is the same in both orders.
+    if (is_actor_key(a.object) && a.mode == sim::AccessMode::Write && actor_of_key(a.object) != info.actor) {
+      const sim::CpuId c = cpu_of(actor_of_key(a.object));
+      write_cpu(out.footprint, c, preemptive(c));
+    }
+  }
+  for (sim::CpuId c : pending_preempted_) write_cpu(out.footprint, c, true);
+  pending_dispatch_ = sim::kNoActor;
+  pending_yield_ = sim::kNoActor;
+  pending_preempted_.clear();
+}
+
+}  // namespace ipcsim::explore
