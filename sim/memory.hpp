@@ -110,6 +110,13 @@ class Memory {
   bool peek(std::uint64_t offset, std::span<std::byte> out) const;
   void poke(std::uint64_t offset, std::span<const std::byte> in);
 
+  // The bytes themselves, for a mechanism that accounts for its own accesses
+  // (a mapping check per operation, World::touch for footprints, World::charge
+  // for cost) because a call per access would dominate it: an RTOS BlockGet is
+  // a few nanoseconds. The span stays valid for the memory's life; after a
+  // crash it holds poison until the restart.
+  std::span<std::byte> raw() { return bytes_; }
+
   Memory(World& world, ObjectId id, std::string name, std::size_t bytes, MemoryCost cost, bool shared,
          std::vector<CpuId> cpus);
 
