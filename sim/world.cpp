@@ -163,6 +163,13 @@ void World::attach(Observer& observer) {
 
 void World::emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
                         std::span<const Field> fields) {
+  // A field named like a record key would make a JSON object with a repeated
+  // key, which most readers resolve by silently dropping one.
+  for (const Field& f : fields) {
+    IPCSIM_ASSERT_MSG(f.key != "seq" && f.key != "t" && f.key != "cpu" && f.key != "actor" && f.key != "kind" &&
+                          f.key != "obj",
+                      "a trace field reuses a record key");
+  }
   TraceRecord r;
   r.seq = record_seq_++;
   r.time = now();
