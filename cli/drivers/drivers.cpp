@@ -1,6 +1,7 @@
 #include "cli/drivers/drivers.hpp"
 
 #include "cli/drivers/pingpong_driver.hpp"
+#include "cli/drivers/rtos_driver.hpp"
 #include "cli/scenario/driver.hpp"
 
 namespace ipcsim::drivers {
@@ -9,6 +10,7 @@ void register_all() {
   static bool done = false;
   if (done) return;
   done = true;
+  scenario::register_driver(make_rtos_driver());
   scenario::register_driver(make_pingpong_driver());
 }
 

@@ -225,8 +225,8 @@ void read_run_and_output(ConfigTable& root, Scenario& s) {
     auto ends_with = [&](std::string_view suffix) {
       return d.size() >= suffix.size() && d.compare(d.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    if (!d.empty() && !ends_with(".svg") && !ends_with(".mmd") && !ends_with(".html")) {
-      t->error("diagram", "expected a file name ending in .svg, .mmd or .html, got \"" + d + "\"");
+    if (!d.empty() && !ends_with(".svg") && !ends_with(".mmd") && !ends_with(".dot") && !ends_with(".html")) {
+      t->error("diagram", "expected a file name ending in .svg, .mmd, .dot or .html, got \"" + d + "\"");
     }
     t->finish();
   }
