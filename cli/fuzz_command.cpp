@@ -10,6 +10,8 @@
 #include "cli/command_support.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/fuzz.hpp"
+#include "cli/scenario/scenario_program.hpp"
+#include "model/explore/fuzz.hpp"
 
 namespace ipcsim::cli {
 namespace {
@@ -25,6 +27,8 @@ struct FuzzArgs {
   bool no_shrink = false;
   std::uint64_t shrink_budget = 2000;
   std::string out_dir = ".";
+  std::string policy = "random";
+  std::uint32_t depth = 2;
 };
 
 bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
@@ -96,6 +100,18 @@ int fuzz(const FuzzArgs& a) {
   o.keep_going = a.keep_going;
   o.shrink = !a.no_shrink;
   o.shrink_budget = a.shrink_budget;
+  if (a.policy == "pct") {
+    // PCT needs k, the number of schedule choices in a typical run: measured
+    // on a few uniformly random runs of this scenario first.
+    scenario::ScenarioProgram program(*s);
+    explore::RunSettings settings;
+    settings.seed = o.first_seed;
+    settings.limits = sim::RunLimits{.horizon = s->run.horizon, .max_steps = s->run.max_steps};
+    const std::uint64_t k = std::max<std::uint64_t>(1, explore::estimate_choices(program, settings, o.first_seed));
+    const std::uint32_t depth = a.depth;
+    o.policy = [k, depth](std::uint64_t seed) { return explore::make_chooser(explore::Policy::Pct, seed, depth, k); };
+    if (!a.json) fmt::print("policy pct, depth {}, k = {} schedule choices per run (measured)\n", depth, k);
+  }
   Progress progress(a.json);
   o.progress = [&](const scenario::FuzzProgress& p) { progress.update(p); };
   if (!a.json) {
@@ -112,6 +128,8 @@ int fuzz(const FuzzArgs& a) {
   j["file"] = s->path;
   j["first_seed"] = o.first_seed;
   j["shard"] = a.shard;
+  j["policy"] = a.policy;
+  if (a.policy == "pct") j["depth"] = a.depth;
   j["runs_planned"] = r.runs_planned;
   j["runs"] = r.runs_done;
   j["findings"] = nlohmann::ordered_json::array();
@@ -181,6 +199,12 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1ULL, 1'000'000ULL))
       ->capture_default_str();
   cmd->add_option("--out-dir", a->out_dir, "Where counterexample files go")->capture_default_str();
+  cmd->add_option("--policy", a->policy, "Scheduling policy: uniform random, or PCT (probabilistic concurrency testing)")
+      ->check(CLI::IsMember({"random", "pct"}))
+      ->capture_default_str();
+  cmd->add_option("--depth", a->depth, "PCT bug depth d (d - 1 priority change points per run)")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
   cmd->callback([a, exit_code] { *exit_code = fuzz(*a); });
 }
 

@@ -13,10 +13,10 @@ namespace {
 void print_human() {
   for (const scenario::MechanismDriver* d : scenario::all_drivers()) {
     fmt::print("{}: {}\n", d->name(), d->description());
-    fmt::print("  workload keys:\n");
+    fmt::print("  workload keys ([workload]):\n");
     for (const auto& k : d->workload_keys()) {
-      fmt::print("    {:<20} {:<22} default {:<16} {}\n", k.key, k.type,
-                 k.default_value.empty() ? "(required)" : k.default_value, k.description);
+      fmt::print("    {}  {}, {}\n        {}\n", k.key, k.type,
+                 k.default_value.empty() ? "required" : "default " + k.default_value, k.description);
     }
     fmt::print("  properties:\n");
     for (const auto& p : d->properties()) fmt::print("    {:<20} {}\n", p.name, p.description);

@@ -9,6 +9,7 @@
 
 #include "cli/scenario/diagnostics.hpp"
 
+#include "cli/check_command.hpp"
 #include "cli/demo_command.hpp"
 #include "cli/drivers/drivers.hpp"
 #include "cli/fuzz_command.hpp"
@@ -16,6 +17,7 @@
 #include "cli/replay_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
+#include "cli/viz_command.hpp"
 
 int main(int argc, char** argv) {
   ipcsim::drivers::register_all();
@@ -25,7 +27,9 @@ int main(int argc, char** argv) {
   ipcsim::cli::add_run_command(app, &exit_code);
   ipcsim::cli::add_validate_command(app, &exit_code);
   ipcsim::cli::add_fuzz_command(app, &exit_code);
+  ipcsim::cli::add_check_command(app, &exit_code);
   ipcsim::cli::add_replay_command(app, &exit_code);
+  ipcsim::cli::add_viz_command(app, &exit_code);
   ipcsim::cli::add_list_command(app, &exit_code);
   ipcsim::cli::add_demo_command(app, &exit_code);
   // CLI11 would only say "A subcommand is required" for a misspelt verb.

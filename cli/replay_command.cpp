@@ -6,8 +6,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command_support.hpp"
+#include "cli/diagram_output.hpp"
+#include "viz/sequence.hpp"
+#include "viz/trace.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "sim/jsonl_writer.hpp"
 #include "sim/replay_chooser.hpp"
@@ -18,6 +22,8 @@ namespace {
 struct ReplayArgs {
   std::string file;
   std::string trace;
+  std::string diagram;
+  DiagramFlags diagram_flags;
   bool json = false;
   bool original = false;
 };
@@ -48,7 +54,17 @@ int replay(const ReplayArgs& a) {
   }
   const sim::ChoiceList& choices = a.original ? cex->original_choices : cex->choices;
   sim::ReplayChooser strict(choices);
+  viz::SequenceOptions diagram_options_;
+  if (!a.diagram.empty()) {
+    if (!diagram_options(a.diagram_flags, diagram_options_, "replay")) return kExitBadInput;
+    if (!has_diagram_extension(a.diagram)) {
+      std::cerr << "ipcsim replay: --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
+                << a.diagram << "\"\n";
+      return kExitBadInput;
+    }
+  }
   std::ofstream trace_file;
+  std::ostringstream captured;
   std::unique_ptr<sim::JsonlWriter> writer;
   scenario::RunOptions options;
   options.seed = cex->seed;
@@ -60,7 +76,9 @@ int replay(const ReplayArgs& a) {
       std::cerr << "ipcsim replay: --trace: cannot write \"" << a.trace << "\"\n";
       return kExitBadInput;
     }
-    writer = std::make_unique<sim::JsonlWriter>(trace_file);
+  }
+  if (!a.trace.empty() || !a.diagram.empty()) {
+    writer = std::make_unique<sim::JsonlWriter>(captured);
     options.observers.push_back(writer.get());
   }
   scenario::RunReport r;
@@ -71,6 +89,14 @@ int replay(const ReplayArgs& a) {
     return kExitBadInput;
   }
   if (writer) writer->flush();
+  if (trace_file.is_open()) trace_file << captured.str();
+  if (!a.diagram.empty()) {
+    viz::Trace trace;
+    if (!trace_from_text(captured.str(), a.trace.empty() ? a.file : a.trace, trace, "replay") ||
+        !write_diagram(trace, a.diagram, diagram_options_, "replay", &*s, &r, sim::format_choices(choices))) {
+      return kExitBadInput;
+    }
+  }
   const bool reproduced = r.violated == cex->property && strict.exhausted();
   if (a.json) {
     std::cout << format_run_json(*s, r);
@@ -78,7 +104,8 @@ int replay(const ReplayArgs& a) {
     std::cout << format_run_summary(*s, r);
     fmt::print("replay     {} choices, seed {}: {} the violation of {}\n", choices.size(), cex->seed,
                reproduced ? "reproduces" : "does NOT reproduce", cex->property);
-    if (writer) fmt::print("trace      {}\n", a.trace);
+    if (!a.trace.empty()) fmt::print("trace      {}\n", a.trace);
+    if (!a.diagram.empty()) fmt::print("diagram    {}\n", a.diagram);
   }
   return r.as_expected ? kExitOk : kExitMismatch;
 }
@@ -90,6 +117,8 @@ void add_replay_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("replay", "Re-run a counterexample exactly");
   cmd->add_option("CEX", a->file, "Counterexample file (.cex.json)")->required();
   cmd->add_option("--trace", a->trace, "Write the JSON Lines trace to this file");
+  cmd->add_option("--diagram", a->diagram, "Draw the run: .svg, .mmd (Mermaid), .dot or .html (with a Perfetto timeline)");
+  add_diagram_flags(*cmd, a->diagram_flags);
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_flag("--original", a->original, "Replay the choice list as found, before shrinking");
   cmd->callback([a, exit_code] { *exit_code = replay(*a); });

@@ -49,6 +49,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   for (const auto& f : scenario.faults) plan.add(f);
 
   sim::World w({.seed = report.seed, .max_faults = options.max_faults.value_or(scenario.run.max_faults)});
+  if (options.bind) options.bind(w);
   for (sim::Observer* o : options.observers) w.attach(*o);
   if (options.chooser != nullptr) w.set_chooser(*options.chooser);
   std::unique_ptr<MechanismRun> run = scenario.driver->instantiate(*scenario.workload, mechanism_properties);
@@ -64,7 +65,8 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     const Machine machine = build_machine(w, scenario.machine);
     plan.install(w);
     run->start(w, machine);
-    report.result = w.run({.horizon = scenario.run.horizon, .max_steps = scenario.run.max_steps});
+    report.result = w.run(options.limits.value_or(sim::RunLimits{.horizon = scenario.run.horizon,
+                                                                 .max_steps = scenario.run.max_steps}));
   } catch (const sim::UsageError& e) {
     report.usage_error = e.what();
     report.result.outcome = sim::RunOutcome::Stopped;

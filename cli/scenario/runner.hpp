@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +27,10 @@ struct RunOptions {
   std::vector<sim::Observer*> observers;    // attached first (trace writers, explorers)
   bool stop_on_violation = true;            // end the run at the first violation
   std::optional<std::uint32_t> max_faults;  // replaces [run].max_faults
+  // Called with the fresh World before anything else (observers and chooser
+  // above are set after it): lets an explorer bind its own, and stop the run.
+  std::function<void(sim::World&)> bind;
+  std::optional<sim::RunLimits> limits;     // replaces [run] horizon and max_steps
 };
 
 struct PropertyVerdict {

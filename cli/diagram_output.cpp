@@ -1,0 +1,129 @@
+#include "cli/diagram_output.hpp"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command_support.hpp"
+#include "cli/scenario/units.hpp"
+#include "viz/errors.hpp"
+#include "viz/html_report.hpp"
+#include "viz/perfetto.hpp"
+#include "viz/sequence.hpp"
+#include "viz/trace_reader.hpp"
+
+namespace ipcsim::cli {
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool write_file(const std::string& path, const std::string& text, const std::string& verb) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << text)) {
+    std::cerr << "ipcsim " << verb << ": cannot write \"" << path << "\"\n";
+    return false;
+  }
+  return true;
+}
+
+viz::RunSummary summary_of(const scenario::Scenario& s, const scenario::RunReport& r, const std::string& choices) {
+  viz::RunSummary out;
+  out.scenario = s.name + " (" + s.path + ")";
+  out.seed = r.seed;
+  out.outcome = std::string(sim::to_string(r.result.outcome)) +
+                (r.violated.empty() ? ", no property violated" : ", violated: " + r.violated);
+  out.ok = r.as_expected;
+  out.expected = s.expect;
+  for (const auto& v : r.verdicts) out.properties.push_back({v.property, v.violated ? "violated" : "holds", v.message});
+  out.counts = {{"simulated time", format_time(r.result.end_time)},
+                {"steps", std::to_string(r.result.steps)},
+                {"events", std::to_string(r.result.events)},
+                {"choices", std::to_string(r.result.choices)},
+                {"faults", std::to_string(r.result.faults)}};
+  for (const auto& kv : r.summary) out.counts.push_back(kv);
+  out.choices = choices;
+  return out;
+}
+
+}  // namespace
+
+bool has_diagram_extension(const std::string& path) {
+  return ends_with(path, ".svg") || ends_with(path, ".mmd") || ends_with(path, ".dot") || ends_with(path, ".html");
+}
+
+void add_diagram_flags(CLI::App& cmd, DiagramFlags& f) {
+  cmd.add_option("--from", f.from, "Diagram window: first simulated instant shown (e.g. 10us)");
+  cmd.add_option("--to", f.to, "Diagram window: last simulated instant shown");
+  cmd.add_option("--around-violation", f.around_violation, "Diagram window: N rows before and after the violation");
+  cmd.add_option("--actors", f.actors, "Diagram: only these actors (names, or prefix*); the rest fold together")
+      ->delimiter(',');
+  cmd.add_option("--detail", f.detail, "Diagram detail: messages, sync or all")
+      ->check(CLI::IsMember({"messages", "sync", "all"}))
+      ->capture_default_str();
+}
+
+bool diagram_options(const DiagramFlags& f, viz::SequenceOptions& o, const std::string& verb) {
+  for (const auto& [flag, text, slot] : {std::tuple{"--from", &f.from, &o.from_ns}, std::tuple{"--to", &f.to, &o.to_ns}}) {
+    if (text->empty()) continue;
+    const auto d = scenario::parse_duration(*text);
+    if (!d) {
+      std::cerr << "ipcsim " << verb << ": " << flag << ": expected a duration with a unit such as \"10us\", got \""
+                << *text << "\"\n";
+      return false;
+    }
+    *slot = sim::to_ns(*d);
+  }
+  o.around_violation = f.around_violation;
+  o.actors = f.actors;
+  o.detail = f.detail == "messages" ? viz::Detail::Messages : f.detail == "all" ? viz::Detail::All : viz::Detail::Sync;
+  return true;
+}
+
+bool trace_from_text(const std::string& text, const std::string& name, viz::Trace& out, const std::string& verb) {
+  try {
+    std::istringstream in(text);
+    out = viz::parse_trace(in, name);
+    return true;
+  } catch (const viz::VizError& e) {
+    std::cerr << "ipcsim " << verb << ": " << e.what() << "\n";
+    return false;
+  }
+}
+
+bool write_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
+                   const std::string& verb, const scenario::Scenario* scenario, const scenario::RunReport* report,
+                   const std::string& choices) {
+  try {
+    if (ends_with(path, ".svg")) return write_file(path, viz::sequence_svg(trace, options), verb);
+    if (ends_with(path, ".mmd")) return write_file(path, viz::sequence_mermaid(trace, options), verb);
+    if (ends_with(path, ".dot")) return write_file(path, viz::sequence_dot(trace, options), verb);
+    if (ends_with(path, ".html")) {
+      const std::string base = path.substr(0, path.size() - 5);
+      const std::string perfetto = base + ".perfetto.json";
+      viz::ReportOptions r;
+      r.sequence = options;
+      const std::size_t slash = perfetto.find_last_of('/');
+      r.perfetto_href = slash == std::string::npos ? perfetto : perfetto.substr(slash + 1);
+      viz::RunSummary s;
+      if (scenario != nullptr && report != nullptr) {
+        s = summary_of(*scenario, *report, choices);
+      } else {
+        s.scenario = trace.source();
+      }
+      return write_file(perfetto, viz::perfetto_json(trace), verb) &&
+             write_file(path, viz::html_report(s, trace, r), verb);
+    }
+  } catch (const viz::VizError& e) {
+    std::cerr << "ipcsim " << verb << ": --diagram: " << e.what() << "\n";
+    return false;
+  }
+  std::cerr << "ipcsim " << verb << ": --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
+            << path << "\"\n";
+  return false;
+}
+
+}  // namespace ipcsim::cli

@@ -1,0 +1,48 @@
+// Writing pictures of a run from its trace: the shared part of `run
+// --diagram`, `replay --diagram` and `ipcsim viz`. The format follows the file
+// name: .svg (Graphviz, in-process), .mmd (Mermaid), .dot, or .html (a
+// self-contained report, with the Perfetto timeline written beside it as
+// <name>.perfetto.json).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/scenario/runner.hpp"
+#include "cli/scenario/scenario.hpp"
+
+namespace ipcsim::viz {
+struct Trace;
+struct SequenceOptions;
+}  // namespace ipcsim::viz
+
+namespace ipcsim::cli {
+
+// The window and filter flags every diagram-making verb accepts.
+struct DiagramFlags {
+  std::string from;    // duration, e.g. "10us"
+  std::string to;
+  std::optional<std::size_t> around_violation;
+  std::vector<std::string> actors;
+  std::string detail = "sync";
+};
+void add_diagram_flags(CLI::App& cmd, DiagramFlags& flags);
+
+// Checks the flags; on error prints why (naming the flag) and returns false.
+bool diagram_options(const DiagramFlags& flags, viz::SequenceOptions& out, const std::string& verb);
+
+// Writes `path` from the trace. For .html, `scenario`/`report` fill the summary.
+// Prints an error and returns false on failure (bad options, unwritable path).
+bool write_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
+                   const std::string& verb, const scenario::Scenario* scenario = nullptr,
+                   const scenario::RunReport* report = nullptr, const std::string& choices = "");
+
+// Parses a trace held in memory (what run/replay capture when no file is asked for).
+bool trace_from_text(const std::string& text, const std::string& name, viz::Trace& out, const std::string& verb);
+
+bool has_diagram_extension(const std::string& path);
+
+}  // namespace ipcsim::cli

@@ -1,0 +1,41 @@
+#include "cli/scenario/scenario_program.hpp"
+
+#include "cli/scenario/runner.hpp"
+
+namespace ipcsim::scenario {
+
+std::string scenario_property(const std::string& p) {
+  if (p == "deadlock") return kDeadlockFree;
+  if (p == "usage_error") return kNoUsageError;
+  return p;
+}
+
+std::string explorer_property(const std::string& p) {
+  if (p == kDeadlockFree) return "deadlock";
+  if (p == kNoUsageError) return "usage_error";
+  return p;
+}
+
+explore::Execution ScenarioProgram::run(explore::RunContext& cx) {
+  RunOptions o;
+  o.seed = cx.seed();
+  o.max_faults = cx.max_faults_override();
+  o.limits = cx.limits();
+  o.stop_on_violation = true;
+  o.bind = [&cx](sim::World& w) { cx.bind(w); };
+  const RunReport r = run_scenario(*scenario_, o);
+  cx.unbind();  // that World is gone
+  if (!r.usage_error.empty()) throw sim::UsageError(r.usage_error);
+  explore::Execution e;
+  e.run = r.result;
+  // Deadlock is judged by the explorer from the outcome; the rest by our monitors.
+  if (!r.violated.empty() && r.violated != kDeadlockFree) {
+    for (const PropertyVerdict& v : r.verdicts) {
+      if (v.property == r.violated) e.violation = model::Violation{v.property, v.at_seq, v.at, v.message};
+    }
+  }
+  e.outcome_hash = r.state_digest;
+  return e;
+}
+
+}  // namespace ipcsim::scenario

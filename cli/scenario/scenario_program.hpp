@@ -1,0 +1,31 @@
+// A scenario as an explore::Program: what the model checker and the PCT
+// fuzzing policy run. Each run goes through run_scenario with the explorer's
+// chooser and observers bound to the fresh World, so exploration sees exactly
+// the runs `ipcsim run` and `ipcsim replay` see.
+//
+// Property names: the explorer calls the built-ins "deadlock" and
+// "usage_error"; scenarios call them deadlock_free and no_usage_error.
+// explorer_property() and scenario_property() translate.
+#pragma once
+
+#include <string>
+
+#include "cli/scenario/scenario.hpp"
+#include "model/explore/program.hpp"
+
+namespace ipcsim::scenario {
+
+class ScenarioProgram final : public explore::Program {
+ public:
+  explicit ScenarioProgram(const Scenario& scenario) : scenario_(&scenario) {}
+  std::string name() const override { return scenario_->name; }
+  explore::Execution run(explore::RunContext& cx) override;
+
+ private:
+  const Scenario* scenario_;
+};
+
+std::string scenario_property(const std::string& explorer_property);
+std::string explorer_property(const std::string& scenario_property);
+
+}  // namespace ipcsim::scenario
