@@ -8,7 +8,12 @@ namespace ipcsim::sim {
 
 void Event::WaitOp::apply(World& w, Actor& self) {
   self_ = &self;
-  w.touch(e_->id(), AccessMode::Write);
+  // An auto-reset pass consumes the event (a write); a manual pass reads it.
+  // Blocking on a manual event joins a set released all at once (an update);
+  // on an auto event waiters are released one by one, in order (a write).
+  AccessMode mode = AccessMode::Write;
+  if (e_->reset_ == Reset::Manual) mode = e_->set_ ? AccessMode::Read : AccessMode::Update;
+  w.touch(e_->id(), mode);
   if (e_->set_) {
     if (e_->reset_ == Reset::Auto) e_->set_ = false;
     if (w.tracing()) w.emit("event.pass", e_->id());

@@ -6,7 +6,9 @@ namespace ipcsim::sim {
 
 void Gate::WaitOp::apply(World& w, Actor& self) {
   self_ = &self;
-  w.touch(g_->id(), AccessMode::Write);
+  // Passing an open gate reads it; blocking joins the set of waiters that a
+  // pulse or an open releases all at once (as equals), so blockings commute.
+  w.touch(g_->id(), g_->open_ ? AccessMode::Read : AccessMode::Update);
   if (g_->open_) {
     if (w.tracing()) w.emit("gate.pass", g_->id());
     return;

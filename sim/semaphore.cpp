@@ -37,7 +37,8 @@ bool Semaphore::WaitOp::result() const {
 }
 
 void Semaphore::SignalOp::apply(World& w, Actor&) {
-  w.touch(s_->id(), AccessMode::Write);
+  // Signals commute: whichever order, the same waiters wake (FIFO) and the count ends the same.
+  w.touch(s_->id(), AccessMode::Update);
   std::uint64_t woken = 0;
   std::uint64_t lost = 0;
   for (std::uint64_t i = 0; i < n_; ++i) {
@@ -92,7 +93,9 @@ bool ThresholdSemaphore::WaitOp::result() const {
 }
 
 void ThresholdSemaphore::SignalOp::apply(World& w, Actor&) {
-  w.touch(s_->id(), AccessMode::Write);
+  // Signals commute: the count adds up and the waiter wakes once it reaches the
+  // threshold, whichever signal that is.
+  w.touch(s_->id(), AccessMode::Update);
   ++s_->count_;
   Actor* next = nullptr;
   if (s_->count_ >= s_->threshold_ && (next = s_->waiters_.pop_front()) != nullptr) {

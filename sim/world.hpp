@@ -197,7 +197,13 @@ class World {
   std::uint32_t choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm = 0);
   const ChoiceList& choices() const { return choices_; }
   // Workload randomness (message sizes, ...), independent of the chooser's stream.
-  Rng& rng() { return rng_; }
+  // A draw inside a step is a write of kWorldRngKey: steps that draw depend on
+  // each other's order. Actors that should stay independent draw their values
+  // at set-up instead, or keep a generator of their own seeded from seed().
+  Rng& rng() {
+    touch(kWorldRngKey, AccessMode::Write);
+    return rng_;
+  }
   std::uint64_t seed() const { return config_.seed; }
 
   // ---- Observation ---------------------------------------------------------

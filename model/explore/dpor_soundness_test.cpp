@@ -119,6 +119,16 @@ TEST(DporSoundness, RandomProgramsWithBusFaultsToo) {
   EXPECT_LT(s.dpor_runs * 10, s.plain_runs);
 }
 
+// Gates, a threshold semaphore and a manual event: their footprints use the
+// commutative AccessMode::Update (signals, blocking at a gate), which this
+// checks against plain search.
+TEST(DporSoundness, RandomProgramsWithGatesThresholdsAndEvents) {
+  const Sweep s = compare_random(1, 120, {.more_sync = true}, 1500);
+  EXPECT_GE(s.compared, 90);
+  EXPECT_LT(s.dpor_runs * 5, s.plain_runs);
+  RecordProperty("compared", s.compared);
+}
+
 TEST(DporSoundness, LargerRandomPrograms) {
   const Sweep s = compare_random(1, 25, {.max_actors = 4, .max_ops = 5}, 1500);
   EXPECT_GE(s.compared, 12);

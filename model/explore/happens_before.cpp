@@ -30,8 +30,13 @@ bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
 void HappensBefore::index(std::size_t step, sim::ActorId actor, const sim::Access& a) {
   std::vector<AccessEntry>& entries = by_key_[a.object];
   std::erase_if(entries, [&](const AccessEntry& e) {
+    // A write conflicts with everything later that an older covered access
+    // conflicts with, so it stands for them. A read stands for its own actor's
+    // older reads (program order links them). An update stands for nothing:
+    // a later update conflicts with older reads but not with it.
     if (a.mode == sim::AccessMode::Write) return covers(a, e.access);
-    return e.access.mode == sim::AccessMode::Read && steps_[e.step].actor == actor && covers(a, e.access);
+    return a.mode == sim::AccessMode::Read && e.access.mode == sim::AccessMode::Read &&
+           steps_[e.step].actor == actor && covers(a, e.access);
   });
   entries.push_back(AccessEntry{step, a});
 }

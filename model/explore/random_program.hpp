@@ -14,6 +14,8 @@
 
 #include "model/explore/program.hpp"
 #include "sim/bus.hpp"
+#include "sim/event.hpp"
+#include "sim/gate.hpp"
 #include "sim/memory.hpp"
 #include "sim/mutex.hpp"
 #include "sim/port.hpp"
@@ -27,11 +29,18 @@ struct RandomShape {
   int max_actors = 3;       // 2 .. max_actors
   int max_ops = 4;          // 2 .. max_ops per actor (plus closing unlocks)
   bool bus_faults = false;  // drop, duplicate and reorder faults (fault budget 1)
+  // Also gates (timed wait, pulse), a threshold semaphore (signal, timed wait)
+  // and a manual event (timed wait, set): the primitives whose footprints use
+  // AccessMode::Update, so the sweep checks that those really commute.
+  bool more_sync = false;
 };
 
 class RandomProgram final : public Program {
  public:
-  enum class OpKind : std::uint8_t { Load, Store, Lock, Unlock, Signal, WaitFor, Yield, Sleep, Compute, Send, RecvFor };
+  enum class OpKind : std::uint8_t {
+    Load, Store, Lock, Unlock, Signal, WaitFor, Yield, Sleep, Compute, Send, RecvFor,
+    GateWaitFor, GatePulse, ThresholdSignal, ThresholdWaitFor, EventWaitFor, EventSet,
+  };
   struct Op {
     OpKind kind;
     std::uint32_t arg = 0;  // offset, mutex index, duration (ns), destination CPU
@@ -57,7 +66,7 @@ class RandomProgram final : public Program {
       const int n = 2 + static_cast<int>(rng.below(static_cast<std::uint64_t>(shape.max_ops - 1)));
       bool held[2] = {false, false};
       for (int k = 0; k < n; ++k) {
-        Op op{static_cast<OpKind>(rng.below(11))};
+        Op op{static_cast<OpKind>(rng.below(shape.more_sync ? 17 : 11))};
         switch (op.kind) {
           case OpKind::Load:
           case OpKind::Store: op.arg = static_cast<std::uint32_t>(rng.below(2)); break;
@@ -73,7 +82,10 @@ class RandomProgram final : public Program {
           case OpKind::Compute: op.arg = 500; break;
           case OpKind::Send: op.arg = static_cast<std::uint32_t>(rng.below(static_cast<std::uint64_t>(cpus_))); break;
           case OpKind::WaitFor:
-          case OpKind::RecvFor: op.arg = 1500; break;
+          case OpKind::RecvFor:
+          case OpKind::GateWaitFor:
+          case OpKind::ThresholdWaitFor:
+          case OpKind::EventWaitFor: op.arg = 1500; break;
           default: break;
         }
         spec.ops.push_back(op);
@@ -105,6 +117,9 @@ class RandomProgram final : public Program {
     sim::Mutex m0(w, "m0");
     sim::Mutex m1(w, "m1");
     sim::Semaphore sem(w, "sem", sem_initial_, 2);
+    sim::Gate gate(w, "gate");
+    sim::ThresholdSemaphore semt(w, "semT", 2);
+    sim::Event event(w, "event");
     std::vector<std::vector<std::uint64_t>> logs(actors_.size());
 
     for (std::size_t a = 0; a < actors_.size(); ++a) {
@@ -133,6 +148,14 @@ class RandomProgram final : public Program {
                     case OpKind::Send:
                       co_await bus.send(*ports[op.arg], self * 100 + sent++, std::vector<std::byte>(4));
                       break;
+                    case OpKind::GateWaitFor: log->push_back(co_await gate.wait_for(sim::Duration{op.arg}) ? 4 : 5); break;
+                    case OpKind::GatePulse: co_await gate.pulse(); break;
+                    case OpKind::ThresholdSignal: co_await semt.signal(); break;
+                    case OpKind::ThresholdWaitFor:
+                      log->push_back(co_await semt.wait_for(sim::Duration{op.arg}) ? 6 : 7);
+                      break;
+                    case OpKind::EventWaitFor: log->push_back(co_await event.wait_for(sim::Duration{op.arg}) ? 8 : 9); break;
+                    case OpKind::EventSet: co_await event.set(); break;
                     case OpKind::RecvFor: {
                       auto m = co_await ports[spec->cpu]->recv_for(sim::Duration{op.arg});
                       log->push_back(m ? 1000 + m->tag : 3);
@@ -155,7 +178,7 @@ class RandomProgram final : public Program {
     }
     std::uint64_t bytes = 0;
     shm.peek(0, std::as_writable_bytes(std::span<std::uint64_t, 1>(&bytes, 1)));
-    h.add(bytes).add(sem.count());
+    h.add(bytes).add(sem.count()).add(semt.count()).add(event.is_set() ? 1 : 0);
     e.outcome_hash = h.value();
     last_logs = logs;
     w.shutdown();
