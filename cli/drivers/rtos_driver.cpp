@@ -81,7 +81,9 @@ ParamTable<wl::BroadcastParams> broadcast_table() {
       .priority("sink_priority", &P::sink_priority, "the sink of the assembled message")
       .duration("slave_work_min", &P::slave_work_min, "a slave's least work per round")
       .duration("slave_work_max", &P::slave_work_max, "a slave's most work per round")
-      .count("block_size", &P::block_size, 16, 65'536, "message body bytes; at least 8 + 4 * slaves");
+      .count("block_size", &P::block_size, 16, 65'536, "message body bytes; at least 8 + 4 * slaves")
+      .count("shared_memory_bytes", &P::shared_memory_bytes, 1024, 1u << 30,
+             "with slave_cpus: the shared region the RTOS lives in");
   return t;
 }
 
@@ -131,7 +133,9 @@ ParamTable<wl::BroadcastersParams> broadcasters_table() {
       .count("max_msg_priority", &P::max_msg_priority, 1, 255, "message priority random in [1, this]")
       .duration("slave_work", &P::slave_work, "a slave's work per round")
       .count("block_size", &P::block_size, 16, 65'536, "bytes per message body")
-      .count("blocks_each", &P::blocks_each, 1, 10'000, "blocks of each broadcaster's pool");
+      .count("blocks_each", &P::blocks_each, 1, 10'000, "blocks of each broadcaster's pool")
+      .count("shared_memory_bytes", &P::shared_memory_bytes, 1024, 1u << 30,
+             "with slave_cpus: the shared region the RTOS lives in");
   return t;
 }
 
@@ -185,6 +189,7 @@ rtos::Bugs bugs_named(const std::string& name) {
 struct RtosConfig final : scenario::WorkloadConfig {
   std::string kind;
   std::size_t cpu = 0;
+  std::vector<std::size_t> slave_cpus;  // broadcast kinds: slaves run there, the RTOS in a shared region
   std::string bug = "none";
   Params params;
 };
@@ -250,15 +255,19 @@ class RtosRun final : public scenario::MechanismRun {
   void start(sim::World& w, const scenario::Machine& machine) override {
     sim::Cpu& cpu = *machine.cpus[cfg_.cpu];
     const rtos::Bugs bugs = bugs_named(cfg_.bug);
+    std::vector<sim::Cpu*> slaves;
+    for (std::size_t i : cfg_.slave_cpus) slaves.push_back(machine.cpus[i]);
     workload_ = std::visit(
         [&](const auto& p) -> std::unique_ptr<wl::Workload> {
           using P = std::remove_cvref_t<decltype(p)>;
           if constexpr (std::is_same_v<P, wl::PipelineParams>) return wl::build_pipeline(w, cpu, p, bugs);
           if constexpr (std::is_same_v<P, wl::PassChainParams>) return wl::build_pass_chain(w, cpu, p, bugs);
-          if constexpr (std::is_same_v<P, wl::BroadcastParams>) return wl::build_broadcast(w, cpu, p, bugs);
+          if constexpr (std::is_same_v<P, wl::BroadcastParams>) return wl::build_broadcast(w, cpu, p, bugs, slaves);
           if constexpr (std::is_same_v<P, wl::AssemblyParams>) return wl::build_assembly(w, cpu, p, bugs);
           if constexpr (std::is_same_v<P, wl::DeletionParams>) return wl::build_deletion(w, cpu, p, bugs);
-          if constexpr (std::is_same_v<P, wl::BroadcastersParams>) return wl::build_broadcasters(w, cpu, p, bugs);
+          if constexpr (std::is_same_v<P, wl::BroadcastersParams>) {
+            return wl::build_broadcasters(w, cpu, p, bugs, slaves);
+          }
         },
         cfg_.params);
     if (complete_) complete_->watch(workload_.get());
@@ -294,6 +303,9 @@ class RtosDriver final : public scenario::MechanismDriver {
         {"kind", "one of pipeline, pass_chain, broadcast, assembly, deletion, broadcasters", "", "the workload"},
         {"cpu", "CPU name", "the first CPU", "the RTOS's CPU: policy \"priority\"; the RTOS lives in its memory"},
         {"bug", "one of " + join(kBugs), "\"none\"", "a deliberately broken variant"},
+        {"slave_cpus", "array of CPU names", "[] (the RTOS's CPU)",
+         "kinds broadcast, broadcasters: the slaves run there, round robin, in parallel; the RTOS then lives "
+         "in a shared region mapped into all of them"},
     };
     pipeline_table().document(out, "", "kind pipeline: ");
     pass_chain_table().document(out, "", "kind pass_chain: ");
@@ -336,6 +348,16 @@ class RtosDriver final : public scenario::MechanismDriver {
     if (cfg->kind == "deletion") cfg->params = with_costs(deletion_table().read(t), costs);
     if (cfg->kind == "broadcasters") cfg->params = with_costs(broadcasters_table().read(t), costs);
     if (cfg->kind.empty()) return cfg;  // the other keys depend on the kind: judge nothing more
+    if ((cfg->kind == "broadcast" || cfg->kind == "broadcasters") && t.has("slave_cpus")) {
+      for (const std::string& name : t.strings("slave_cpus")) {
+        auto i = t.reference("slave_cpus", name, cpus, "CPU");
+        if (!i) continue;
+        if (m.cpus[*i].policy != sim::RunPolicy::PriorityPreemptive) {
+          t.error("slave_cpus", "the RTOS needs CPUs with policy \"priority\"; \"" + name + "\" is \"fifo\"");
+        }
+        cfg->slave_cpus.push_back(*i);
+      }
+    }
     for (const auto& [bug, kinds] : kBugKinds) {
       if (bug != cfg->bug || std::find(kinds.begin(), kinds.end(), cfg->kind) != kinds.end()) continue;
       std::string list;
@@ -343,7 +365,23 @@ class RtosDriver final : public scenario::MechanismDriver {
       t.error("bug", "\"" + bug + "\" has no effect on kind \"" + cfg->kind + "\" (it affects: " + list + ")");
     }
     check_consistency(t, *cfg);
-    if (!cpus.empty() && cfg->cpu < m.cpus.size() && m.cpus[cfg->cpu].memory_bytes < memory_needed(cfg->params)) {
+    if (!cfg->slave_cpus.empty()) {
+      const std::uint32_t shared = std::visit(
+          [](const auto& q) -> std::uint32_t {
+            if constexpr (requires { q.shared_memory_bytes; }) {
+              return q.shared_memory_bytes;
+            } else {
+              return 0;
+            }
+          },
+          cfg->params);
+      if (shared < memory_needed(cfg->params)) {
+        t.error("shared_memory_bytes", "the " + cfg->kind + " workload needs at least " +
+                                           std::to_string(memory_needed(cfg->params)) + " bytes, got " +
+                                           std::to_string(shared));
+      }
+    } else if (!cpus.empty() && cfg->cpu < m.cpus.size() &&
+               m.cpus[cfg->cpu].memory_bytes < memory_needed(cfg->params)) {
       t.error("cpu", "the " + cfg->kind + " workload needs at least " + std::to_string(memory_needed(cfg->params)) +
                          " bytes of memory on \"" + cpu + "\", which has " +
                          std::to_string(m.cpus[cfg->cpu].memory_bytes));

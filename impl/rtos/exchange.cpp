@@ -104,7 +104,14 @@ void Exchange::ReceiveOp::apply(sim::World& w, sim::Actor& self) {
   Rtos& os = *x.os_;
   Space& s = os.space();
   os.enter("MsgReceive", os.config().costs.receive);
-  w.touch(x.id(), sim::AccessMode::Write);
+  // At a broadcast exchange a receiver only reads the message on show, or joins
+  // the task queue that the next broadcast resumes all at once: receives there
+  // commute with each other. At a normal or pass exchange they take a message.
+  sim::AccessMode mode = sim::AccessMode::Write;
+  if (x.type_ == ExchangeType::Broadcast) {
+    mode = s.ld(x.xcb_ + xl::kSticky) != kNull ? sim::AccessMode::Read : sim::AccessMode::Update;
+  }
+  w.touch(x.id(), mode);
   if (x.type_ == ExchangeType::Broadcast) {
     const Addr msg = s.ld(x.xcb_ + xl::kSticky);
     if (msg != kNull) {

@@ -812,9 +812,13 @@ void Rtos::free_task(std::uint32_t slot) {
 
 std::uint32_t Rtos::release_owned(const sim::Actor& self, Addr tcb) {
   std::uint32_t released = 0;
+  // The scan reads every control block: one footprint range per pool.
+  for (const BlockPool* p : {bcb_pool_, mcb_pool_}) {
+    space_.reads_range(p->first(), p->block_at(p->blocks() - 1) + p->stride());
+  }
   for (std::uint32_t i = 0; i < bcb_pool_->blocks(); ++i) {
     const Addr cb = bcb_pool_->block_at(i);
-    if (space_.ld(cb + bl::kState) == layout::kBcb && space_.ld(cb + bl::kOwner) == tcb) {
+    if (space_.ld_covered(cb + bl::kState) == layout::kBcb && space_.ld_covered(cb + bl::kOwner) == tcb) {
       release_blk(self, cb);
       ++released;
     }
@@ -823,7 +827,7 @@ std::uint32_t Rtos::release_owned(const sim::Actor& self, Addr tcb) {
   for (const std::uint32_t kind : {layout::kMcbProxy, layout::kMcbReal}) {
     for (std::uint32_t i = 0; i < mcb_pool_->blocks(); ++i) {
       const Addr cb = mcb_pool_->block_at(i);
-      if (space_.ld(cb + ml::kState) == kind && space_.ld(cb + ml::kOwner) == tcb) {
+      if (space_.ld_covered(cb + ml::kState) == kind && space_.ld_covered(cb + ml::kOwner) == tcb) {
         release_msg(self, cb);
         ++released;
       }

@@ -66,6 +66,19 @@ class Space {
     world_->touch(memory_->id(), sim::AccessMode::Read, a, a + 4);
     return v;
   }
+  // A word read whose footprint the caller has recorded already, as one range
+  // (reads_range): a scan of a whole control-block pool would otherwise add
+  // one footprint entry per block, which the model checker pays for per step.
+  std::uint32_t ld_covered(Addr a) const {
+    IPCSIM_ASSERT(inside(a, 4));
+    std::uint32_t v;
+    std::memcpy(&v, bytes_ + a, 4);
+    return v;
+  }
+  void reads_range(Addr lo, Addr hi) const {
+    IPCSIM_ASSERT(lo <= hi && inside(lo, hi - lo));
+    world_->touch(memory_->id(), sim::AccessMode::Read, lo, hi);
+  }
   void st(Addr a, std::uint32_t v) {
     IPCSIM_ASSERT(inside(a, 4));
     std::memcpy(bytes_ + a, &v, 4);

@@ -77,8 +77,11 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
   const bool gate = !bugs.broadcast_without_gate;
   for (std::uint32_t i = 0; i < p.slaves; ++i) {
     sim::Cpu& slave_cpu = slave_cpus.empty() ? cpu : *slave_cpus[i % slave_cpus.size()];
+    // Each slave draws its work from a generator of its own: drawing from the
+    // World's would make every slave's step depend on the others' order.
+    sim::Rng work(w.seed() ^ (0x9e3779b97f4a7c15ULL * (i + 1)));
     os.create_task(slave_cpu, "slave" + std::to_string(i), p.slave_priority,
-                   [self, P, &os, p, i, gate](sim::Ctx cx) -> sim::Task<> {
+                   [self, P, &os, p, i, gate, work](sim::Ctx cx) mutable -> sim::Task<> {
                      for (std::uint32_t r = 1; r <= p.rounds; ++r) {
                        const Received got = co_await P->bx->receive();
                        std::vector<std::byte> word(4);
@@ -87,7 +90,7 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
                        self->bodies_seen[i].push_back(detail::word_of(word));
                        // Each slave may alter its own section of the body (distributed assembly).
                        os.msg_write(got.msg, kSectionBase + 4 * i, detail::word_bytes(1000 * (i + 1) + got.round));
-                       co_await cx.compute(detail::between(cx.world().rng(), p.slave_work_min, p.slave_work_max));
+                       co_await cx.compute(detail::between(work, p.slave_work_min, p.slave_work_max));
                        if (gate) {
                          co_await signal_then_wait(*P->semT, *P->semG);
                        } else {
