@@ -6,12 +6,22 @@
 //    reduction factor is plain / dpor);
 //  - BM_FuzzToFirstViolation: uniform random against PCT (d = 2) on a depth-2
 //    bug: the median number of runs to the first violation over many seeds.
-// The RTOS broadcast figures of issue 5 come once that scenario exists.
+//  - BM_RtosBroadcast: the same on the bundled RTOS broadcast scenario with 3
+//    slaves on CPUs of their own (scenarios/rtos/broadcast_parallel.toml, with
+//    1 round), DPOR complete, plain search capped;
+//  - BM_RtosBrokenVariantsFuzz: uniform random against PCT on each RTOS broken
+//    variant scenario: median runs to the first violation over 51 seeds.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
 #include <memory>
 
+#include "cli/drivers/drivers.hpp"
+#include "cli/scenario/loader.hpp"
+#include "cli/scenario/scenario_program.hpp"
 #include "model/explore/explorer.hpp"
 #include "model/explore/fuzz.hpp"
 #include "model/explore/random_program.hpp"
@@ -97,6 +107,77 @@ void BM_FuzzToFirstViolation(benchmark::State& state) {
   state.counters["runs/s"] = benchmark::Counter(static_cast<double>(total_runs), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FuzzToFirstViolation)->Arg(0)->Arg(1)->ArgName("pct")->Unit(benchmark::kMillisecond)->Iterations(1);
+
+scenario::Scenario load_bundled(const std::string& name, int rounds = 0) {
+  drivers::register_all();
+  const std::string path = std::string(IPCSIM_SOURCE_DIR) + "/scenarios/rtos/" + name;
+  scenario::Diagnostics diag;
+  auto s = scenario::load_scenario(path, diag);
+  if (!s) throw std::runtime_error(diag.format());
+  if (rounds > 0) {
+    // Re-read with fewer rounds: plain search must be able to get somewhere.
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t at = text.find("rounds = ");
+    text.replace(at, text.find('\n', at) - at, "rounds = " + std::to_string(rounds));
+    s = scenario::parse_scenario(text, path, diag);
+    if (!s) throw std::runtime_error(diag.format());
+  }
+  return *s;
+}
+
+void BM_RtosBroadcast(benchmark::State& state) {
+  const scenario::Scenario s = load_bundled("broadcast_parallel.toml", 1);
+  scenario::ScenarioProgram p(s);
+  ExploreOptions options;
+  options.dpor = state.range(0) != 0;
+  options.stop_on_violation = false;
+  options.verify_counterexample = false;
+  options.max_executions = 300'000;
+  options.run.seed = s.run.seed;
+  std::uint64_t executions = 0;
+  std::uint64_t transitions = 0;
+  ExploreReport last;
+  for (auto _ : state) {
+    last = exhaustive(p, options);
+    executions += last.executions;
+    transitions += last.transitions;
+  }
+  state.SetLabel(std::string("rtos broadcast, 3 slaves on 3 CPUs, 1 round, ") + (options.dpor ? "dpor" : "plain") +
+                 (last.complete ? ", complete" : ", NOT complete (capped)"));
+  state.counters["executions"] = static_cast<double>(last.executions);
+  state.counters["complete"] = last.complete ? 1 : 0;
+  state.counters["executions/s"] = benchmark::Counter(static_cast<double>(executions), benchmark::Counter::kIsRate);
+  state.counters["transitions/s"] = benchmark::Counter(static_cast<double>(transitions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RtosBroadcast)->Arg(1)->Arg(0)->ArgName("dpor")->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_RtosBrokenVariantsFuzz(benchmark::State& state) {
+  static const char* kFiles[] = {"wrong_pool.toml", "no_gate.toml", "proxy_frees_body.toml",
+                                 "delete_leaks.toml", "pass_keeps_priority.toml", "assembly_off_by_one.toml"};
+  const scenario::Scenario s = load_bundled(kFiles[state.range(0)]);
+  scenario::ScenarioProgram p(s);
+  const auto policy = state.range(1) == 0 ? Policy::Random : Policy::Pct;
+  std::vector<std::uint64_t> runs;
+  for (auto _ : state) {
+    runs.clear();
+    for (std::uint64_t seed = 1; seed <= 51; ++seed) {
+      FuzzOptions o{.policy = policy, .depth = 2, .first_seed = seed, .max_runs = 2000};
+      o.run.seed = seed;
+      const FuzzReport r = fuzz(p, o);
+      runs.push_back(r.first ? r.first->execution : r.runs);
+    }
+  }
+  std::sort(runs.begin(), runs.end());
+  state.SetLabel(s.name + ", " + to_string(policy));
+  state.counters["median_runs"] = static_cast<double>(runs[runs.size() / 2]);
+  state.counters["max_runs"] = static_cast<double>(runs.back());
+}
+BENCHMARK(BM_RtosBrokenVariantsFuzz)
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {0, 1}})
+    ->ArgNames({"scenario", "pct"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 
