@@ -3,7 +3,7 @@
 # Debian packages are missing (apt-get, as root or through sudo), then configures
 # and builds incrementally, so a second call with nothing changed takes seconds.
 #
-#   tools/dev.sh run        build, then run the main job on the bundled default
+#   tools/dev.sh run        build, then run the bundled RTOS broadcast scenario
 #   tools/dev.sh test       build, then run every test
 #   tools/dev.sh test-asan  the same under AddressSanitizer + UBSan (build-asan/)
 #   tools/dev.sh bench      Release build, then the benchmarks (build-release/)
@@ -48,7 +48,7 @@ case "$verb" in
   run)
     install_missing
     build default
-    ./build/cli/ipcsim demo
+    ./build/cli/ipcsim run scenarios/rtos/broadcast.toml
     ;;
   test)
     install_missing
