@@ -172,10 +172,8 @@ std::string ExploreReport::summary() const {
                     std::to_string(pruned_branches) + " branches pruned by DPOR";
   if (preemption_pruned != 0) out += ", " + std::to_string(preemption_pruned) + " over the preemption bound";
   if (depth_bounded != 0) out += ", " + std::to_string(depth_bounded) + " runs reached the depth bound";
-  out += complete ? "; complete" : "; stopped early";
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.3f", wall_seconds);
-  out += " in " + std::string(seconds) + " s\n";
+  // No wall time here: the summary is compared across runs and jobs.
+  out += complete ? "; complete\n" : "; stopped early\n";
   if (counterexample) {
     out += "counterexample (run " + std::to_string(counterexample->execution) + ", " +
            std::to_string(counterexample->choices.size()) + " choices): property '" + counterexample->property +
