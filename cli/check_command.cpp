@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_support.hpp"
+#include "cli/output_files.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/scenario_program.hpp"
 #include "model/explore/explorer.hpp"
@@ -47,6 +48,11 @@ int check(const CheckArgs& a) {
       std::find(s->properties.begin(), s->properties.end(), scenario::kDeadlockFree) != s->properties.end();
   o.run.lock_order = &locks;
   if (!a.tree.empty()) o.tree = &tree;
+  // Where results go is checked before a search that may take minutes.
+  if (!check_writable_dir("check", "--out-dir", a.out_dir) ||
+      (!a.tree.empty() && !check_writable("check", "--tree", a.tree))) {
+    return kExitBadInput;
+  }
   if (!a.json) {
     fmt::print("check {} ({}): exhaustive search, DPOR {}, max depth {}, preemptions {}, seed {}\n", s->name,
                s->mechanism, o.dpor ? "on" : "off", a.max_depth,
@@ -83,7 +89,10 @@ int check(const CheckArgs& a) {
   }
   if (!a.tree.empty()) {
     std::string error;
-    if (!tree.write_json(a.tree, error)) std::cerr << "ipcsim check: --tree: " << error << "\n";
+    if (!tree.write_json(a.tree, error)) {
+      std::cerr << "ipcsim check: --tree: " << error << "\n";
+      return kExitBadInput;
+    }
   }
 
   const double seconds = r.wall_seconds;

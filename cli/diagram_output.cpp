@@ -21,13 +21,9 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool write_file(const std::string& path, const std::string& text, const std::string& verb) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << text)) {
-    std::cerr << "ipcsim " << verb << ": cannot write \"" << path << "\"\n";
-    return false;
-  }
-  return true;
+// An .html report links its Perfetto timeline, written beside it.
+std::string perfetto_sidecar(const std::string& html_path) {
+  return html_path.substr(0, html_path.size() - 5) + ".perfetto.json";
 }
 
 viz::RunSummary summary_of(const scenario::Scenario& s, const scenario::RunReport& r, const std::string& choices) {
@@ -94,16 +90,28 @@ bool trace_from_text(const std::string& text, const std::string& name, viz::Trac
   }
 }
 
-bool write_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
-                   const std::string& verb, const scenario::Scenario* scenario, const scenario::RunReport* report,
-                   const std::string& choices) {
+bool check_diagram_path(const std::string& path, const std::string& verb) {
+  if (!has_diagram_extension(path)) {
+    std::cerr << "ipcsim " << verb << ": --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
+              << path << "\"\n";
+    return false;
+  }
+  return check_writable(verb, "--diagram", path) &&
+         (!ends_with(path, ".html") || check_writable(verb, "--diagram", perfetto_sidecar(path)));
+}
+
+bool render_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
+                    const std::string& verb, std::vector<OutputFile>& out, const scenario::Scenario* scenario,
+                    const scenario::RunReport* report, const std::string& choices) {
   try {
-    if (ends_with(path, ".svg")) return write_file(path, viz::sequence_svg(trace, options), verb);
-    if (ends_with(path, ".mmd")) return write_file(path, viz::sequence_mermaid(trace, options), verb);
-    if (ends_with(path, ".dot")) return write_file(path, viz::sequence_dot(trace, options), verb);
-    if (ends_with(path, ".html")) {
-      const std::string base = path.substr(0, path.size() - 5);
-      const std::string perfetto = base + ".perfetto.json";
+    if (ends_with(path, ".svg")) {
+      out.push_back({path, viz::sequence_svg(trace, options)});
+    } else if (ends_with(path, ".mmd")) {
+      out.push_back({path, viz::sequence_mermaid(trace, options)});
+    } else if (ends_with(path, ".dot")) {
+      out.push_back({path, viz::sequence_dot(trace, options)});
+    } else if (ends_with(path, ".html")) {
+      const std::string perfetto = perfetto_sidecar(path);
       viz::ReportOptions r;
       r.sequence = options;
       const std::size_t slash = perfetto.find_last_of('/');
@@ -114,16 +122,16 @@ bool write_diagram(const viz::Trace& trace, const std::string& path, const viz::
       } else {
         s.scenario = trace.source();
       }
-      return write_file(perfetto, viz::perfetto_json(trace), verb) &&
-             write_file(path, viz::html_report(s, trace, r), verb);
+      out.push_back({perfetto, viz::perfetto_json(trace)});
+      out.push_back({path, viz::html_report(s, trace, r)});
+    } else {
+      return check_diagram_path(path, verb);  // prints the extension error
     }
+    return true;
   } catch (const viz::VizError& e) {
     std::cerr << "ipcsim " << verb << ": --diagram: " << e.what() << "\n";
     return false;
   }
-  std::cerr << "ipcsim " << verb << ": --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
-            << path << "\"\n";
-  return false;
 }
 
 }  // namespace ipcsim::cli

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/output_files.hpp"
 #include "cli/scenario/runner.hpp"
 #include "cli/scenario/scenario.hpp"
 
@@ -34,11 +35,19 @@ void add_diagram_flags(CLI::App& cmd, DiagramFlags& flags);
 // Checks the flags; on error prints why (naming the flag) and returns false.
 bool diagram_options(const DiagramFlags& flags, viz::SequenceOptions& out, const std::string& verb);
 
-// Writes `path` from the trace. For .html, `scenario`/`report` fill the summary.
-// Prints an error and returns false on failure (bad options, unwritable path).
-bool write_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
-                   const std::string& verb, const scenario::Scenario* scenario = nullptr,
-                   const scenario::RunReport* report = nullptr, const std::string& choices = "");
+// Checks a --diagram path before anything runs: its extension, and that it
+// (and for .html its Perfetto timeline beside it) can be written.
+bool check_diagram_path(const std::string& path, const std::string& verb);
+
+// Renders the picture for `path` into `out` (for .html: the report and its
+// <name>.perfetto.json); `scenario`/`report` fill an .html summary. Nothing
+// is written here: the caller writes all its outputs once all succeeded.
+// Prints an error and returns false on failure (e.g. an actor filter that
+// matches nobody).
+bool render_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
+                    const std::string& verb, std::vector<OutputFile>& out,
+                    const scenario::Scenario* scenario = nullptr, const scenario::RunReport* report = nullptr,
+                    const std::string& choices = "");
 
 // Parses a trace held in memory (what run/replay capture when no file is asked for).
 bool trace_from_text(const std::string& text, const std::string& name, viz::Trace& out, const std::string& verb);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_support.hpp"
+#include "cli/output_files.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/fuzz.hpp"
 #include "cli/scenario/scenario_program.hpp"
@@ -91,6 +92,7 @@ int fuzz(const FuzzArgs& a) {
   }
   auto s = load_or_report(a.file);
   if (!s) return kExitBadInput;
+  if (!check_writable_dir("fuzz", "--out-dir", a.out_dir)) return kExitBadInput;
   scenario::FuzzOptions o;
   o.runs = a.runs;
   o.first_seed = a.seed.value_or(s->run.seed);

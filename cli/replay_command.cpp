@@ -57,26 +57,16 @@ int replay(const ReplayArgs& a) {
   viz::SequenceOptions diagram_options_;
   if (!a.diagram.empty()) {
     if (!diagram_options(a.diagram_flags, diagram_options_, "replay")) return kExitBadInput;
-    if (!has_diagram_extension(a.diagram)) {
-      std::cerr << "ipcsim replay: --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
-                << a.diagram << "\"\n";
-      return kExitBadInput;
-    }
+    if (!check_diagram_path(a.diagram, "replay")) return kExitBadInput;
   }
-  std::ofstream trace_file;
+  // Outputs are checked now and written after the run, all together (see run).
+  if (!a.trace.empty() && !check_writable("replay", "--trace", a.trace)) return kExitBadInput;
   std::ostringstream captured;
   std::unique_ptr<sim::JsonlWriter> writer;
   scenario::RunOptions options;
   options.seed = cex->seed;
   options.chooser = &strict;
   options.max_faults = cex->max_faults;
-  if (!a.trace.empty()) {
-    trace_file.open(a.trace, std::ios::binary | std::ios::trunc);
-    if (!trace_file) {
-      std::cerr << "ipcsim replay: --trace: cannot write \"" << a.trace << "\"\n";
-      return kExitBadInput;
-    }
-  }
   if (!a.trace.empty() || !a.diagram.empty()) {
     writer = std::make_unique<sim::JsonlWriter>(captured);
     options.observers.push_back(writer.get());
@@ -89,14 +79,17 @@ int replay(const ReplayArgs& a) {
     return kExitBadInput;
   }
   if (writer) writer->flush();
-  if (trace_file.is_open()) trace_file << captured.str();
+  std::vector<OutputFile> outputs;
   if (!a.diagram.empty()) {
     viz::Trace trace;
     if (!trace_from_text(captured.str(), a.trace.empty() ? a.file : a.trace, trace, "replay") ||
-        !write_diagram(trace, a.diagram, diagram_options_, "replay", &*s, &r, sim::format_choices(choices))) {
+        !render_diagram(trace, a.diagram, diagram_options_, "replay", outputs, &*s, &r,
+                        sim::format_choices(choices))) {
       return kExitBadInput;
     }
   }
+  if (!a.trace.empty()) outputs.push_back({a.trace, captured.str()});
+  if (!write_files(outputs, "replay")) return kExitBadInput;
   const bool reproduced = r.violated == cex->property && strict.exhausted();
   if (a.json) {
     std::cout << format_run_json(*s, r);

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -32,21 +31,10 @@ int run(const RunArgs& a) {
   const std::string diagram_path = !a.diagram.empty() ? a.diagram : s->output.diagram;
   viz::SequenceOptions diagram_options_;
   if (!diagram_path.empty() && !diagram_options(a.diagram_flags, diagram_options_, "run")) return kExitBadInput;
-  // The trace is kept in memory when a diagram is wanted; files are checked first,
-  // so that nothing runs when an output cannot be written.
-  std::ofstream trace_file;
-  if (!trace_path.empty()) {
-    trace_file.open(trace_path, std::ios::binary | std::ios::trunc);
-    if (!trace_file) {
-      std::cerr << "ipcsim run: --trace: cannot write \"" << trace_path << "\"\n";
-      return kExitBadInput;
-    }
-  }
-  if (!diagram_path.empty() && !has_diagram_extension(diagram_path)) {
-    std::cerr << "ipcsim run: --diagram: expected a file name ending in .svg, .mmd, .dot or .html, got \""
-              << diagram_path << "\"\n";
-    return kExitBadInput;
-  }
+  // Outputs are checked before the run and written after it, all together,
+  // so that a refusal (say, an actor filter matching nobody) leaves no file.
+  if (!trace_path.empty() && !check_writable("run", "--trace", trace_path)) return kExitBadInput;
+  if (!diagram_path.empty() && !check_diagram_path(diagram_path, "run")) return kExitBadInput;
   std::ostringstream captured;
   std::unique_ptr<sim::JsonlWriter> writer;
   scenario::RunOptions options;
@@ -57,14 +45,16 @@ int run(const RunArgs& a) {
   }
   const scenario::RunReport r = scenario::run_scenario(*s, options);
   if (writer) writer->flush();
-  if (trace_file.is_open()) trace_file << captured.str();
+  std::vector<OutputFile> outputs;
   if (!diagram_path.empty()) {
     viz::Trace trace;
     if (!trace_from_text(captured.str(), trace_path.empty() ? s->name : trace_path, trace, "run") ||
-        !write_diagram(trace, diagram_path, diagram_options_, "run", &*s, &r)) {
+        !render_diagram(trace, diagram_path, diagram_options_, "run", outputs, &*s, &r)) {
       return kExitBadInput;
     }
   }
+  if (!trace_path.empty()) outputs.push_back({trace_path, captured.str()});
+  if (!write_files(outputs, "run")) return kExitBadInput;
   if (a.json) {
     std::cout << format_run_json(*s, r);
   } else {

@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "cli/command_support.hpp"
@@ -32,22 +32,25 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool write(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << text)) {
-    std::cerr << "ipcsim viz: cannot write \"" << path << "\"\n";
+// A graph output is .svg (rendered in-process) or .dot text.
+bool check_graph_path(const std::string& flag, const std::string& path) {
+  if (!ends_with(path, ".dot") && !ends_with(path, ".svg")) {
+    std::cerr << "ipcsim viz: " << flag << ": expected a file name ending in .svg or .dot, got \"" << path << "\"\n";
     return false;
   }
-  fmt::print("wrote {}\n", path);
-  return true;
+  return check_writable("viz", flag, path);
 }
 
-// A graph output: .svg rendered in-process, or its .dot text.
-bool write_graph(const std::string& flag, const std::string& path, const std::string& dot, const std::string& svg) {
-  if (ends_with(path, ".dot")) return write(path, dot);
-  if (ends_with(path, ".svg")) return write(path, svg);
-  std::cerr << "ipcsim viz: " << flag << ": expected a file name ending in .svg or .dot, got \"" << path << "\"\n";
-  return false;
+void add_graph(std::vector<OutputFile>& out, const std::string& path, const std::function<std::string()>& dot,
+               const std::function<std::string()>& svg) {
+  out.push_back({path, ends_with(path, ".dot") ? dot() : svg()});
+}
+
+// Every output is rendered first and written only when all succeeded.
+bool write_all(const std::vector<OutputFile>& outputs) {
+  if (!write_files(outputs, "viz")) return false;
+  for (const OutputFile& f : outputs) fmt::print("wrote {}\n", f.path);
+  return true;
 }
 
 int viz_main(const VizArgs& a) {
@@ -55,18 +58,18 @@ int viz_main(const VizArgs& a) {
     std::cerr << "ipcsim viz: expected either a TRACE file or --tree FILE (not both, not neither)\n";
     return kExitBadInput;
   }
+  std::vector<OutputFile> outputs;
   try {
     if (!a.tree.empty()) {
       if (a.diagram.empty() || !a.perfetto.empty() || !a.locks.empty() || !a.topology.empty()) {
         std::cerr << "ipcsim viz: --tree: expected --diagram OUT.svg or OUT.dot (and no other output)\n";
         return kExitBadInput;
       }
+      if (!check_graph_path("--diagram", a.diagram)) return kExitBadInput;
       const viz::ExplorationTree tree = viz::load_exploration_tree(a.tree);
-      return write_graph("--diagram", a.diagram, viz::exploration_tree_dot(tree), ends_with(a.diagram, ".svg")
-                                                                                   ? viz::exploration_tree_svg(tree)
-                                                                                   : "")
-                 ? kExitOk
-                 : kExitBadInput;
+      add_graph(outputs, a.diagram, [&] { return viz::exploration_tree_dot(tree); },
+                [&] { return viz::exploration_tree_svg(tree); });
+      return write_all(outputs) ? kExitOk : kExitBadInput;
     }
     if (a.diagram.empty() && a.perfetto.empty() && a.locks.empty() && a.topology.empty()) {
       std::cerr << "ipcsim viz: expected at least one output: --diagram, --perfetto, --locks or --topology\n";
@@ -74,25 +77,27 @@ int viz_main(const VizArgs& a) {
     }
     viz::SequenceOptions options;
     if (!diagram_options(a.flags, options, "viz")) return kExitBadInput;
+    // Every output name is checked before the trace is read.
+    if ((!a.diagram.empty() && !check_diagram_path(a.diagram, "viz")) ||
+        (!a.perfetto.empty() && !check_writable("viz", "--perfetto", a.perfetto)) ||
+        (!a.locks.empty() && !check_graph_path("--locks", a.locks)) ||
+        (!a.topology.empty() && !check_graph_path("--topology", a.topology))) {
+      return kExitBadInput;
+    }
     const viz::Trace trace = viz::load_trace(a.trace);
-    if (!a.diagram.empty()) {
-      if (!write_diagram(trace, a.diagram, options, "viz")) return kExitBadInput;
-      fmt::print("wrote {}\n", a.diagram);
+    if (!a.diagram.empty() && !render_diagram(trace, a.diagram, options, "viz", outputs)) return kExitBadInput;
+    if (!a.perfetto.empty()) outputs.push_back({a.perfetto, viz::perfetto_json(trace)});
+    if (!a.locks.empty()) {
+      add_graph(outputs, a.locks, [&] { return viz::lock_graph_dot(trace); }, [&] { return viz::lock_graph_svg(trace); });
     }
-    if (!a.perfetto.empty() && !write(a.perfetto, viz::perfetto_json(trace))) return kExitBadInput;
-    if (!a.locks.empty() &&
-        !write_graph("--locks", a.locks, viz::lock_graph_dot(trace), ends_with(a.locks, ".svg") ? viz::lock_graph_svg(trace) : "")) {
-      return kExitBadInput;
-    }
-    if (!a.topology.empty() && !write_graph("--topology", a.topology, viz::topology_dot(trace),
-                                            ends_with(a.topology, ".svg") ? viz::topology_svg(trace) : "")) {
-      return kExitBadInput;
+    if (!a.topology.empty()) {
+      add_graph(outputs, a.topology, [&] { return viz::topology_dot(trace); }, [&] { return viz::topology_svg(trace); });
     }
   } catch (const viz::VizError& e) {
     std::cerr << "ipcsim viz: " << e.what() << "\n";
     return kExitBadInput;
   }
-  return kExitOk;
+  return write_all(outputs) ? kExitOk : kExitBadInput;
 }
 
 }  // namespace
