@@ -17,10 +17,6 @@
 namespace ipcsim::cli {
 namespace {
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // An .html report links its Perfetto timeline, written beside it.
 std::string perfetto_sidecar(const std::string& html_path) {
   return html_path.substr(0, html_path.size() - 5) + ".perfetto.json";
@@ -48,7 +44,7 @@ viz::RunSummary summary_of(const scenario::Scenario& s, const scenario::RunRepor
 }  // namespace
 
 bool has_diagram_extension(const std::string& path) {
-  return ends_with(path, ".svg") || ends_with(path, ".mmd") || ends_with(path, ".dot") || ends_with(path, ".html");
+  return path.ends_with(".svg") || path.ends_with(".mmd") || path.ends_with(".dot") || path.ends_with(".html");
 }
 
 void add_diagram_flags(CLI::App& cmd, DiagramFlags& f) {
@@ -97,20 +93,20 @@ bool check_diagram_path(const std::string& path, const std::string& verb) {
     return false;
   }
   return check_writable(verb, "--diagram", path) &&
-         (!ends_with(path, ".html") || check_writable(verb, "--diagram", perfetto_sidecar(path)));
+         (!path.ends_with(".html") || check_writable(verb, "--diagram", perfetto_sidecar(path)));
 }
 
 bool render_diagram(const viz::Trace& trace, const std::string& path, const viz::SequenceOptions& options,
                     const std::string& verb, std::vector<OutputFile>& out, const scenario::Scenario* scenario,
                     const scenario::RunReport* report, const std::string& choices) {
   try {
-    if (ends_with(path, ".svg")) {
+    if (path.ends_with(".svg")) {
       out.push_back({path, viz::sequence_svg(trace, options)});
-    } else if (ends_with(path, ".mmd")) {
+    } else if (path.ends_with(".mmd")) {
       out.push_back({path, viz::sequence_mermaid(trace, options)});
-    } else if (ends_with(path, ".dot")) {
+    } else if (path.ends_with(".dot")) {
       out.push_back({path, viz::sequence_dot(trace, options)});
-    } else if (ends_with(path, ".html")) {
+    } else if (path.ends_with(".html")) {
       const std::string perfetto = perfetto_sidecar(path);
       viz::ReportOptions r;
       r.sequence = options;

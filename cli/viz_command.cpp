@@ -28,13 +28,9 @@ struct VizArgs {
   DiagramFlags flags;
 };
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A graph output is .svg (rendered in-process) or .dot text.
 bool check_graph_path(const std::string& flag, const std::string& path) {
-  if (!ends_with(path, ".dot") && !ends_with(path, ".svg")) {
+  if (!path.ends_with(".dot") && !path.ends_with(".svg")) {
     std::cerr << "ipcsim viz: " << flag << ": expected a file name ending in .svg or .dot, got \"" << path << "\"\n";
     return false;
   }
@@ -43,7 +39,7 @@ bool check_graph_path(const std::string& flag, const std::string& path) {
 
 void add_graph(std::vector<OutputFile>& out, const std::string& path, const std::function<std::string()>& dot,
                const std::function<std::string()>& svg) {
-  out.push_back({path, ends_with(path, ".dot") ? dot() : svg()});
+  out.push_back({path, path.ends_with(".dot") ? dot() : svg()});
 }
 
 // Every output is rendered first and written only when all succeeded.
