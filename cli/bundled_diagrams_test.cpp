@@ -10,6 +10,7 @@
 #include "cli/scenario/loader.hpp"
 #include "cli/scenario/runner.hpp"
 #include "sim/jsonl_writer.hpp"
+#include "testing/source_dir.hpp"
 #include "viz/sequence.hpp"
 #include "viz/testing/xml_check.hpp"
 #include "viz/trace_reader.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 std::vector<std::string> bundled() {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(IPCSIM_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(::ipcsim::testing::source_dir()) + "/scenarios")) {
     const std::string p = e.path().string();
     if (e.path().extension() == ".toml" && p.find("/invalid/") == std::string::npos) out.push_back(p);
   }

@@ -14,13 +14,16 @@
 #include <sstream>
 #include <string>
 
+#include "testing/source_dir.hpp"
 #include "viz/exploration_tree.hpp"
 #include "viz/testing/programs.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace ipcsim::viz::testing {
 
-inline std::string testdata_path(const std::string& name) { return std::string(IPCSIM_VIZ_TESTDATA) + "/" + name; }
+inline std::string testdata_path(const std::string& name) {
+  return std::string(::ipcsim::testing::source_dir()) + "/viz/testdata/" + name;
+}
 
 inline bool updating_golden() {
   const char* v = std::getenv("IPCSIM_UPDATE_GOLDEN");
