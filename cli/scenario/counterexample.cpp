@@ -107,8 +107,9 @@ std::optional<Counterexample> parse_counterexample(const std::string& text, cons
     c.seed = j["seed"].get<std::uint64_t>();
   }
   if (j.contains("max_faults") && !j["max_faults"].is_null()) {
-    if (!j["max_faults"].is_number_unsigned()) {
-      bad("max_faults", "expected a non-negative integer or null");
+    // get<std::uint32_t>() would silently keep the low 32 bits of a larger number.
+    if (!j["max_faults"].is_number_unsigned() || j["max_faults"].get<std::uint64_t>() > UINT32_MAX) {
+      bad("max_faults", "expected an integer from 0 to " + std::to_string(UINT32_MAX) + ", or null");
     } else {
       c.max_faults = j["max_faults"].get<std::uint32_t>();
     }

@@ -51,5 +51,15 @@ TEST(CounterexampleTest, BadValuesNameTheKey) {
       << all;
 }
 
+// nlohmann's get<std::uint32_t>() keeps the low 32 bits: 2^32 + 1 would read as 1.
+TEST(CounterexampleTest, MaxFaultsBeyond32BitsIsRefused) {
+  std::string text = format_counterexample(sample());
+  text.replace(text.find("\"max_faults\": null"), 18, "\"max_faults\": 4294967297");
+  Diagnostics diag;
+  EXPECT_FALSE(parse_counterexample(text, "c.json", diag));
+  EXPECT_NE(diag.format().find("error: max_faults: expected an integer from 0 to 4294967295, or null"), std::string::npos)
+      << diag.format();
+}
+
 }  // namespace
 }  // namespace ipcsim::scenario
