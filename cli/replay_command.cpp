@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "viz/sequence.hpp"
 #include "viz/trace.hpp"
 #include "cli/scenario/counterexample.hpp"
+#include "cli/scenario/loader.hpp"
 #include "sim/jsonl_writer.hpp"
 #include "sim/replay_chooser.hpp"
 
@@ -21,6 +21,7 @@ namespace {
 
 struct ReplayArgs {
   std::string file;
+  std::string scenario;  // replay against this file instead of the embedded scenario
   std::string trace;
   std::string diagram;
   DiagramFlags diagram_flags;
@@ -30,28 +31,43 @@ struct ReplayArgs {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
+// The scenario to replay: the one the counterexample carries, or with
+// --scenario a file on disk, which may have changed since (a warning says so).
+std::optional<scenario::Scenario> scenario_to_replay(const ReplayArgs& a, const scenario::Counterexample& cex) {
+  if (!a.scenario.empty()) {
+    auto s = load_or_report(a.scenario);
+    if (s && s->content_hash != cex.scenario_hash) {
+      std::cerr << "ipcsim replay: warning: --scenario " << a.scenario
+                << " is not the scenario the counterexample was recorded with (it hashes to " << hex(s->content_hash)
+                << ", the recorded one to " << hex(cex.scenario_hash)
+                << "): replaying the recorded choices against the file as it is now\n";
+    }
+    return s;
+  }
+  // Errors in the embedded text point into it: name it as part of the file.
+  scenario::Diagnostics diag;
+  auto s = scenario::parse_scenario(*cex.scenario_text, a.file + "#scenario_text", diag);
+  if (!s) {
+    std::cerr << diag.format() << a.file
+              << ": error: scenario_text: this ipcsim refuses the scenario embedded in the counterexample (recorded "
+                 "from \""
+              << cex.scenario_path
+              << "\"); the lines and columns above are in its scenario_text. --scenario PATH replays against a "
+                 "scenario file instead\n";
+  }
+  return s;
+}
+
 int replay(const ReplayArgs& a) {
   scenario::Diagnostics diag;
-  auto cex = scenario::load_counterexample(a.file, diag);
+  auto cex = scenario::load_counterexample(a.file, diag, !a.scenario.empty());
   if (!cex) {
     std::cerr << diag.format();
     return kExitBadInput;
   }
-  // The recorded path is relative to where fuzz ran; fall back to the
-  // counterexample's own folder.
-  std::string scenario_path = cex->scenario_path;
-  if (!std::filesystem::exists(scenario_path)) {
-    const auto beside = std::filesystem::path(a.file).parent_path() / scenario_path;
-    if (std::filesystem::exists(beside)) scenario_path = beside.string();
-  }
-  auto s = load_or_report(scenario_path);
+  auto s = scenario_to_replay(a, *cex);
   if (!s) return kExitBadInput;
-  if (s->content_hash != cex->scenario_hash) {
-    std::cerr << a.file << ": error: scenario_hash: the scenario file \"" << scenario_path
-              << "\" changed since the counterexample was recorded (recorded " << hex(cex->scenario_hash)
-              << ", the file now has " << hex(s->content_hash) << ")\n";
-    return kExitBadInput;
-  }
+  const bool edited = s->content_hash != cex->scenario_hash;
   const sim::ChoiceList& choices = a.original ? cex->original_choices : cex->choices;
   sim::ReplayChooser strict(choices);
   viz::SequenceOptions diagram_options_;
@@ -75,7 +91,8 @@ int replay(const ReplayArgs& a) {
   try {
     r = scenario::run_scenario(*s, options);
   } catch (const sim::ReplayDivergence& e) {
-    std::cerr << a.file << ": error: choices: " << e.what() << "\n";
+    std::cerr << a.file << ": error: choices: " << e.what()
+              << (edited ? " (the scenario is not the recorded one: see the warning above)" : "") << "\n";
     return kExitBadInput;
   }
   if (writer) writer->flush();
@@ -108,7 +125,10 @@ int replay(const ReplayArgs& a) {
 void add_replay_command(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Re-run a counterexample exactly");
-  cmd->add_option("CEX", a->file, "Counterexample file (.cex.json)")->required();
+  cmd->add_option("CEX", a->file, "Counterexample file (.cex.json); it carries its scenario")->required();
+  cmd->add_option("--scenario", a->scenario,
+                  "Replay against this scenario file instead of the one the counterexample carries "
+                  "(warns when it differs; needed for version 1 files)");
   cmd->add_option("--trace", a->trace, "Write the JSON Lines trace to this file");
   cmd->add_option("--diagram", a->diagram, "Draw the run: .svg, .mmd (Mermaid), .dot or .html (with a Perfetto timeline)");
   add_diagram_flags(*cmd, a->diagram_flags);

@@ -267,6 +267,7 @@ std::optional<Scenario> parse_scenario(const std::string& text, const std::strin
   }
   Scenario s;
   s.path = path;
+  s.text = text;
   s.content_hash = fnv1a(text);
   ConfigTable root(&doc, "", path, diag);
 
