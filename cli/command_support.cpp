@@ -36,7 +36,7 @@ void refuse_wrapping_integers(CLI::App& app) {
 
 std::string format_time(sim::Instant t) { return scenario::format_duration(t - sim::kTimeZero); }
 
-std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r) {
+std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r, bool with_verdict) {
   std::string out;
   out += fmt::format("scenario   {} ({}){}\n", s.name, s.mechanism, s.description.empty() ? "" : ": " + s.description);
   out += fmt::format("seed       {}\n", r.seed);
@@ -56,6 +56,7 @@ std::string format_run_summary(const scenario::Scenario& s, const scenario::RunR
     out += fmt::format("  {:<22} VIOLATED at t={}{}: {}\n", v.property, format_time(v.at),
                        at_end ? "" : fmt::format(" (trace record {})", v.at_seq), message);
   }
+  if (!with_verdict) return out;
   const std::string got = r.violated.empty() ? "pass" : r.violated;
   out += fmt::format("expected   {}, got {}: {}\n", s.expect, got, r.as_expected ? "as expected" : "NOT as expected");
   return out;

@@ -19,8 +19,9 @@ inline constexpr int kExitBadInput = 2;   // the input was refused; nothing ran
 // Loads `path`; on errors prints them to stderr and returns nullopt.
 std::optional<scenario::Scenario> load_or_report(const std::string& path);
 
-// The readable summary of one run (what ran, events, time, properties, verdict).
-std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r);
+// The readable summary of one run (what ran, events, time, properties, and
+// unless a verb gives its own, the verdict against the scenario's expectation).
+std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r, bool with_verdict = true);
 // The same as one JSON object.
 std::string format_run_json(const scenario::Scenario& s, const scenario::RunReport& r);
 

@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "viz/trace.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/loader.hpp"
+#include "cli/scenario/replay_verdict.hpp"
 #include "sim/jsonl_writer.hpp"
 #include "sim/replay_chooser.hpp"
 
@@ -96,6 +99,11 @@ int replay(const ReplayArgs& a) {
     return kExitBadInput;
   }
   if (writer) writer->flush();
+  // One verdict for everything replay shows (summary, JSON, diagram) and its
+  // exit code. The run stops at its first violation, so recorded choices
+  // after it are never asked for: reported, they do not change the verdict.
+  const scenario::ReplayVerdict verdict = scenario::judge_replay(s->expect, r.violated, cex->property);
+  r.as_expected = verdict.as_expected;
   std::vector<OutputFile> outputs;
   if (!a.diagram.empty()) {
     viz::Trace trace;
@@ -107,17 +115,28 @@ int replay(const ReplayArgs& a) {
   }
   if (!a.trace.empty()) outputs.push_back({a.trace, captured.str()});
   if (!write_files(outputs, "replay")) return kExitBadInput;
-  const bool reproduced = r.violated == cex->property && strict.exhausted();
+  const std::size_t used = std::min(strict.consumed(), choices.size());
+  const std::string unused =
+      used < choices.size() ? fmt::format("; the {} after choice #{} were not asked for (the run ended there)",
+                                          choices.size() - used, used)
+                            : "";
   if (a.json) {
-    std::cout << format_run_json(*s, r);
+    auto j = nlohmann::ordered_json::parse(format_run_json(*s, r));
+    j["replay"] = {{"counterexample", a.file},
+                   {"property", cex->property},
+                   {"reproduces", verdict.reproduces},
+                   {"choices_recorded", choices.size()},
+                   {"choices_used", used},
+                   {"verdict", verdict.text}};
+    std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << format_run_summary(*s, r);
-    fmt::print("replay     {} choices, seed {}: {} the violation of {}\n", choices.size(), cex->seed,
-               reproduced ? "reproduces" : "does NOT reproduce", cex->property);
+    std::cout << format_run_summary(*s, r, /*with_verdict=*/false);
+    fmt::print("replay     {} of {} recorded choices used{}, seed {}\n", used, choices.size(), unused, cex->seed);
     if (!a.trace.empty()) fmt::print("trace      {}\n", a.trace);
     if (!a.diagram.empty()) fmt::print("diagram    {}\n", a.diagram);
+    fmt::print("verdict    {}\n", verdict.text);
   }
-  return r.as_expected ? kExitOk : kExitMismatch;
+  return verdict.as_expected ? kExitOk : kExitMismatch;
 }
 
 }  // namespace
@@ -134,6 +153,11 @@ void add_replay_command(CLI::App& app, int* exit_code) {
   add_diagram_flags(*cmd, a->diagram_flags);
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_flag("--original", a->original, "Replay the choice list as found, before shrinking");
+  cmd->footer(
+      "Exit codes: 0 the run reproduces the recorded violation and the scenario expects it (a broken variant), or "
+      "the run passes and the scenario expects a pass (the recorded bug no longer happens); 1 any other outcome (the "
+      "recorded violation in a scenario expected to pass, another violation, a missing one); 2 a refused file or flag, "
+      "or a run that departs from the recorded choices.");
   cmd->callback([a, exit_code] { *exit_code = replay(*a); });
 }
 
