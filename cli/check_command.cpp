@@ -73,6 +73,7 @@ int check(const CheckArgs& a) {
     scenario::Counterexample cex;
     cex.scenario_path = s->path;
     cex.scenario_hash = s->content_hash;
+    cex.scenario_text = s->text;
     cex.seed = r.counterexample->seed;
     cex.max_faults = a.max_faults;
     cex.property = found;

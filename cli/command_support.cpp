@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -17,9 +18,25 @@ std::optional<scenario::Scenario> load_or_report(const std::string& path) {
   return s;
 }
 
+void refuse_wrapping_integers(CLI::App& app) {
+  const CLI::Validator whole_number(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (!text.empty() && ec == std::errc{} && ptr == end) return "";
+        return "expected a whole number from 0 to " + std::to_string(UINT64_MAX) + ", got \"" + text + "\"";
+      },
+      "");
+  for (CLI::Option* o : app.get_options()) {
+    if (o->get_type_name().rfind("UINT", 0) == 0) o->check(whole_number);
+  }
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) refuse_wrapping_integers(*sub);
+}
+
 std::string format_time(sim::Instant t) { return scenario::format_duration(t - sim::kTimeZero); }
 
-std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r) {
+std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r, bool with_verdict) {
   std::string out;
   out += fmt::format("scenario   {} ({}){}\n", s.name, s.mechanism, s.description.empty() ? "" : ": " + s.description);
   out += fmt::format("seed       {}\n", r.seed);
@@ -39,6 +56,7 @@ std::string format_run_summary(const scenario::Scenario& s, const scenario::RunR
     out += fmt::format("  {:<22} VIOLATED at t={}{}: {}\n", v.property, format_time(v.at),
                        at_end ? "" : fmt::format(" (trace record {})", v.at_seq), message);
   }
+  if (!with_verdict) return out;
   const std::string got = r.violated.empty() ? "pass" : r.violated;
   out += fmt::format("expected   {}, got {}: {}\n", s.expect, got, r.as_expected ? "as expected" : "NOT as expected");
   return out;

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/scenario/runner.hpp"
 #include "cli/scenario/scenario.hpp"
 
@@ -17,11 +19,17 @@ inline constexpr int kExitBadInput = 2;   // the input was refused; nothing ran
 // Loads `path`; on errors prints them to stderr and returns nullopt.
 std::optional<scenario::Scenario> load_or_report(const std::string& path);
 
-// The readable summary of one run (what ran, events, time, properties, verdict).
-std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r);
+// The readable summary of one run (what ran, events, time, properties, and
+// unless a verb gives its own, the verdict against the scenario's expectation).
+std::string format_run_summary(const scenario::Scenario& s, const scenario::RunReport& r, bool with_verdict = true);
 // The same as one JSON object.
 std::string format_run_json(const scenario::Scenario& s, const scenario::RunReport& r);
 
 std::string format_time(sim::Instant t);
+
+// CLI11 2.1 reads "-1" into an unsigned 64-bit option as 2^64 - 1 and a number
+// beyond 64 bits as 2^64 - 1 too. Gives every unsigned option of `app` and its
+// verbs a check that refuses both, naming the limit, before any conversion.
+void refuse_wrapping_integers(CLI::App& app);
 
 }  // namespace ipcsim::cli

@@ -140,6 +140,7 @@ int fuzz(const FuzzArgs& a) {
     scenario::Counterexample cex;
     cex.scenario_path = s->path;
     cex.scenario_hash = s->content_hash;
+    cex.scenario_text = s->text;
     cex.seed = f.seed;
     cex.property = f.property;
     cex.message = f.message;

@@ -10,6 +10,7 @@
 #include "cli/scenario/diagnostics.hpp"
 
 #include "cli/check_command.hpp"
+#include "cli/command_support.hpp"
 #include "cli/demo_command.hpp"
 #include "cli/drivers/drivers.hpp"
 #include "cli/fuzz_command.hpp"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   ipcsim::cli::add_viz_command(app, &exit_code);
   ipcsim::cli::add_list_command(app, &exit_code);
   ipcsim::cli::add_demo_command(app, &exit_code);
+  ipcsim::cli::refuse_wrapping_integers(app);
   // CLI11 would only say "A subcommand is required" for a misspelt verb.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> verbs;

@@ -2,8 +2,9 @@
 
 #include <fmt/core.h>
 
-#include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -13,6 +14,8 @@
 #include "viz/sequence.hpp"
 #include "viz/trace.hpp"
 #include "cli/scenario/counterexample.hpp"
+#include "cli/scenario/loader.hpp"
+#include "cli/scenario/replay_verdict.hpp"
 #include "sim/jsonl_writer.hpp"
 #include "sim/replay_chooser.hpp"
 
@@ -21,6 +24,7 @@ namespace {
 
 struct ReplayArgs {
   std::string file;
+  std::string scenario;  // replay against this file instead of the embedded scenario
   std::string trace;
   std::string diagram;
   DiagramFlags diagram_flags;
@@ -30,28 +34,43 @@ struct ReplayArgs {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
+// The scenario to replay: the one the counterexample carries, or with
+// --scenario a file on disk, which may have changed since (a warning says so).
+std::optional<scenario::Scenario> scenario_to_replay(const ReplayArgs& a, const scenario::Counterexample& cex) {
+  if (!a.scenario.empty()) {
+    auto s = load_or_report(a.scenario);
+    if (s && s->content_hash != cex.scenario_hash) {
+      std::cerr << "ipcsim replay: warning: --scenario " << a.scenario
+                << " is not the scenario the counterexample was recorded with (it hashes to " << hex(s->content_hash)
+                << ", the recorded one to " << hex(cex.scenario_hash)
+                << "): replaying the recorded choices against the file as it is now\n";
+    }
+    return s;
+  }
+  // Errors in the embedded text point into it: name it as part of the file.
+  scenario::Diagnostics diag;
+  auto s = scenario::parse_scenario(*cex.scenario_text, a.file + "#scenario_text", diag);
+  if (!s) {
+    std::cerr << diag.format() << a.file
+              << ": error: scenario_text: this ipcsim refuses the scenario embedded in the counterexample (recorded "
+                 "from \""
+              << cex.scenario_path
+              << "\"); the lines and columns above are in its scenario_text. --scenario PATH replays against a "
+                 "scenario file instead\n";
+  }
+  return s;
+}
+
 int replay(const ReplayArgs& a) {
   scenario::Diagnostics diag;
-  auto cex = scenario::load_counterexample(a.file, diag);
+  auto cex = scenario::load_counterexample(a.file, diag, !a.scenario.empty());
   if (!cex) {
     std::cerr << diag.format();
     return kExitBadInput;
   }
-  // The recorded path is relative to where fuzz ran; fall back to the
-  // counterexample's own folder.
-  std::string scenario_path = cex->scenario_path;
-  if (!std::filesystem::exists(scenario_path)) {
-    const auto beside = std::filesystem::path(a.file).parent_path() / scenario_path;
-    if (std::filesystem::exists(beside)) scenario_path = beside.string();
-  }
-  auto s = load_or_report(scenario_path);
+  auto s = scenario_to_replay(a, *cex);
   if (!s) return kExitBadInput;
-  if (s->content_hash != cex->scenario_hash) {
-    std::cerr << a.file << ": error: scenario_hash: the scenario file \"" << scenario_path
-              << "\" changed since the counterexample was recorded (recorded " << hex(cex->scenario_hash)
-              << ", the file now has " << hex(s->content_hash) << ")\n";
-    return kExitBadInput;
-  }
+  const bool edited = s->content_hash != cex->scenario_hash;
   const sim::ChoiceList& choices = a.original ? cex->original_choices : cex->choices;
   sim::ReplayChooser strict(choices);
   viz::SequenceOptions diagram_options_;
@@ -75,10 +94,16 @@ int replay(const ReplayArgs& a) {
   try {
     r = scenario::run_scenario(*s, options);
   } catch (const sim::ReplayDivergence& e) {
-    std::cerr << a.file << ": error: choices: " << e.what() << "\n";
+    std::cerr << a.file << ": error: choices: " << e.what()
+              << (edited ? " (the scenario is not the recorded one: see the warning above)" : "") << "\n";
     return kExitBadInput;
   }
   if (writer) writer->flush();
+  // One verdict for everything replay shows (summary, JSON, diagram) and its
+  // exit code. The run stops at its first violation, so recorded choices
+  // after it are never asked for: reported, they do not change the verdict.
+  const scenario::ReplayVerdict verdict = scenario::judge_replay(s->expect, r.violated, cex->property);
+  r.as_expected = verdict.as_expected;
   std::vector<OutputFile> outputs;
   if (!a.diagram.empty()) {
     viz::Trace trace;
@@ -90,17 +115,28 @@ int replay(const ReplayArgs& a) {
   }
   if (!a.trace.empty()) outputs.push_back({a.trace, captured.str()});
   if (!write_files(outputs, "replay")) return kExitBadInput;
-  const bool reproduced = r.violated == cex->property && strict.exhausted();
+  const std::size_t used = std::min(strict.consumed(), choices.size());
+  const std::string unused =
+      used < choices.size() ? fmt::format("; the {} after choice #{} were not asked for (the run ended there)",
+                                          choices.size() - used, used)
+                            : "";
   if (a.json) {
-    std::cout << format_run_json(*s, r);
+    auto j = nlohmann::ordered_json::parse(format_run_json(*s, r));
+    j["replay"] = {{"counterexample", a.file},
+                   {"property", cex->property},
+                   {"reproduces", verdict.reproduces},
+                   {"choices_recorded", choices.size()},
+                   {"choices_used", used},
+                   {"verdict", verdict.text}};
+    std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << format_run_summary(*s, r);
-    fmt::print("replay     {} choices, seed {}: {} the violation of {}\n", choices.size(), cex->seed,
-               reproduced ? "reproduces" : "does NOT reproduce", cex->property);
+    std::cout << format_run_summary(*s, r, /*with_verdict=*/false);
+    fmt::print("replay     {} of {} recorded choices used{}, seed {}\n", used, choices.size(), unused, cex->seed);
     if (!a.trace.empty()) fmt::print("trace      {}\n", a.trace);
     if (!a.diagram.empty()) fmt::print("diagram    {}\n", a.diagram);
+    fmt::print("verdict    {}\n", verdict.text);
   }
-  return r.as_expected ? kExitOk : kExitMismatch;
+  return verdict.as_expected ? kExitOk : kExitMismatch;
 }
 
 }  // namespace
@@ -108,12 +144,20 @@ int replay(const ReplayArgs& a) {
 void add_replay_command(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Re-run a counterexample exactly");
-  cmd->add_option("CEX", a->file, "Counterexample file (.cex.json)")->required();
+  cmd->add_option("CEX", a->file, "Counterexample file (.cex.json); it carries its scenario")->required();
+  cmd->add_option("--scenario", a->scenario,
+                  "Replay against this scenario file instead of the one the counterexample carries "
+                  "(warns when it differs; needed for version 1 files)");
   cmd->add_option("--trace", a->trace, "Write the JSON Lines trace to this file");
   cmd->add_option("--diagram", a->diagram, "Draw the run: .svg, .mmd (Mermaid), .dot or .html (with a Perfetto timeline)");
   add_diagram_flags(*cmd, a->diagram_flags);
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_flag("--original", a->original, "Replay the choice list as found, before shrinking");
+  cmd->footer(
+      "Exit codes: 0 the run reproduces the recorded violation and the scenario expects it (a broken variant), or "
+      "the run passes and the scenario expects a pass (the recorded bug no longer happens); 1 any other outcome (the "
+      "recorded violation in a scenario expected to pass, another violation, a missing one); 2 a refused file or flag, "
+      "or a run that departs from the recorded choices.");
   cmd->callback([a, exit_code] { *exit_code = replay(*a); });
 }
 

@@ -89,6 +89,9 @@ TEST(DeadlockTest, MutualJoinIsACycle) {
   const RunResult r = w.run();
   ASSERT_EQ(r.outcome, RunOutcome::Deadlock);
   EXPECT_EQ(r.deadlock->cycle.size(), 2u);
+  // The report names whom each one joins as it names the blocked actors.
+  EXPECT_NE(r.deadlock->text.find("waits to join 'b' (#2 on "), std::string::npos) << r.deadlock->text;
+  EXPECT_NE(r.deadlock->text.find("waits to join 'a' (#1 on "), std::string::npos) << r.deadlock->text;
 }
 
 TEST(DeadlockTest, NoDeadlockWhileATimerIsPending) {

@@ -618,7 +618,11 @@ void Join::apply(World& w, Actor& self) {
   w.block_on_join(self, *this, *target, timeout_);
 }
 
-std::string Join::describe(const World&) const { return "join actor #" + std::to_string(target_.id); }
+// By name, as the deadlock report names everyone else: "join 'worker' (#3 on cpu0)".
+std::string Join::describe(const World& w) const {
+  const Actor* target = w.find(target_);
+  return "join " + (target != nullptr ? w.describe_actor(*target) : "actor #" + std::to_string(target_.id));
+}
 
 JoinResult Join::result() const {
   if (!blocked_) return JoinResult::Finished;

@@ -144,13 +144,19 @@ sim::Duration ConfigTable::duration(std::string_view key, sim::Duration fallback
   }
   const auto* s = n->as_string();
   std::optional<sim::Duration> d;
-  if (s != nullptr) d = parse_duration(s->get());
+  QuantityError why = QuantityError::Malformed;
+  if (s != nullptr) d = parse_duration(s->get(), &why);
+  const std::string range = "a duration from " + format_duration(min) + " to " + format_duration(max);
+  if (why == QuantityError::TooLarge) {
+    range_error(key, range, "\"" + s->get() + "\"");
+    return fallback;
+  }
   if (!d) {
     type_error(key, n, expected);
     return fallback;
   }
   if (*d < min || *d > max) {
-    range_error(key, "a duration from " + format_duration(min) + " to " + format_duration(max), "\"" + s->get() + "\"");
+    range_error(key, range, "\"" + s->get() + "\"");
     return fallback;
   }
   return *d;
@@ -159,21 +165,31 @@ sim::Duration ConfigTable::duration(std::string_view key, sim::Duration fallback
 std::uint64_t ConfigTable::bytes(std::string_view key, std::uint64_t fallback, std::uint64_t min, std::uint64_t max,
                                  Need need) {
   const auto* n = static_cast<const toml::node*>(find(key));
-  const std::string expected = "a size in bytes from " + std::to_string(min) + " to " + std::to_string(max) +
-                               " (an integer, or a string such as \"64KiB\")";
+  const std::string range = "a size from " + format_size(min) + " to " + format_size(max);
+  const std::string expected =
+      range + " (a number of bytes, or a string with a unit B, KiB, MiB, GiB or TiB such as \"64KiB\")";
   if (n == nullptr) {
     missing(key, expected, need);
     return fallback;
   }
+  // Too large for 64 bits, or negative: out of range, not unreadable.
   std::optional<std::uint64_t> b;
-  if (const auto* i = n->as_integer(); i != nullptr && i->get() >= 0) b = static_cast<std::uint64_t>(i->get());
-  if (const auto* s = n->as_string()) b = parse_size(s->get());
-  if (!b) {
-    type_error(key, n, expected);
+  bool out_of_range = false;
+  if (const auto* i = n->as_integer()) {
+    if (i->get() >= 0) b = static_cast<std::uint64_t>(i->get());
+    out_of_range = i->get() < 0;
+  }
+  if (const auto* s = n->as_string()) {
+    QuantityError why = QuantityError::None;
+    b = parse_size(s->get(), &why);
+    out_of_range = why == QuantityError::TooLarge;
+  }
+  if (out_of_range || (b && (*b < min || *b > max))) {
+    range_error(key, range, describe(*n));
     return fallback;
   }
-  if (*b < min || *b > max) {
-    range_error(key, expected, describe(*n));
+  if (!b) {
+    type_error(key, n, expected);
     return fallback;
   }
   return *b;

@@ -56,6 +56,27 @@ TEST(ConfigTableTest, ErrorsNamePositionKeyAndExpectation) {
             "f.toml:4:9: error: bus.slots: expected an integer from 1 to 8, got 0\n");
 }
 
+// A quantity too large for 64 bits is refused against the key's range, naming
+// the limit, like any other value out of range (never wrapped, never taken for
+// a typo).
+TEST(ConfigTableTest, QuantitiesBeyond64BitsAreOutOfRange) {
+  Doc d("mem = \"9999999999TiB\"\nneg = -5\nbig = \"2GiB\"\nlat = \"99999999999999999999s\"\nodd = \"1.5B\"\n");
+  ConfigTable r = d.root();
+  EXPECT_EQ(r.bytes("mem", 7, 16, 1ULL << 30), 7u);
+  EXPECT_EQ(r.bytes("neg", 7, 16, 1ULL << 30), 7u);
+  EXPECT_EQ(r.bytes("big", 7, 16, 1ULL << 30), 7u);
+  EXPECT_EQ(r.duration("lat", 1s, 0ns, 10s), sim::Duration(1s));
+  EXPECT_EQ(r.bytes("odd", 7, 1, 64), 7u);
+  r.finish();
+  EXPECT_EQ(d.diag.format(),
+            "f.toml:1:7: error: mem: expected a size from 16B to 1GiB, got string \"9999999999TiB\"\n"
+            "f.toml:2:7: error: neg: expected a size from 16B to 1GiB, got integer -5\n"
+            "f.toml:3:7: error: big: expected a size from 16B to 1GiB, got string \"2GiB\"\n"
+            "f.toml:4:7: error: lat: expected a duration from 0ns to 10s, got \"99999999999999999999s\"\n"
+            "f.toml:5:7: error: odd: expected a size from 1B to 64B (a number of bytes, or a string with a unit B, "
+            "KiB, MiB, GiB or TiB such as \"64KiB\"), got string \"1.5B\"\n");
+}
+
 TEST(ConfigTableTest, MissingRequiredKeyPointsAtTheTable) {
   Doc d("\n[run]\nseed = 1\n");
   ConfigTable r = d.root();

@@ -8,13 +8,22 @@
 
 #include "cli/scenario/config_table.hpp"
 #include "cli/scenario/driver.hpp"
+#include "cli/scenario/units.hpp"
 
 namespace ipcsim::scenario {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr sim::Duration kForever{INT64_MAX / 2};
+// The latest a scenario may name (a fault's time, the horizon): 31 years, far
+// beyond any run, and far enough from the end of 64-bit nanoseconds that the
+// sum of two such durations still fits.
+constexpr sim::Duration kForever = std::chrono::seconds(1'000'000'000);
+// The machine model keeps every simulated byte in the host's memory, allocated
+// afresh for each run (and for each worker of a campaign): one memory holds at
+// most kMaxMemory, all of them together at most kMaxMachineMemory.
+constexpr std::uint64_t kMaxMemory = 1ULL << 30;
+constexpr std::uint64_t kMaxMachineMemory = 4ULL << 30;
 const std::vector<std::string> kPolicies = {"fifo", "priority"};
 const std::vector<std::string> kFaultTypes = {"crash",     "restart", "kill", "partition", "heal",
                                               "drop",      "duplicate", "delay", "reorder"};
@@ -58,15 +67,27 @@ sim::MemoryCost read_cost(ConfigTable& t) {
   return c;
 }
 
+// Adds `bytes` to the machine's total; past the model's limit, an error at `key`.
+void count_memory(ConfigTable& t, std::string_view key, std::uint64_t bytes, std::uint64_t& total) {
+  const bool was_within = total <= kMaxMachineMemory;
+  total += bytes;  // each at most kMaxMemory: no wrap before the 2^34-th memory
+  if (was_within && total > kMaxMachineMemory) {
+    t.error(key, "this memory brings the machine beyond the " + format_size(kMaxMachineMemory) +
+                     " the machine model holds in all (CPU memories and shared regions together)");
+  }
+}
+
 void read_machine(ConfigTable& root, MachineSpec& m) {
   std::set<std::string> names;
+  std::uint64_t total_memory = 0;
   for (ConfigTable& t : root.tables("cpu", Need::Required)) {
     CpuSpec c;
     c.name = t.string("name", "", Need::Required);
     check_unique(t, c.name, names, "CPU");
     c.policy = t.choice("policy", kPolicies, "fifo") == "priority" ? sim::RunPolicy::PriorityPreemptive
                                                                     : sim::RunPolicy::Fifo;
-    c.memory_bytes = t.bytes("memory", 64 * 1024, 16, 1ULL << 30);
+    c.memory_bytes = t.bytes("memory", 64 * 1024, 16, kMaxMemory);
+    count_memory(t, "memory", c.memory_bytes, total_memory);
     c.memory_cost = read_cost(t);
     t.finish();
     m.cpus.push_back(std::move(c));
@@ -75,7 +96,8 @@ void read_machine(ConfigTable& root, MachineSpec& m) {
     RegionSpec r;
     r.name = t.string("name", "", Need::Required);
     check_unique(t, r.name, names, "shared region");
-    r.bytes = t.bytes("size", 0, 16, 1ULL << 30, Need::Required);
+    r.bytes = t.bytes("size", 0, 16, kMaxMemory, Need::Required);
+    count_memory(t, "size", r.bytes, total_memory);
     r.cpus = cpu_refs(t, "cpus", t.strings("cpus", Need::Required), m, 1);
     r.cost = read_cost(t);
     t.finish();
@@ -245,6 +267,7 @@ std::optional<Scenario> parse_scenario(const std::string& text, const std::strin
   }
   Scenario s;
   s.path = path;
+  s.text = text;
   s.content_hash = fnv1a(text);
   ConfigTable root(&doc, "", path, diag);
 

@@ -83,7 +83,8 @@ struct Scenario {
   RunSettings run;
   OutputSpec output;
   std::shared_ptr<const WorkloadConfig> workload;
-  std::uint64_t content_hash = 0;            // FNV-1a of the file's bytes: counterexamples pin it
+  std::string text;                          // the file's bytes: counterexamples carry them
+  std::uint64_t content_hash = 0;            // FNV-1a of `text`: counterexamples pin it
 };
 
 // Properties every scenario can check, whatever its mechanism.

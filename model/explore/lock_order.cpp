@@ -71,7 +71,7 @@ std::string describe_cycle(const std::vector<LockEdge>& edges) {
   for (std::size_t k = 0; k < edges.size(); ++k) {
     const LockEdge& e = edges[k];
     out += k == 0 ? ": " : "; ";
-    out += "'" + e.actor + "' holds '" + e.held + "' (locked at " + e.held_site + ") and locks '" + e.acquired +
+    out += e.actor + " holds '" + e.held + "' (locked at " + e.held_site + ") and locks '" + e.acquired +
            "' at " + e.acquired_site + " (run " + std::to_string(e.run) + ")";
   }
   return out;
@@ -93,7 +93,7 @@ std::optional<LockCycle> LockOrderGraph::add(const LockEdge& edge) {
   LockCycle cycle;
   cycle.edges.push_back(edge);
   cycle.edges.insert(cycle.edges.end(), back.begin(), back.end());
-  cycle.message = self ? "possible recursive locking: '" + edge.actor + "' holds '" + edge.held + "' (locked at " +
+  cycle.message = self ? "possible recursive locking: " + edge.actor + " holds '" + edge.held + "' (locked at " +
                              edge.held_site + ") and locks '" + edge.acquired + "' again at " + edge.acquired_site +
                              " (run " + std::to_string(edge.run) + ")"
                        : describe_cycle(cycle.edges);
@@ -118,8 +118,7 @@ std::string LockOrderMonitor::class_of(sim::ObjectId mutex) const {
 
 void LockOrderMonitor::acquire(const sim::TraceRecord& r, sim::ActorId actor, sim::ObjectId mutex,
                                std::string_view site) {
-  auto name = actor_names_.find(actor);
-  const std::string who = name != actor_names_.end() ? name->second : "#" + std::to_string(actor);
+  const std::string who = actor_name(actor);  // "'slave2' (#5)", as in every violation message
   for (const Held& h : held_[actor]) {
     LockEdge e{class_of(h.mutex), class_of(mutex), h.site, std::string(site), who, run_};
     if (std::optional<LockCycle> cycle = graph_->add(e)) violate(r, cycle->message);
@@ -132,8 +131,6 @@ void LockOrderMonitor::observe(const sim::TraceRecord& r) {
     const sim::FieldValue* type = r.field("type");
     const sim::FieldValue* name = r.field("name");
     if (type != nullptr && type->s == "mutex" && name != nullptr) mutex_names_[r.object] = std::string(name->s);
-  } else if (k == "sim.spawn") {
-    if (const sim::FieldValue* name = r.field("name")) actor_names_[r.actor] = std::string(name->s);
   } else if (k == "mutex.lock") {
     const sim::FieldValue* site = r.field("site");
     const std::string_view s = site != nullptr ? site->s : std::string_view{};

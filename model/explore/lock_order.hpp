@@ -45,7 +45,7 @@ struct LockEdge {
   std::string acquired;       // lock class being acquired
   std::string held_site;      // where the held lock was acquired ("a.cpp:10")
   std::string acquired_site;  // where the second one is acquired
-  std::string actor;          // who did it (actor name)
+  std::string actor;          // who did it, as messages name it: "'slave2' (#5)"
   std::uint64_t run = 0;      // the run (execution) it was first seen in
 };
 
@@ -104,7 +104,6 @@ class LockOrderMonitor final : public model::Monitor {
   LockOrderGraph* graph_;
   std::uint64_t run_;
   std::map<sim::ObjectId, std::string> mutex_names_;  // type "mutex" objects only
-  std::map<sim::ActorId, std::string> actor_names_;
   std::map<sim::ActorId, std::vector<Held>> held_;
 };
 
