@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 
 #include "cli/drivers/drivers.hpp"
@@ -81,21 +82,27 @@ TEST(SeedInterlockTest, SlavesAboveTheMasterOnOneCpuNeverLoseIt) {
 }
 
 // The schedule decides: a complete search finds runs that violate and runs that do not.
-class ScheduleDependent : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+struct Dependent {
+  std::string name;  // the scenario file's stem
+  std::string property;
+};
+void PrintTo(const Dependent& d, std::ostream* os) { *os << d.name << " (" << d.property << ")"; }
+class ScheduleDependent : public ::testing::TestWithParam<Dependent> {};
 
 TEST_P(ScheduleDependent, SomeSchedulesExposeItAndSomeDoNot) {
-  const std::string path = bundled_path(GetParam().first);
+  const std::string path = bundled_path(GetParam().name + ".toml");
   const explore::ExploreReport r = explore_all(parse(read(path), path));
   ASSERT_TRUE(r.complete);
   EXPECT_GT(r.violating, 0u) << r.summary();
   EXPECT_LT(r.violating, explored(r)) << r.summary();
-  EXPECT_TRUE(violated(r, GetParam().second)) << r.summary();
+  EXPECT_TRUE(violated(r, GetParam().property)) << r.summary();
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundled, ScheduleDependent,
-                         ::testing::Values(std::pair{"seed_interlock_parallel.toml", "deadlock_free"},
-                                           std::pair{"pulse_before_send.toml", "no_double_delivery"},
-                                           std::pair{"peek_then_gate.toml", "deadlock_free"}));
+                         ::testing::Values(Dependent{"seed_interlock_parallel", "deadlock_free"},
+                                           Dependent{"pulse_before_send", "no_double_delivery"},
+                                           Dependent{"peek_then_gate", "deadlock_free"}),
+                         [](const ::testing::TestParamInfo<Dependent>& info) { return info.param.name; });
 
 // With the default costs the master's first service after semT takes
 // simulated time while the last slave's gate wait does not: the slave always
