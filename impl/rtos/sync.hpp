@@ -62,7 +62,6 @@ enum class Interlock : std::uint8_t {
   Atomic,  // signal_then_wait(): semT and semG in one step (the default; no window)
   Seed,    // the seed's words: signal semT, then wait at semG, two ops (a window between)
 };
-inline const char* to_string(Interlock i) { return i == Interlock::Atomic ? "atomic" : "seed"; }
 
 // A slave's end of a round. `done` and `gate` must outlive the awaiting actor.
 inline sim::Task<> end_round(sim::ThresholdSemaphore& done, sim::Gate& gate, Interlock interlock) {
