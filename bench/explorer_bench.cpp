@@ -11,13 +11,24 @@
 //    1 round), DPOR complete, plain search capped;
 //  - BM_RtosBrokenVariantsFuzz: uniform random against PCT on each RTOS broken
 //    variant scenario: median runs to the first violation over 51 seeds.
+//  - BM_ScheduleDependentBugs: the RTOS bugs that only some schedules expose
+//    (the seed's literal interlock on parallel slaves, in both broadcast kinds,
+//    and two broken variants):
+//    100 campaigns each of uniform random and of PCT depth 1, 2 and 3, each
+//    until its first violation (or kCampaignCap runs, counted as capped); the
+//    median and 90th percentile of runs to the first violation, printed as a
+//    table at the end (README.md, Benchmarks, quotes it).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <stdexcept>
+#include <map>
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "cli/drivers/drivers.hpp"
 #include "cli/scenario/loader.hpp"
@@ -28,6 +39,7 @@
 #include "model/explore/test_programs.hpp"
 #include "sim/random_chooser.hpp"
 #include "sim/replay_chooser.hpp"
+#include "testing/source_dir.hpp"
 
 namespace {
 
@@ -110,7 +122,7 @@ BENCHMARK(BM_FuzzToFirstViolation)->Arg(0)->Arg(1)->ArgName("pct")->Unit(benchma
 
 scenario::Scenario load_bundled(const std::string& name, int rounds = 0) {
   drivers::register_all();
-  const std::string path = std::string(IPCSIM_SOURCE_DIR) + "/scenarios/rtos/" + name;
+  const std::string path = std::string(::ipcsim::source_dir()) + "/scenarios/rtos/" + name;
   scenario::Diagnostics diag;
   auto s = scenario::load_scenario(path, diag);
   if (!s) throw std::runtime_error(diag.format());
@@ -179,6 +191,128 @@ BENCHMARK(BM_RtosBrokenVariantsFuzz)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// ---- PCT against uniform random on schedule-dependent bugs ------------------------------------
+
+// The bundled scenarios whose violation only some schedules expose, and the
+// property each must violate (a campaign that ends on another one is an error).
+struct ScheduleDependentBug {
+  const char* file;
+  const char* property;
+};
+constexpr ScheduleDependentBug kScheduleDependent[] = {
+    {"seed_interlock_parallel.toml", "deadlock_free"},
+    {"seed_interlock_broadcasters.toml", "deadlock_free"},
+    {"pulse_before_send.toml", "no_double_delivery"},
+    {"peek_then_gate.toml", "deadlock_free"},
+};
+constexpr std::uint64_t kCampaigns = 100;
+constexpr std::uint64_t kCampaignCap = 2000;
+
+struct CampaignStats {
+  std::uint64_t median = 0;
+  std::uint64_t p90 = 0;
+  std::uint64_t capped = 0;  // campaigns that found nothing in kCampaignCap runs
+};
+// (scenario file, policy column) -> stats; filled by the benchmark, printed by main().
+std::map<std::pair<std::string, std::string>, CampaignStats>& pct_table() {
+  static std::map<std::pair<std::string, std::string>, CampaignStats> table;
+  return table;
+}
+const char* const kPolicyColumns[] = {"random", "PCT d=1", "PCT d=2", "PCT d=3"};
+
+// Arg 0: which bug; arg 1: 0 uniform random, d >= 1 PCT with depth d.
+// Campaign i (from 1) runs World seed i (the workload's randomness, the same
+// for every policy) with chooser seeds chooser_seed(1000 * i, run). PCT's k
+// (Schedule choices per run) is estimated once per scenario, from the random
+// runs of estimate_choices, so that every run a PCT campaign counts is a PCT run.
+void BM_ScheduleDependentBugs(benchmark::State& state) {
+  const ScheduleDependentBug& bug = kScheduleDependent[state.range(0)];
+  const auto depth = static_cast<std::uint32_t>(state.range(1));
+  const scenario::Scenario s = load_bundled(bug.file);
+  scenario::ScenarioProgram p(s);
+  const std::string expected = scenario::explorer_property(bug.property);
+  const std::uint64_t k = depth == 0 ? 0 : estimate_choices(p, RunSettings{.seed = s.run.seed}, 1);
+  std::vector<std::uint64_t> runs;
+  std::uint64_t capped = 0;
+  std::uint64_t total_runs = 0;
+  for (auto _ : state) {
+    runs.clear();
+    capped = 0;
+    for (std::uint64_t i = 1; i <= kCampaigns; ++i) {
+      FuzzOptions o{.policy = depth == 0 ? Policy::Random : Policy::Pct,
+                    .depth = std::max<std::uint32_t>(depth, 1),
+                    .expected_choices = k,
+                    .first_seed = 1000 * i,
+                    .max_runs = kCampaignCap};
+      o.run.seed = i;
+      const FuzzReport r = fuzz(p, o);
+      total_runs += r.runs;
+      if (!r.first) {
+        ++capped;
+        runs.push_back(kCampaignCap);  // a lower bound: counted as the cap
+        continue;
+      }
+      if (r.first->property != expected) {
+        state.SkipWithError(("campaign ended on " + r.first->property + ", not " + expected).c_str());
+        return;
+      }
+      runs.push_back(r.first->execution);
+    }
+  }
+  std::sort(runs.begin(), runs.end());
+  // Nearest rank: the smallest value with at least p% of the campaigns at or below it.
+  const CampaignStats stats{runs[(runs.size() * 50 + 99) / 100 - 1], runs[(runs.size() * 90 + 99) / 100 - 1], capped};
+  const std::string column = kPolicyColumns[depth];
+  pct_table()[{bug.file, column}] = stats;
+  state.SetLabel(std::string(bug.file) + ", " + column + (depth > 0 ? " (k = " + std::to_string(k) + ")" : "") +
+                 ", " + std::to_string(kCampaigns) + " campaigns" +
+                 (capped > 0 ? ", " + std::to_string(capped) + " capped at " + std::to_string(kCampaignCap) : ""));
+  state.counters["median_runs"] = static_cast<double>(stats.median);
+  state.counters["p90_runs"] = static_cast<double>(stats.p90);
+  state.counters["capped"] = static_cast<double>(capped);
+  state.counters["runs/s"] = benchmark::Counter(static_cast<double>(total_runs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScheduleDependentBugs)
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1, 2, 3}})
+    ->ArgNames({"bug", "pct_depth"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// The table of BM_ScheduleDependentBugs, as README.md quotes it (stdout; only
+// simulated quantities, so it is the same on every machine).
+void print_pct_table() {
+  if (pct_table().empty()) return;
+  std::printf("\nRuns to the first violation, median / 90th percentile, over %llu campaigns (cap %llu):\n\n",
+              static_cast<unsigned long long>(kCampaigns), static_cast<unsigned long long>(kCampaignCap));
+  std::printf("| scenario |");
+  for (const char* c : kPolicyColumns) std::printf(" %s |", c);
+  std::printf("\n|---|");
+  for (std::size_t c = 0; c < std::size(kPolicyColumns); ++c) std::printf("---|");
+  std::printf("\n");
+  for (const ScheduleDependentBug& bug : kScheduleDependent) {
+    std::printf("| `%s` (%s) |", bug.file, bug.property);
+    for (const char* c : kPolicyColumns) {
+      const auto it = pct_table().find({bug.file, c});
+      if (it == pct_table().end()) {
+        std::printf(" - |");
+        continue;
+      }
+      const CampaignStats& st = it->second;
+      std::printf(" %llu / %llu%s |", static_cast<unsigned long long>(st.median),
+                  static_cast<unsigned long long>(st.p90),
+                  st.capped > 0 ? (" (" + std::to_string(st.capped) + " capped)").c_str() : "");
+    }
+    std::printf("\n");
+  }
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  print_pct_table();
+  return 0;
+}

@@ -20,7 +20,7 @@ namespace {
 
 std::vector<std::string> bundled() {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(::ipcsim::testing::source_dir()) + "/scenarios")) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(::ipcsim::source_dir()) + "/scenarios")) {
     const std::string p = e.path().string();
     if (e.path().extension() == ".toml" && p.find("/invalid/") == std::string::npos) out.push_back(p);
   }

@@ -570,6 +570,7 @@ class Builder {
       std::string cycle;
       for (CpuId id : parse_cpu_list(r.str_field("cycle"))) cycle += (cycle.empty() ? "" : " → ") + t_.actor_name(id);
       add(i, ItemKind::End, kAllLanes, kAllLanes, cycle.empty() ? "deadlock" : "deadlock: " + cycle);
+      deadlock_row_ = rows_.size() - 1;
     } else if (k == "sim.end") {
       add(i, ItemKind::End, kAllLanes, kAllLanes,
           "run over: " + std::string(r.str_field("outcome")) + " · " +
@@ -642,22 +643,28 @@ class Builder {
       window.push_back("to " + format_ns(*o_.to_ns));
     }
     if (o_.around_violation) {
-      if (t_.violations().empty()) {
-        throw VizError("around_violation: " + t_.source() + " has no property.violation record");
+      // A monitor's violation record; failing that, the kernel's deadlock
+      // report (the violation of deadlock_free, which no monitor records).
+      if (t_.violations().empty() && deadlock_row_ == kNoRow) {
+        throw VizError("around_violation: " + t_.source() + " has no property.violation or sim.deadlock record");
       }
-      std::size_t v = kNoRow;
-      for (const ProtoItem& p : items_) {
-        if (p.item.kind == ItemKind::Violation) {
-          v = p.item.row;
-          break;
+      std::size_t v = deadlock_row_;
+      std::string property = "deadlock_free";
+      if (!t_.violations().empty()) {
+        v = kNoRow;
+        for (const ProtoItem& p : items_) {
+          if (p.item.kind == ItemKind::Violation) {
+            v = p.item.row;
+            break;
+          }
         }
+        VIZ_ASSERT_MSG(v != kNoRow, "a violation record always draws");
+        property = std::string(t_.records()[t_.violations().front()].str_field("property"));
       }
-      VIZ_ASSERT_MSG(v != kNoRow, "a violation record always draws");
       const std::size_t n = *o_.around_violation;
       lo = std::max(lo, v >= n ? v - n : 0);
       hi = std::min(hi, v + n + 1);
-      window.push_back(std::to_string(n) + " rows around the violation of '" +
-                       std::string(t_.records()[t_.violations().front()].str_field("property")) + "'");
+      window.push_back(std::to_string(n) + " rows around the violation of '" + property + "'");
     }
     if (hi < lo) hi = lo;
     if (hi - lo > o_.max_rows) {
@@ -805,6 +812,7 @@ class Builder {
   std::set<ActorId> suppress_wake_;
   std::map<ActorId, std::string> last_op_;
   std::map<CpuId, CrashAt> crash_row_;
+  std::size_t deadlock_row_ = kNoRow;  // the sim.deadlock record's row, if any
 };
 
 }  // namespace

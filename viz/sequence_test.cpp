@@ -299,6 +299,22 @@ TEST(SequenceTest, AroundViolationShowsNRowsEachSide) {
   EXPECT_THROW(build_sequence(stored("sync"), none), VizError);
 }
 
+// A deadlock is the violation of deadlock_free, which the kernel reports with
+// sim.deadlock and no monitor records: the window centres on that record.
+TEST(SequenceTest, AroundViolationCentresOnTheDeadlockWhenNoMonitorFlaggedOne) {
+  const Trace t = stored("faults");
+  ASSERT_TRUE(t.violations().empty());
+  SequenceOptions o;
+  o.around_violation = 2;
+  const SequenceModel m = build_sequence(t, o);
+  ASSERT_EQ(m.rows.size(), 4u) << "2 rows before the deadlock, the deadlock, and the run's end after it";
+  const auto d = std::find_if(m.items.begin(), m.items.end(),
+                              [](const Item& it) { return it.label == "deadlock: left → right"; });
+  ASSERT_NE(d, m.items.end());
+  EXPECT_EQ(d->row, 2u);
+  EXPECT_NE(m.window.find("around the violation of 'deadlock_free'"), std::string::npos) << m.window;
+}
+
 TEST(SequenceTest, ActorFilterFoldsTheRestIntoOtherActors) {
   const Trace t = stored("crash");
   SequenceOptions o;

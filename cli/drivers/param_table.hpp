@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/scenario/config_table.hpp"
@@ -42,6 +43,33 @@ class ParamTable {
     const P defaults{};
     add(key, "duration", "\"" + scenario::format_duration(defaults.*member) + "\"", description,
         [=](scenario::ConfigTable& t, P& p) { p.*member = t.duration(key, p.*member, 0ns, 10s); });
+    return *this;
+  }
+
+  // One of a few named values (an enum): `options` pairs each name with its value.
+  template <class E>
+  ParamTable& choice(const char* key, E P::*member, std::vector<std::pair<std::string, E>> options,
+                     const char* description) {
+    const P defaults{};
+    std::string type = "one of ";
+    std::string default_value;
+    std::vector<std::string> names;
+    for (const auto& [name, value] : options) {
+      type += (names.empty() ? "" : ", ") + name;
+      names.push_back(name);
+      if (value == defaults.*member) default_value = "\"" + name + "\"";
+    }
+    add(key, std::move(type), std::move(default_value), description,
+        [=](scenario::ConfigTable& t, P& p) {
+          std::string fallback;
+          for (const auto& [name, value] : options) {
+            if (value == p.*member) fallback = name;
+          }
+          const std::string picked = t.choice(key, names, fallback);
+          for (const auto& [name, value] : options) {
+            if (name == picked) p.*member = value;
+          }
+        });
     return *this;
   }
 

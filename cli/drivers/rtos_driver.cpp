@@ -24,7 +24,9 @@ const std::vector<std::string> kBugs = {"none",
                                         "proxy_release_frees_body",
                                         "delete_leaks_owned",
                                         "pass_keeps_receiver_priority",
-                                        "assembly_threshold_off_by_one"};
+                                        "assembly_threshold_off_by_one",
+                                        "broadcast_pulse_before_send",
+                                        "broadcast_peek_then_gate"};
 
 // ---- The parameters of each kind, one table each (read and documented alike) ----
 
@@ -71,6 +73,13 @@ ParamTable<wl::PassChainParams> pass_chain_table() {
   return t;
 }
 
+// The broadcast interlock (impl/rtos/sync.hpp), for both broadcast kinds.
+const std::vector<std::pair<std::string, rtos::Interlock>> kInterlocks = {
+    {"atomic", rtos::Interlock::Atomic}, {"seed", rtos::Interlock::Seed}};
+constexpr const char* kInterlockDoc =
+    "how a slave ends a round: \"atomic\" signals semT and waits at semG in one step; \"seed\" does it in "
+    "two ops, as the seed words it (a pulse can miss a slave: impl/rtos/README.md says when)";
+
 ParamTable<wl::BroadcastParams> broadcast_table() {
   using P = wl::BroadcastParams;
   ParamTable<P> t;
@@ -83,7 +92,8 @@ ParamTable<wl::BroadcastParams> broadcast_table() {
       .duration("slave_work_max", &P::slave_work_max, "a slave's most work per round")
       .count("block_size", &P::block_size, 16, 65'536, "message body bytes; at least 8 + 4 * slaves")
       .count("shared_memory_bytes", &P::shared_memory_bytes, 1024, 1u << 30,
-             "with slave_cpus: the shared region the RTOS lives in");
+             "with slave_cpus: the shared region the RTOS lives in")
+      .choice("interlock", &P::interlock, kInterlocks, kInterlockDoc);
   return t;
 }
 
@@ -135,7 +145,8 @@ ParamTable<wl::BroadcastersParams> broadcasters_table() {
       .count("block_size", &P::block_size, 16, 65'536, "bytes per message body")
       .count("blocks_each", &P::blocks_each, 1, 10'000, "blocks of each broadcaster's pool")
       .count("shared_memory_bytes", &P::shared_memory_bytes, 1024, 1u << 30,
-             "with slave_cpus: the shared region the RTOS lives in");
+             "with slave_cpus: the shared region the RTOS lives in")
+      .choice("interlock", &P::interlock, kInterlocks, kInterlockDoc);
   return t;
 }
 
@@ -173,6 +184,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kBugKinds = 
     {"delete_leaks_owned", {"deletion"}},
     {"pass_keeps_receiver_priority", {"pass_chain", "pipeline"}},
     {"assembly_threshold_off_by_one", {"assembly"}},
+    {"broadcast_pulse_before_send", {"broadcast"}},
+    {"broadcast_peek_then_gate", {"broadcast"}},
 };
 
 rtos::Bugs bugs_named(const std::string& name) {
@@ -183,6 +196,8 @@ rtos::Bugs bugs_named(const std::string& name) {
   b.delete_leaks_owned = name == "delete_leaks_owned";
   b.pass_keeps_receiver_priority = name == "pass_keeps_receiver_priority";
   b.assembly_threshold_off_by_one = name == "assembly_threshold_off_by_one";
+  b.broadcast_pulse_before_send = name == "broadcast_pulse_before_send";
+  b.broadcast_peek_then_gate = name == "broadcast_peek_then_gate";
   return b;
 }
 

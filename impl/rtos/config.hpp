@@ -60,6 +60,22 @@ struct Bugs {
   // The assembly client (workloads) waits for one reply fewer than it sent
   // proxies (an off-by-one threshold), so it may forward before every section is filled.
   bool assembly_threshold_off_by_one = false;
+
+  // Schedule-dependent variants: only some interleavings expose them (slaves on
+  // other CPUs than their master; see impl/rtos/README.md and the explorer
+  // benchmark for how often a random schedule does).
+  //
+  // The broadcast master (workloads) pulses semG before it puts the next round
+  // on show, the seed's order reversed ("perform one of the above operations
+  // and then signal the gate"): a slave the pulse releases can reach the
+  // broadcast exchange while the old round is still on show and read it again.
+  bool broadcast_pulse_before_send = false;
+  // Broadcast slaves (workloads) signal semT, then test the broadcast exchange
+  // and wait at semG only if the next round is not on show yet: a check-then-act
+  // across two ops, the tempting fix of the seed's lost pulse. The master can
+  // rebroadcast and pulse between the test and the wait: the pulse is lost
+  // all the same, and the next round never completes.
+  bool broadcast_peek_then_gate = false;
 };
 
 struct RtosConfig {

@@ -268,4 +268,22 @@ std::string Exchange::ClearOp::describe(const sim::World& w) const {
   return "clear exchange '" + std::string(w.object_name(x_->id())) + "'";
 }
 
+void Exchange::PeekOp::apply(sim::World& w, sim::Actor&) {
+  Exchange& x = *x_;
+  Rtos& os = *x.os_;
+  Space& s = os.space();
+  os.enter("XchgPeek", os.config().costs.field);
+  w.touch(x.id(), sim::AccessMode::Read);
+  if (x.type_ == ExchangeType::Broadcast) {
+    seen_ = s.ld(x.xcb_ + xl::kSticky) != kNull ? s.ld(x.xcb_ + xl::kRound) : 0;
+  } else {
+    seen_ = s.ld(x.xcb_ + xl::kQueued);
+  }
+  if (w.tracing()) w.emit("rtos.xchg.peek", x.id(), {{"rtos", os.id()}, {"xchg", x.xcb_}, {"seen", seen_}});
+}
+
+std::string Exchange::PeekOp::describe(const sim::World& w) const {
+  return "peek at exchange '" + std::string(w.object_name(x_->id())) + "'";
+}
+
 }  // namespace ipcsim::rtos

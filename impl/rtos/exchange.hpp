@@ -98,6 +98,19 @@ class Exchange final : public sim::Waitable {
     Addr taken_ = kNull;
   };
 
+  class [[nodiscard]] PeekOp final : public sim::OpAwaiter<PeekOp> {
+   public:
+    explicit PeekOp(Exchange& x) : OpAwaiter(x.world()), x_(&x) {}
+    void apply(sim::World& w, sim::Actor& self) override;
+    std::string describe(const sim::World& w) const override;
+    // Broadcast: the round on show (0 when none); normal and pass: messages queued.
+    std::uint32_t result() const { return seen_; }
+
+   private:
+    Exchange* x_;
+    std::uint32_t seen_ = 0;
+  };
+
   // Sends a message the caller owns (the priority, when given, is stored in its MCB first).
   SendOp send(Addr msg) { return SendOp(*this, msg, std::nullopt); }
   SendOp send(Addr msg, std::uint32_t priority) { return SendOp(*this, msg, priority); }
@@ -105,6 +118,10 @@ class Exchange final : public sim::Waitable {
   ReceiveOp receive_for(sim::Duration timeout) { return ReceiveOp(*this, timeout); }
   // Broadcast exchanges: the owner takes its message off show (no new round).
   ClearOp clear() { return ClearOp(*this); }
+  // XchgPeek: a look at the exchange without taking anything. The answer is
+  // only as fresh as this op: acting on it in a later op is a check-then-act
+  // (Bugs::broadcast_peek_then_gate shows what that costs).
+  PeekOp peek() { return PeekOp(*this); }
 
   // State, readable outside steps (tests).
   std::uint32_t queued() const;

@@ -220,6 +220,33 @@ TEST(ExchangeTest, BroadcastRoundsCountResendsAndForwardingTakesTheMessageOff) {
   EXPECT_EQ(m.os->control_blocks_in_use(), 0u);
 }
 
+// XchgPeek looks without taking: the round on show at a broadcast exchange
+// (0 when none), the messages queued at a normal one; it is traced.
+TEST(ExchangeTest, PeekSeesTheRoundOnShowOrTheQueueAndTakesNothing) {
+  Machine m;
+  Exchange& bx = m.os->create_exchange("bx", ExchangeType::Broadcast);
+  Exchange& q = m.os->create_exchange("q", ExchangeType::Normal);
+  std::vector<std::uint32_t> seen;
+  m.os->create_task(*m.cpu, "master", 3, [&](sim::Ctx) -> sim::Task<> {
+    seen.push_back(co_await bx.peek());  // nothing on show yet
+    const Addr msg = co_await m.os->msg_get(*m.pool);
+    co_await bx.send(msg);
+    co_await bx.send(msg);
+    seen.push_back(co_await bx.peek());  // round 2 on show
+    seen.push_back(co_await q.peek());
+    co_await q.send(msg);  // leaves the broadcast exchange, waits at q
+    seen.push_back(co_await bx.peek());
+    seen.push_back(co_await q.peek());
+    seen.push_back(co_await q.peek());  // a peek takes nothing
+    const Received r = co_await q.receive();
+    co_await m.os->msg_rel(r.msg);
+  });
+  ASSERT_EQ(m.w.run().outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(seen, (std::vector<std::uint32_t>{0, 2, 0, 0, 1, 1}));
+  EXPECT_EQ(m.log.count("rtos.xchg.peek"), 6u);
+  EXPECT_EQ(m.log.of("rtos.xchg.peek")[1].substr(m.log.of("rtos.xchg.peek")[1].rfind(' ')), " seen=2");
+}
+
 TEST(ExchangeTest, ASlaveCannotReleaseTheMastersBroadcastMessage) {
   Machine m;
   Exchange& bx = m.os->create_exchange("bx", ExchangeType::Broadcast);

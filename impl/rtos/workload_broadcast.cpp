@@ -55,7 +55,8 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
   P->semG = std::make_unique<sim::Gate>(w, "semG");
   Broadcast* self = wl.get();
 
-  os.create_task(cpu, "master", p.master_priority, [P, &os, p](sim::Ctx) -> sim::Task<> {
+  const bool pulse_first = bugs.broadcast_pulse_before_send;
+  os.create_task(cpu, "master", p.master_priority, [P, &os, p, pulse_first](sim::Ctx) -> sim::Task<> {
     const Addr msg = co_await os.msg_get(*P->pool);
     IPCSIM_ASSERT(msg != kNull);
     os.msg_write(msg, 0, detail::word_bytes(1));
@@ -63,6 +64,7 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
     for (std::uint32_t r = 1; r <= p.rounds; ++r) {
       co_await P->semT->wait();  // every slave is done with round r
       ++P->master_rounds;
+      if (pulse_first) co_await P->semG->pulse();  // the broken variant: round r is still on show
       if (r < p.rounds) {
         // Change the body and broadcast it again before the gate opens.
         os.msg_write(msg, 0, detail::word_bytes(r + 1));
@@ -71,17 +73,18 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
         // The slaves assembled their sections: forward it (it leaves the exchange).
         co_await P->out->send(msg);
       }
-      co_await P->semG->pulse();
+      if (!pulse_first) co_await P->semG->pulse();
     }
   });
   const bool gate = !bugs.broadcast_without_gate;
+  const bool peek = bugs.broadcast_peek_then_gate;
   for (std::uint32_t i = 0; i < p.slaves; ++i) {
     sim::Cpu& slave_cpu = slave_cpus.empty() ? cpu : *slave_cpus[i % slave_cpus.size()];
     // Each slave draws its work from a generator of its own: drawing from the
     // World's would make every slave's step depend on the others' order.
     sim::Rng work(w.seed() ^ (0x9e3779b97f4a7c15ULL * (i + 1)));
     os.create_task(slave_cpu, "slave" + std::to_string(i), p.slave_priority,
-                   [self, P, &os, p, i, gate, work](sim::Ctx cx) mutable -> sim::Task<> {
+                   [self, P, &os, p, i, gate, peek, work](sim::Ctx cx) mutable -> sim::Task<> {
                      for (std::uint32_t r = 1; r <= p.rounds; ++r) {
                        const Received got = co_await P->bx->receive();
                        std::vector<std::byte> word(4);
@@ -91,8 +94,13 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
                        // Each slave may alter its own section of the body (distributed assembly).
                        os.msg_write(got.msg, kSectionBase + 4 * i, detail::word_bytes(1000 * (i + 1) + got.round));
                        co_await cx.compute(detail::between(work, p.slave_work_min, p.slave_work_max));
-                       if (gate) {
-                         co_await signal_then_wait(*P->semT, *P->semG);
+                       if (peek) {
+                         // The broken variant: wait at the gate only if round r + 1 is not
+                         // on show yet. The answer can be stale by the time of the wait.
+                         co_await P->semT->signal();
+                         if (co_await P->bx->peek() != got.round + 1) co_await P->semG->wait();
+                       } else if (gate) {
+                         co_await end_round(*P->semT, *P->semG, p.interlock);
                        } else {
                          co_await P->semT->signal();  // the broken variant: straight back to the exchange
                        }

@@ -97,7 +97,7 @@ std::unique_ptr<Broadcasters> build_broadcasters(sim::World& w, sim::Cpu& cpu, c
                        self->seen[i].push_back(detail::word_of(word));
                        co_await cx.compute(p.slave_work);
                        if (gate) {
-                         co_await signal_then_wait(*P->semT, *P->semG);
+                         co_await end_round(*P->semT, *P->semG, p.interlock);
                        } else {
                          co_await P->semT->signal();
                        }

@@ -32,6 +32,7 @@
 
 #include "impl/rtos/config.hpp"
 #include "impl/rtos/rtos.hpp"
+#include "impl/rtos/sync.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::rtos::workloads {
@@ -165,7 +166,12 @@ std::size_t memory_needed(const PassChainParams& params);
 // master waits at semT, then changes the body and rebroadcasts (the next
 // round) and pulses semG. After the last round it forwards the assembled
 // message to a sink task, which verifies every slave's section and releases it.
+// `interlock` Seed: each slave signals semT and then waits at semG in two ops,
+// as the seed words it (sync.hpp): a pulse can miss a slave.
 // Bugs::broadcast_without_gate: the slaves signal semT but skip the gate.
+// Bugs::broadcast_pulse_before_send: the master pulses semG, then rebroadcasts.
+// Bugs::broadcast_peek_then_gate: a slave waits at semG only if the next round
+// is not on show yet (tested in an op of its own, XchgPeek).
 struct BroadcastParams {
   std::uint32_t slaves = 4;
   std::uint32_t rounds = 5;
@@ -176,6 +182,7 @@ struct BroadcastParams {
   sim::Duration slave_work_max = 3us;
   std::uint32_t block_size = 128;                 // >= 8 + 4 * slaves
   std::uint32_t shared_memory_bytes = 64 * 1024;  // with slave_cpus: the shared region the RTOS lives in
+  Interlock interlock = Interlock::Atomic;        // how a slave signals semT and waits at semG
   RtosCosts costs{};
   static constexpr std::size_t memory_bytes_min = 32 * 1024;  // with the defaults; see memory_needed()
 };
@@ -292,7 +299,7 @@ std::size_t memory_needed(const DeletionParams& params);
 // receives them in priority order, broadcasts each to `slaves` slaves (semT /
 // semG rounds as in workload 3), then replies (the broadcaster learns its
 // message went out) and releases the message, which returns to the
-// broadcaster's pool though the master never knew it.
+// broadcaster's pool though the master never knew it. `interlock` as in workload 3.
 struct BroadcastersParams {
   std::uint32_t broadcasters = 3;
   std::uint32_t messages_each = 2;
@@ -305,6 +312,7 @@ struct BroadcastersParams {
   std::uint32_t block_size = 64;
   std::uint32_t blocks_each = 2;                  // each broadcaster's pool
   std::uint32_t shared_memory_bytes = 64 * 1024;  // with slave_cpus: the shared region the RTOS lives in
+  Interlock interlock = Interlock::Atomic;        // how a slave signals semT and waits at semG
   RtosCosts costs{};
   static constexpr std::size_t memory_bytes_min = 32 * 1024;  // with the defaults; see memory_needed()
 };

@@ -201,6 +201,56 @@ TEST(WorkloadTest, BroadcastWithoutGateLetsAFastSlaveReadARoundTwice) {
   EXPECT_NE(wl->check(), "");
 }
 
+// The seed's interlock taken literally (two ops), on one priority-preemptive
+// CPU: slaves that outrank the master reach the gate before it can run; a
+// master that outranks them preempts the last one between its two ops.
+TEST(WorkloadTest, SeedInterlockHoldsWhenSlavesOutrankTheMasterAndNotOtherwise) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    const Outcome above = run_one(seed, [](sim::World& w, sim::Cpu& c) {
+      return build_broadcast(w, c, {.master_priority = 5, .slave_priority = 6, .interlock = Interlock::Seed});
+    });
+    EXPECT_EQ(above.result.outcome, sim::RunOutcome::Quiescent);
+    EXPECT_EQ(above.check, "");
+    const Outcome below = run_one(seed, [](sim::World& w, sim::Cpu& c) {
+      return build_broadcast(w, c, {.master_priority = 7, .slave_priority = 6, .interlock = Interlock::Seed});
+    });
+    EXPECT_EQ(below.result.outcome, sim::RunOutcome::Deadlock);
+    ASSERT_TRUE(below.result.deadlock);
+    EXPECT_NE(below.result.deadlock->text.find("wait at gate 'semG'"), std::string::npos);
+    // The same master above its slaves is safe with the atomic interlock.
+    const Outcome atomic = run_one(seed, [](sim::World& w, sim::Cpu& c) {
+      return build_broadcast(w, c, {.master_priority = 7, .slave_priority = 6});
+    });
+    EXPECT_EQ(atomic.result.outcome, sim::RunOutcome::Quiescent);
+    EXPECT_EQ(atomic.check, "");
+  }
+  const Outcome broadcasters = run_one(1, [](sim::World& w, sim::Cpu& c) {
+    return build_broadcasters(w, c, {.interlock = Interlock::Seed});
+  });
+  EXPECT_EQ(broadcasters.result.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(broadcasters.check, "");
+  const Outcome broadcasters_below = run_one(1, [](sim::World& w, sim::Cpu& c) {
+    return build_broadcasters(w, c, {.master_priority = 8, .interlock = Interlock::Seed});
+  });
+  EXPECT_EQ(broadcasters_below.result.outcome, sim::RunOutcome::Deadlock);
+}
+
+// On one CPU with slaves above the master the two schedule-dependent variants
+// are not schedule-dependent: pulsing first lets every slave back to the old
+// round at once; peeking first cannot lose a pulse the master cannot yet send.
+TEST(WorkloadTest, PulseBeforeSendAndPeekThenGateOnOneCpu) {
+  sim::World w({.seed = 1});
+  sim::Cpu& cpu = w.add_cpu({.policy = sim::RunPolicy::PriorityPreemptive, .memory_bytes = 64 * 1024});
+  auto pulse_first = build_broadcast(w, cpu, {}, {.broadcast_pulse_before_send = true});
+  w.run();
+  EXPECT_NE(pulse_first->check(), "");
+  const Outcome peek = run_one(1, [](sim::World& w, sim::Cpu& c) {
+    return build_broadcast(w, c, {}, {.broadcast_peek_then_gate = true});
+  });
+  EXPECT_EQ(peek.result.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(peek.check, "");
+}
+
 TEST(WorkloadTest, AssemblyOffByOneForwardsBeforeTheLastSectionIsFilled) {
   sim::World w({.seed = 1});
   sim::Cpu& cpu = w.add_cpu({.policy = sim::RunPolicy::PriorityPreemptive, .memory_bytes = 64 * 1024});

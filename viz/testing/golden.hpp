@@ -22,7 +22,7 @@
 namespace ipcsim::viz::testing {
 
 inline std::string testdata_path(const std::string& name) {
-  return std::string(::ipcsim::testing::source_dir()) + "/viz/testdata/" + name;
+  return std::string(::ipcsim::source_dir()) + "/viz/testdata/" + name;
 }
 
 inline bool updating_golden() {
