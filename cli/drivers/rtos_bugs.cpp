@@ -1,0 +1,39 @@
+#include "cli/drivers/rtos_bugs.hpp"
+
+namespace ipcsim::drivers::rtos_scenario {
+
+const std::vector<std::string>& bug_names() {
+  static const std::vector<std::string> names = {"none",
+                                                 "release_to_wrong_pool",
+                                                 "broadcast_without_gate",
+                                                 "proxy_release_frees_body",
+                                                 "delete_leaks_owned",
+                                                 "pass_keeps_receiver_priority",
+                                                 "assembly_threshold_off_by_one"};
+  return names;
+}
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& bug_kinds() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"release_to_wrong_pool", {"pipeline", "deletion", "broadcasters"}},
+      {"broadcast_without_gate", {"broadcast", "broadcasters"}},
+      {"proxy_release_frees_body", {"assembly", "deletion"}},
+      {"delete_leaks_owned", {"deletion"}},
+      {"pass_keeps_receiver_priority", {"pass_chain", "pipeline"}},
+      {"assembly_threshold_off_by_one", {"assembly"}},
+  };
+  return kinds;
+}
+
+rtos::Bugs bugs_named(const std::string& name) {
+  rtos::Bugs b;
+  b.release_to_wrong_pool = name == "release_to_wrong_pool";
+  b.broadcast_without_gate = name == "broadcast_without_gate";
+  b.proxy_release_frees_body = name == "proxy_release_frees_body";
+  b.delete_leaks_owned = name == "delete_leaks_owned";
+  b.pass_keeps_receiver_priority = name == "pass_keeps_receiver_priority";
+  b.assembly_threshold_off_by_one = name == "assembly_threshold_off_by_one";
+  return b;
+}
+
+}  // namespace ipcsim::drivers::rtos_scenario
