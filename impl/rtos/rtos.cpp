@@ -39,8 +39,8 @@ Rtos::Rtos(sim::World& world, sim::Memory& memory, RtosConfig config, std::strin
   }
   auto cb_pool = [&](const char* what, PoolKind kind, std::uint32_t record, std::uint32_t count) {
     const std::string pool_name = name + "." + what;
-    auto* p = new BlockPool(space_, world.register_object("block_pool", pool_name), pool_name, kind, record, count,
-                            kNotASource);
+    auto* p = new BlockPool(space_, id_, world.register_object("block_pool", pool_name), pool_name, kind, record,
+                            count, kNotASource);
     if (world.tracing()) {
       world.emit("rtos.pool.create", p->id(),
                  {{"rtos", id_},
@@ -57,10 +57,13 @@ Rtos::Rtos(sim::World& world, sim::Memory& memory, RtosConfig config, std::strin
   mcb_pool_ = cb_pool("mcbs", PoolKind::Mcb, ml::kSize, config.mcbs);
   tcb_pool_ = cb_pool("tcbs", PoolKind::Tcb, tl::kSize, config.tcbs);
   if (cpu != sim::kNoCpu) world.cpu(cpu).on_boot([this](sim::Cpu&) { on_restart(); });
+  home_cpu_ = cpu;
+  end_hook_ = world.add_end_hook([this] { emit_inventory(); });
   live_actors_seen_ = world.live_actor_count();
 }
 
 Rtos::~Rtos() {
+  world_->remove_end_hook(end_hook_);
   delete bcb_pool_;
   delete mcb_pool_;
   delete tcb_pool_;
@@ -68,8 +71,8 @@ Rtos::~Rtos() {
 
 BlockPool& Rtos::create_pool(std::string name, std::uint32_t block_size, std::uint32_t blocks) {
   const auto index = static_cast<std::uint32_t>(sources_.size());
-  auto pool = std::make_unique<BlockPool>(space_, world_->register_object("block_pool", name), name, PoolKind::Base,
-                                          block_size, blocks, index);
+  auto pool = std::make_unique<BlockPool>(space_, id_, world_->register_object("block_pool", name), name,
+                                          PoolKind::Base, block_size, blocks, index);
   BlockPool& p = *pool;
   sources_.push_back(std::move(pool));
   base_pools_.push_back(&p);
@@ -88,7 +91,7 @@ BlockPool& Rtos::create_pool(std::string name, std::uint32_t block_size, std::ui
 
 Heap& Rtos::create_heap(std::string name, std::uint32_t bytes) {
   const auto index = static_cast<std::uint32_t>(sources_.size());
-  auto heap = std::make_unique<Heap>(space_, world_->register_object("heap", name), name, bytes, index);
+  auto heap = std::make_unique<Heap>(space_, id_, world_->register_object("heap", name), name, bytes, index);
   Heap& h = *heap;
   sources_.push_back(std::move(heap));
   if (world_->tracing()) {
@@ -127,6 +130,20 @@ std::uint32_t Rtos::add_reply(sim::Semaphore& semaphore) {
   IPCSIM_ASSERT_MSG(replies_.size() < config_.replies, "reply handle table full (RtosConfig::replies)");
   replies_.emplace_back(&semaphore);
   return static_cast<std::uint32_t>(replies_.size());
+}
+
+// ---- Picking a pool by size ------------------------------------------------------------
+
+BlockPool* Rtos::pool_for(std::uint32_t bytes) const {
+  BlockPool* best = nullptr;
+  for (BlockPool* p : base_pools_) {
+    if (p->block_size() >= bytes && (best == nullptr || p->block_size() < best->block_size())) best = p;
+  }
+  return best;
+}
+
+void Rtos::trace_no_fit(std::uint32_t bytes) {
+  if (world_->tracing()) world_->emit("rtos.pool.nofit", id_, {{"rtos", id_}, {"bytes", bytes}});
 }
 
 // ---- Lookups ----------------------------------------------------------------------------
@@ -333,6 +350,14 @@ void Rtos::format_all() {
   }
   for (auto& x : exchanges_) x->format();
   for (auto& p : pipes_) p->format();
+}
+
+void Rtos::emit_inventory() {
+  if (!world_->tracing()) return;
+  // A crashed CPU lost the memory: there is nothing to read (the monitors
+  // forgot this RTOS at the crash).
+  if (home_cpu_ != sim::kNoCpu && !world_->cpu(home_cpu_).up()) return;
+  for (const auto& x : exchanges_) x->inventory();
 }
 
 void Rtos::on_restart() {

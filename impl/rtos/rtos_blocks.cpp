@@ -7,6 +7,19 @@ namespace ipcsim::rtos {
 
 namespace bl = layout::bcb;
 
+// ---- Bare blocks by size -------------------------------------------------------------------------
+
+Rtos::SizedBlock Rtos::block_get_bare_sized_now(std::uint32_t bytes) {
+  BlockPool* pool = pool_for(bytes);
+  if (pool == nullptr) {
+    enter_fast("BlockGet", config_.costs.block_get_bare);
+    trace_no_fit(bytes);
+    return {};
+  }
+  const Addr dbp = block_get_bare_now(*pool);
+  return {dbp, dbp == kNull ? nullptr : pool};
+}
+
 // ---- Bare heap blocks ---------------------------------------------------------------------------
 
 Addr Rtos::heap_malloc_now(Heap& heap, std::uint32_t bytes) {

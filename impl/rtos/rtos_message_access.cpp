@@ -147,10 +147,15 @@ void Rtos::block_read(Addr dbp, std::span<std::byte> out) {
 void Rtos::ReplyOp::apply(sim::World& w, sim::Actor& self) {
   Rtos& os = *os_;
   os.enter_fast("MsgReply", os.config_.costs.field);
-  os.check_msg(self, msg_, "MsgReply");
-  const std::uint32_t reply = os.space_.ld(msg_ + ml::kReply);
+  std::uint32_t reply = handle_;
+  if (msg_ != kNull) {
+    os.check_msg(self, msg_, "MsgReply");
+    reply = os.space_.ld(msg_ + ml::kReply);
+  }
   if (reply == 0 || reply > os.replies_.size()) {
-    os.refuse(self, "MsgReply", "message " + std::to_string(msg_) + " has no reply handle");
+    os.refuse(self, "MsgReply",
+              msg_ != kNull ? "message " + std::to_string(msg_) + " has no reply handle"
+                            : "reply handle " + std::to_string(reply) + " names no semaphore");
   }
   const ReplyTarget& target = os.replies_[reply - 1];
   if (w.tracing()) {

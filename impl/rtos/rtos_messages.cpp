@@ -51,6 +51,13 @@ Addr Rtos::msg_get_now(BlockPool& pool) {
   return msg;
 }
 
+Addr Rtos::msg_get_sized_now(std::uint32_t bytes) {
+  if (BlockPool* pool = pool_for(bytes)) return msg_get_now(*pool);
+  enter("MsgGet", config_.costs.msg_get);
+  trace_no_fit(bytes);
+  return kNull;
+}
+
 Addr Rtos::msg_get_now(Heap& heap, std::uint32_t bytes) {
   sim::Actor& self = enter("MsgGet", config_.costs.msg_get + config_.costs.heap_malloc);
   const Addr msg = take_cb(*mcb_pool_, "MsgGet", self);

@@ -60,14 +60,19 @@ std::uint32_t Rtos::release_owned(const sim::Actor& self, Addr tcb) {
     }
   }
   // Proxies before real messages: a proxy never outlives its real message.
+  // (The broken variant scans once, taking each kind as it comes.)
+  const bool one_pass = config_.bugs.delete_frees_real_before_proxies;
   for (const std::uint32_t kind : {layout::kMcbProxy, layout::kMcbReal}) {
     for (std::uint32_t i = 0; i < mcb_pool_->blocks(); ++i) {
       const Addr cb = mcb_pool_->block_at(i);
-      if (space_.ld_covered(cb + ml::kState) == kind && space_.ld_covered(cb + ml::kOwner) == tcb) {
+      const std::uint32_t state = space_.ld_covered(cb + ml::kState);
+      const bool wanted = one_pass ? state == layout::kMcbProxy || state == layout::kMcbReal : state == kind;
+      if (wanted && space_.ld_covered(cb + ml::kOwner) == tcb) {
         release_msg(self, cb);
         ++released;
       }
     }
+    if (one_pass) break;
   }
   return released;
 }
