@@ -9,7 +9,12 @@ const std::vector<std::string>& bug_names() {
                                                  "proxy_release_frees_body",
                                                  "delete_leaks_owned",
                                                  "pass_keeps_receiver_priority",
-                                                 "assembly_threshold_off_by_one"};
+                                                 "assembly_threshold_off_by_one",
+                                                 "lifo_among_equals",
+                                                 "insert_forgets_successor",
+                                                 "broadcast_wakes_one",
+                                                 "forward_leaves_on_show",
+                                                 "delete_frees_real_before_proxies"};
   return names;
 }
 
@@ -21,6 +26,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& bug_kinds()
       {"delete_leaks_owned", {"deletion"}},
       {"pass_keeps_receiver_priority", {"pass_chain", "pipeline"}},
       {"assembly_threshold_off_by_one", {"assembly"}},
+      {"lifo_among_equals", {"pipeline", "pass_chain", "broadcasters"}},
+      {"insert_forgets_successor", {"pipeline", "pass_chain", "broadcasters"}},
+      {"broadcast_wakes_one", {"broadcast", "broadcasters"}},
+      {"forward_leaves_on_show", {"broadcast"}},
+      {"delete_frees_real_before_proxies", {"deletion"}},
   };
   return kinds;
 }
@@ -33,6 +43,11 @@ rtos::Bugs bugs_named(const std::string& name) {
   b.delete_leaks_owned = name == "delete_leaks_owned";
   b.pass_keeps_receiver_priority = name == "pass_keeps_receiver_priority";
   b.assembly_threshold_off_by_one = name == "assembly_threshold_off_by_one";
+  b.lifo_among_equals = name == "lifo_among_equals";
+  b.insert_forgets_successor = name == "insert_forgets_successor";
+  b.broadcast_wakes_one = name == "broadcast_wakes_one";
+  b.forward_leaves_on_show = name == "forward_leaves_on_show";
+  b.delete_frees_real_before_proxies = name == "delete_frees_real_before_proxies";
   return b;
 }
 

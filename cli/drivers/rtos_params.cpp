@@ -61,6 +61,8 @@ ParamTable<wl::BroadcastParams> broadcast_table() {
       .priority("master_priority", &P::master_priority, "the master")
       .priority("slave_priority", &P::slave_priority, "every slave (above the master: the fast-slave case)")
       .priority("sink_priority", &P::sink_priority, "the sink of the assembled message")
+      .count("late_readers", &P::late_readers, 0, 64, "tasks that read the broadcast exchange once, late")
+      .priority("late_reader_priority", &P::late_reader_priority, "every late reader")
       .duration("slave_work_min", &P::slave_work_min, "a slave's least work per round")
       .duration("slave_work_max", &P::slave_work_max, "a slave's most work per round")
       .count("block_size", &P::block_size, 16, 65'536, "message body bytes; at least 8 + 4 * slaves")
