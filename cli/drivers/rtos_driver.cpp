@@ -144,6 +144,10 @@ class RtosDriver final : public scenario::MechanismDriver {
         t.error("block_size", "expected at least 8 + 4 * slaves = " + std::to_string(8 + 4 * p->slaves));
       }
       if (p->slave_work_min > p->slave_work_max) t.error("slave_work_min", "expected at most slave_work_max");
+      if (cfg.bug == "forward_leaves_on_show" && p->late_readers == 0) {
+        t.error("bug", "\"forward_leaves_on_show\" has no effect without late readers (late_readers >= 1): only a "
+                       "late receiver at the broadcast exchange meets the message left on show");
+      }
     }
     if (const auto* p = std::get_if<wl::DeletionParams>(&cfg.params)) {
       if (p->exiting + p->killed > p->workers) t.error("killed", "expected exiting + killed to be at most workers");

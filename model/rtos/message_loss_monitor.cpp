@@ -31,6 +31,13 @@ void MessageLossMonitor::watch(const sim::TraceRecord& r) {
     const std::uint64_t x = key(r, "xchg");
     if (!is_exchange(x)) return;
     if (is_broadcast(x)) {
+      // One message at a time: another one may only go on show once the one
+      // there was taken off (rtos.bcast.clear), or its round never closed.
+      auto it = shows_.find(x);
+      if (it != shows_.end() && it->second.msg != u(r, "msg")) {
+        violate(r, never_closed(x, it->second) + ": message " + num(u(r, "msg")) + " was put on show in its place");
+        return;
+      }
       shows_[x] = Show{u(r, "msg"), u(r, "round"), r.actor};
     } else {
       waiting_[x][u(r, "flow_out")] = Sent{u(r, "msg"), r.actor, r.time};
@@ -42,15 +49,28 @@ void MessageLossMonitor::watch(const sim::TraceRecord& r) {
     auto it = shows_.find(key(r, "xchg"));
     if (it != shows_.end() && it->second.msg == u(r, "msg")) shows_.erase(it);
   } else if (k == "rtos.msg.rel" || k == "rtos.msg.unmake") {
-    // Released is accounted for (releasing a queued message is one_holder's to report).
+    // Released is accounted for (releasing a queued message is one_holder's to
+    // report), but a message on show leaves the show first.
     const std::uint64_t m = u(r, "msg");
     const std::uint64_t rtos = u(r, "rtos");
+    for (auto it = shows_.lower_bound(key(rtos, 0)); it != shows_.end() && (it->first >> 32) == rtos; ++it) {
+      if (it->second.msg == m) {
+        violate(r, never_closed(it->first, it->second) + ": " + actor_name(r.actor) + " " +
+                       (k == "rtos.msg.rel" ? "released" : "unmade") + " the message while it was on show");
+        return;
+      }
+    }
     for (auto it = waiting_.lower_bound(key(rtos, 0)); it != waiting_.end() && (it->first >> 32) == rtos; ++it) {
       std::erase_if(it->second, [m](const auto& e) { return e.second.msg == m; });
     }
   } else if (k == "rtos.xchg.inventory") {
     inventory(r);
   }
+}
+
+std::string MessageLossMonitor::never_closed(std::uint64_t x, const Show& show) const {
+  return "broadcast round " + num(show.round) + " of exchange " + exchange_name(x) + " (message " + num(show.msg) +
+         ", sent by " + actor_name(show.sender) + ") never closed (no rtos.bcast.clear)";
 }
 
 void MessageLossMonitor::inventory(const sim::TraceRecord& r) {
@@ -95,9 +115,7 @@ void MessageLossMonitor::inventory(const sim::TraceRecord& r) {
   const std::uint64_t sticky = u(r, "sticky");
   auto show = shows_.find(x);
   if (show != shows_.end() && show->second.msg != sticky) {
-    violate(r, "broadcast round " + num(show->second.round) + " of exchange " + name + " (message " +
-                   num(show->second.msg) + ", sent by " + actor_name(show->second.sender) +
-                   ") never closed, yet the exchange " +
+    violate(r, never_closed(x, show->second) + ", yet the exchange " +
                    (sticky == 0 ? std::string("shows nothing") : "shows message " + num(sticky)) +
                    " at the end of the run");
     return;

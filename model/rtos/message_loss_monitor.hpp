@@ -2,8 +2,11 @@
 // or still accounted for when the run ends, whatever the outcome (a deadlock,
 // a horizon, a stop, not only quiescence): queued at the exchange it was sent
 // to, or on show at the broadcast exchange it was broadcast at. A broadcast
-// round that never closed (no rtos.bcast.clear, no later round) must still be
-// on show at the end.
+// round that never closes is reported: a message leaves the show only through
+// rtos.bcast.clear (taken off, forwarded, released, displaced), so another
+// message put on show in its place, its release while on show, or an exchange
+// that no longer shows it at the end of the run with its round still open,
+// each means a round that vanished without closing.
 //
 // Keeps its own books: a send to a normal or pass exchange puts the message
 // there until a receive takes its flow (or it is released); a broadcast puts
@@ -20,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string>
 
 #include "model/rtos/rtos_monitor.hpp"
 
@@ -47,6 +51,7 @@ class MessageLossMonitor final : public RtosMonitor {
     sim::ActorId sender = sim::kNoActor;
   };
   void inventory(const sim::TraceRecord& r);
+  std::string never_closed(std::uint64_t x, const Show& show) const;
 
   std::map<std::uint64_t, std::map<std::uint64_t, Sent>> waiting_;  // key(rtos, xchg) -> flow -> sent
   std::map<std::uint64_t, Show> shows_;                             // key(rtos, xchg), broadcast exchanges

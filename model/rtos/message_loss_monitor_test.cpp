@@ -91,8 +91,32 @@ TEST(MessageLossMonitorTest, CatchesPhantomsBrokenQueuesWrongCountsAndRoundsThat
     inventory(f, m, 600, 0, "", 0, 2);
     ASSERT_TRUE(m.violated());
     EXPECT_EQ(m.violation()->message,
-              "broadcast round 2 of exchange 'bx' (message 3000, sent by 'sender' (#3)) never closed, yet the "
-              "exchange shows nothing at the end of the run");
+              "broadcast round 2 of exchange 'bx' (message 3000, sent by 'sender' (#3)) never closed (no "
+              "rtos.bcast.clear), yet the exchange shows nothing at the end of the run");
+  }
+  {
+    // Another message put on show without the first one taken off.
+    Feed f;
+    MessageLossMonitor m;
+    declare(f, m, /*named=*/true);
+    send(f, m, 3000, 600, 0, 1, 3, 1);
+    send(f, m, 3048, 600, 0, 2, 3, 2);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message,
+              "broadcast round 1 of exchange 'bx' (message 3000, sent by 'sender' (#3)) never closed (no "
+              "rtos.bcast.clear): message 3048 was put on show in its place");
+  }
+  {
+    // Released while on show.
+    Feed f;
+    MessageLossMonitor m;
+    declare(f, m, /*named=*/true);
+    send(f, m, 3000, 600, 0, 1, 3, 1);
+    f(m, "rtos.msg.rel", {{"rtos", 1}, {"msg", 3000}, {"proxy_of", 0}}, 3);
+    ASSERT_TRUE(m.violated());
+    EXPECT_NE(m.violation()->message.find("never closed (no rtos.bcast.clear): 'sender' (#3) released the message "
+                                          "while it was on show"),
+              std::string::npos);
   }
   {
     // A closed round whose message is still on show.
