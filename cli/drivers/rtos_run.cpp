@@ -84,7 +84,8 @@ class RtosRun final : public scenario::MechanismRun {
 
 }  // namespace
 
-std::unique_ptr<scenario::MechanismRun> make_rtos_run(const RtosConfig& cfg, const std::vector<std::string>& properties) {
+std::unique_ptr<scenario::MechanismRun> make_rtos_run(const RtosConfig& cfg,
+                                                      const std::vector<std::string>& properties) {
   return std::make_unique<RtosRun>(cfg, properties);
 }
 

@@ -21,6 +21,7 @@ struct RtosConfig final : scenario::WorkloadConfig {
 };
 
 // `properties`: names of rtos_properties() and "workload_complete".
-std::unique_ptr<scenario::MechanismRun> make_rtos_run(const RtosConfig& cfg, const std::vector<std::string>& properties);
+std::unique_ptr<scenario::MechanismRun> make_rtos_run(const RtosConfig& cfg,
+                                                      const std::vector<std::string>& properties);
 
 }  // namespace ipcsim::drivers::rtos_scenario

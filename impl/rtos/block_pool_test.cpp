@@ -105,7 +105,8 @@ TEST(BlockPoolTest, EachPoolRecordsTheBlocksLeavingAndEnteringItsFreeList) {
   const std::string heap = " heap=" + std::to_string(h.handle());
   EXPECT_EQ(m.log.of("rtos.heap.take"),
             (std::vector<std::string>{"rtos.heap.take" + heap + " dbp=" + std::to_string(chunk) + " bytes=100"}));
-  EXPECT_EQ(m.log.of("rtos.heap.put"), (std::vector<std::string>{"rtos.heap.put" + heap + " dbp=" + std::to_string(chunk)}));
+  EXPECT_EQ(m.log.of("rtos.heap.put"),
+            (std::vector<std::string>{"rtos.heap.put" + heap + " dbp=" + std::to_string(chunk)}));
 }
 
 // The seed's engine "determines a proper memory block pool ... that would
@@ -154,7 +155,8 @@ TEST(BlockPoolTest, GetsBySizeTakeFromThePoolPoolForPicksAndSayWhichOrNothingWhe
   EXPECT_NE(m.log.of("rtos.msg.get")[0].find(" pool=" + std::to_string(big.handle())), std::string::npos);
   EXPECT_EQ(too_big, kNull);
   EXPECT_EQ(exhausted, kNull);
-  EXPECT_EQ(m.log.of("rtos.pool.nofit"), (std::vector<std::string>{"rtos.pool.nofit bytes=1000", "rtos.pool.nofit bytes=257"}));
+  EXPECT_EQ(m.log.of("rtos.pool.nofit"),
+            (std::vector<std::string>{"rtos.pool.nofit bytes=1000", "rtos.pool.nofit bytes=257"}));
   EXPECT_EQ(small.free_count(), 1u);
   EXPECT_EQ(big.free_count(), 2u);
 }

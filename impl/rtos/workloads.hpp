@@ -218,8 +218,9 @@ std::size_t memory_needed(const BroadcastParams& params);
 // releases its proxy (only the MCB goes) and replies through the reply handle
 // it read from the proxy. (The seed's order, reply and then release, lets a
 // client that outranks its servers send the real message on, and the sink
-// release it, while a proxy of it is still live: no_dangling_proxy.) The client waits at semT, then sends the assembled real message to
-// the output exchange; the sink verifies every section and releases it.
+// release it, while a proxy of it is still live: no_dangling_proxy.) The
+// client waits at semT, then sends the assembled real message to the output
+// exchange; the sink verifies every section and releases it.
 // Bugs::assembly_threshold_off_by_one: semT's threshold is servers - 1.
 struct AssemblyParams {
   std::uint32_t messages = 4;

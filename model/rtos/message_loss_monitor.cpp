@@ -121,7 +121,8 @@ void MessageLossMonitor::inventory(const sim::TraceRecord& r) {
     return;
   }
   if (show == shows_.end() && sticky != 0) {
-    violate(r, "exchange " + name + " shows message " + num(sticky) + " at the end of the run, but no round of it is open");
+    violate(
+        r, "exchange " + name + " shows message " + num(sticky) + " at the end of the run, but no round of it is open");
   }
 }
 

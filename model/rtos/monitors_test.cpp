@@ -198,7 +198,8 @@ TEST(PoolOriginMonitorTest, CatchesLeaksAfterDeletionAndAtQuiescenceButNotInACut
     msg_get(f, m, 3000, 100, 1000, 5);
     f(m, "rtos.task.delete", {{"rtos", 1}, {"task", 5}, {"by", 2}, {"released", 0}, {"reason", "delete"}}, 2);
     ASSERT_TRUE(m.violated());
-    EXPECT_EQ(m.violation()->message, "task 'other' (#5) deleted (delete) while still owning control block 3000: leaked");
+    EXPECT_EQ(m.violation()->message,
+              "task 'other' (#5) deleted (delete) while still owning control block 3000: leaked");
   }
   for (auto outcome : {sim::RunOutcome::Quiescent, sim::RunOutcome::Horizon}) {
     Feed f;

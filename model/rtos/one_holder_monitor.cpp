@@ -21,8 +21,8 @@ std::string OneHolderMonitor::describe(const Holder& h) const {
 // Whether the stepping actor may send or release message m as `what`.
 bool OneHolderMonitor::may_act(const sim::TraceRecord& r, std::uint64_t m, const Holder& h, const std::string& what) {
   if (h.xchg != 0) {
-    violate(r, actor_name(r.actor) + " " + what + " message " + num(m & 0xFFFFFFFFu) + " while it is queued at exchange " +
-                   exchange_name(h.xchg) + ": the exchange holds it");
+    violate(r, actor_name(r.actor) + " " + what + " message " + num(m & 0xFFFFFFFFu) +
+                   " while it is queued at exchange " + exchange_name(h.xchg) + ": the exchange holds it");
     return false;
   }
   if (h.anyone || h.task == r.actor || is_gone(h.task)) return true;

@@ -83,8 +83,9 @@ TEST(OneHolderMonitorTest, CatchesActsByWhoDoesNotHoldTheMessage) {
     msg_get(f, m, 3000, 100, 1000, 3);
     receive(f, m, 3000, 500, 0, 1, 4);  // taken from an exchange that never had it
     ASSERT_TRUE(m.violated());
-    EXPECT_EQ(m.violation()->message,
-              "'receiver' (#4) received message 3000 from exchange 'x', which does not hold it: 'sender' (#3) holds it");
+    EXPECT_EQ(
+        m.violation()->message,
+        "'receiver' (#4) received message 3000 from exchange 'x', which does not hold it: 'sender' (#3) holds it");
   }
 }
 
