@@ -72,6 +72,11 @@ bool diagram_options(const DiagramFlags& f, viz::SequenceOptions& o, const std::
   o.around_violation = f.around_violation;
   o.actors = f.actors;
   o.detail = f.detail == "messages" ? viz::Detail::Messages : f.detail == "all" ? viz::Detail::All : viz::Detail::Sync;
+  // The RTOS pools' own free-list records (one per block moved, what
+  // pool_origin checks) are bookkeeping: drawn only with --detail all.
+  if (o.detail != viz::Detail::All) {
+    o.hide_kinds.insert(o.hide_kinds.end(), {"rtos.pool.take", "rtos.pool.put", "rtos.heap.take", "rtos.heap.put"});
+  }
   return true;
 }
 

@@ -32,6 +32,12 @@ std::string Monitor::object_name(sim::ObjectId id) const {
   return it == object_names_.end() ? "object #" + std::to_string(id) : "'" + it->second + "'";
 }
 
+std::optional<std::string> Monitor::declared_object_name(sim::ObjectId id) const {
+  auto it = object_names_.find(id);
+  if (it == object_names_.end()) return std::nullopt;
+  return "'" + it->second + "'";
+}
+
 void Monitor::finish(const sim::RunResult& result) {
   IPCSIM_ASSERT_MSG(!finished_, "Monitor::finish called twice");
   finished_ = true;

@@ -62,6 +62,8 @@ class Monitor : public sim::Observer {
   // Names declared so far by sim.spawn / sim.object records: "'slave2' (#5)".
   std::string actor_name(sim::ActorId id) const;
   std::string object_name(sim::ObjectId id) const;
+  // The quoted name when a sim.object record declared one, else nothing.
+  std::optional<std::string> declared_object_name(sim::ObjectId id) const;
 
  private:
   void record_violation(std::uint64_t seq, sim::Instant time, std::string message);

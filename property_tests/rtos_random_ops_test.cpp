@@ -5,8 +5,8 @@
 // a random program of get / make / unmake / proxy / send / receive / release /
 // delete-task operations over several pools, a heap, and normal, pass and
 // broadcast exchanges (the last one without receivers: see case 12). The seeded chooser of the case picks the schedule
-// among equals. A janitor drains the exchanges at the end. Then: the run is quiescent, pool_origin, no_double_delivery
-// and priority_pass are green, every pool and heap is sound and full again, and one seed gives one trace.
+// among equals. A janitor drains the exchanges at the end. Then: the run is quiescent, every RTOS property
+// (model/rtos/rtos_monitors.hpp) is green, every pool and heap is sound and full again, and one seed gives one trace.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -55,7 +55,11 @@ struct Env {
 struct Held {
   Addr handle = kNull;
   bool proxy = false;
-  bool proxied = false;  // a real message with proxies: never sent on (its sections stay unfilled)
+  // A real message with proxies: never sent on (its sections stay unfilled),
+  // released or unmade (its proxies would dangle: no_dangling_proxy); the
+  // task's end releases it after them. Its proxies stay with their maker for
+  // the same reason (a proxy elsewhere would outlive it).
+  bool proxied = false;
 };
 struct Bare {
   Addr dbp = kNull;
@@ -140,7 +144,7 @@ sim::Task<> program(Env& env, std::vector<std::uint32_t> codes, std::size_t self
         if (!may_take_bare()) break;
         if (!msgs.empty() && (b % 2 == 0 || blks.empty())) {
           const std::size_t k = pick(msgs, a);
-          if (!msgs[k].proxy) {
+          if (!msgs[k].proxy && !msgs[k].proxied) {
             const Unmade u = co_await os.msg_unmake(msgs[k].handle);
             msgs.erase(msgs.begin() + static_cast<std::ptrdiff_t>(k));
             bare.push_back({u.dbp, os.source_at(u.pool)});
@@ -155,6 +159,7 @@ sim::Task<> program(Env& env, std::vector<std::uint32_t> codes, std::size_t self
       case 9:
         if (!msgs.empty() && b % 3 == 0) {
           const std::size_t k = pick(msgs, a);
+          if (msgs[k].proxied) break;
           co_await os.msg_rel(msgs[k].handle);
           msgs.erase(msgs.begin() + static_cast<std::ptrdiff_t>(k));
         } else if (!blks.empty() && b % 3 == 1) {
@@ -178,7 +183,7 @@ sim::Task<> program(Env& env, std::vector<std::uint32_t> codes, std::size_t self
       case 11:
         if (!msgs.empty()) {
           const std::size_t k = pick(msgs, a);
-          if (msgs[k].proxied) break;
+          if (msgs[k].proxied || msgs[k].proxy) break;
           Exchange& x = *env.xchg[b % 4];
           co_await x.send(msgs[k].handle, 1 + (b / 4) % 8);
           // A broadcast master keeps its message; any other send gives it away.
@@ -349,6 +354,9 @@ TEST(RtosRandomOpsTeeth, EachBrokenVariantIsCaughtBySomeRandomProgram) {
       {{.proxy_release_frees_body = true}, "pool_origin"},
       {{.delete_leaks_owned = true}, "pool_origin"},
       {{.pass_keeps_receiver_priority = true}, "priority_pass"},
+      {{.lifo_among_equals = true}, "exchange_order"},
+      {{.insert_forgets_successor = true}, "no_message_loss"},
+      {{.delete_frees_real_before_proxies = true}, "no_dangling_proxy"},
   };
   for (const Variant& v : variants) {
     int caught = 0;
@@ -374,7 +382,8 @@ TEST(RtosRandomOpsCoverage, ProgramsExerciseEveryKindOfRecord) {
   ASSERT_EQ(o.violation, "");
   for (const char* kind : {"rtos.msg.get", "rtos.msg.make", "rtos.msg.unmake", "rtos.msg.rel", "rtos.blk.get",
                            "rtos.blk.make", "rtos.blk.rel", "rtos.block.get", "rtos.block.rel", "rtos.heap.malloc",
-                           "rtos.heap.free", "rtos.msg.send", "rtos.msg.receive"}) {
+                           "rtos.heap.free", "rtos.msg.send", "rtos.msg.receive", "rtos.pool.take",
+                           "rtos.pool.put", "rtos.heap.take", "rtos.heap.put", "rtos.xchg.inventory"}) {
     EXPECT_NE(o.trace.find(std::string("\"kind\":\"") + kind + "\""), std::string::npos) << kind;
   }
 }

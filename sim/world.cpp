@@ -644,6 +644,15 @@ void Kill::apply(World& w, Actor& self) {
 
 // ---- The run loop ---------------------------------------------------------------------------------
 
+std::uint64_t World::add_end_hook(std::function<void()> hook) {
+  end_hooks_.emplace_back(++end_hooks_added_, std::move(hook));
+  return end_hooks_added_;
+}
+
+void World::remove_end_hook(std::uint64_t handle) {
+  std::erase_if(end_hooks_, [handle](const auto& h) { return h.first == handle; });
+}
+
 void World::stop(std::string reason) {
   if (!stop_requested_) stop_reason_ = std::move(reason);
   stop_requested_ = true;
@@ -791,6 +800,7 @@ RunResult World::run(RunLimits limits) {
   result.events = events_;
   result.choices = choices_.size();
   result.faults = faults_;
+  for (const auto& [handle, hook] : end_hooks_) hook();
   if (tracing()) {
     emit_record(nullptr, kNoCpu, "sim.end", kNoObject,
                 std::initializer_list<Field>{{"outcome", to_string(result.outcome)}, {"steps", result.steps},

@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/actor.hpp"
@@ -228,6 +229,12 @@ class World {
   // do not outlive the World; the destructor does the same.
   void shutdown();
   std::uint64_t steps() const { return steps_; }
+  // Called when run() ends, whatever the outcome, before the sim.end record
+  // (not when it ends by an exception): a mechanism may record what its memory
+  // still holds, an observation monitors compare with their own books. The
+  // returned handle removes it (an object that dies before the World must).
+  std::uint64_t add_end_hook(std::function<void()> hook);
+  void remove_end_hook(std::uint64_t handle);
 
   // ---- Object registry -----------------------------------------------------
   ObjectId register_object(std::string_view type, std::string name);
@@ -320,6 +327,8 @@ class World {
 
   std::vector<ObjectInfo> objects_;  // index = ObjectId; 0 unused
   std::vector<Observer*> observers_;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> end_hooks_;  // by handle, in order added
+  std::uint64_t end_hooks_added_ = 0;
   bool recording_footprints_ = false;
   std::vector<Access> footprint_;
   std::uint64_t record_seq_ = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/event.hpp"
 #include "sim/jsonl_writer.hpp"
 #include "sim/replay_chooser.hpp"
 
@@ -25,6 +26,38 @@ TEST(World, ActorRunsToCompletion) {
   EXPECT_EQ(ran, 1);
   EXPECT_EQ(r.outcome, RunOutcome::Quiescent);
   EXPECT_EQ(w.live_actor_count(), 0u);
+}
+
+// End hooks run once when run() ends, whatever the outcome, before sim.end,
+// so what they record is part of the run's trace.
+TEST(World, EndHooksRunBeforeTheEndRecordWhateverTheOutcomeAndCanBeRemoved) {
+  struct Kinds final : Observer {
+    std::vector<std::string> kinds;
+    void on_record(const TraceRecord& r) override { kinds.emplace_back(r.kind); }
+  };
+  for (const bool deadlock : {false, true}) {
+    World w;
+    Kinds seen;
+    w.attach(seen);
+    Cpu& c = w.add_cpu({.name = "cpu0"});
+    Event e(w, "e");
+    int called = 0;
+    w.add_end_hook([&] {
+      ++called;
+      w.emit("test.inventory", kNoObject);
+    });
+    const std::uint64_t removed = w.add_end_hook([&] { called += 100; });
+    w.remove_end_hook(removed);
+    w.spawn(c, "a", [&](Ctx) -> Task<> {
+      if (deadlock) co_await e.wait();
+    });
+    const RunResult r = w.run();
+    EXPECT_EQ(r.outcome, deadlock ? RunOutcome::Deadlock : RunOutcome::Quiescent);
+    EXPECT_EQ(called, 1);
+    ASSERT_GE(seen.kinds.size(), 2u);
+    EXPECT_EQ(seen.kinds[seen.kinds.size() - 2], "test.inventory");
+    EXPECT_EQ(seen.kinds.back(), "sim.end");
+  }
 }
 
 TEST(World, SleepAdvancesVirtualTimeOnly) {

@@ -2,6 +2,10 @@
 // and proxies, with the six canonical workloads of impl/rtos/workloads.hpp as
 // `kind`s, their parameters as [workload] keys, the broken variants as `bug`,
 // and the monitors of model/rtos as properties.
+//
+// The parts: rtos_params (kinds and key tables), rtos_bugs (broken variants by
+// name), rtos_properties (monitors by name), rtos_run (one run); this file
+// parses [workload] and documents it.
 #pragma once
 
 #include <memory>

@@ -20,9 +20,9 @@ const char* to_string(PoolKind k) {
   return "?";
 }
 
-BlockPool::BlockPool(Space& space, sim::ObjectId id, std::string name, PoolKind pool_kind, std::uint32_t block_size,
-                     std::uint32_t blocks, std::uint32_t index)
-    : BodySource(space, Kind::Pool, id, std::move(name), index),
+BlockPool::BlockPool(Space& space, sim::ObjectId rtos, sim::ObjectId id, std::string name, PoolKind pool_kind,
+                     std::uint32_t block_size, std::uint32_t blocks, std::uint32_t index)
+    : BodySource(space, Kind::Pool, rtos, id, std::move(name), index),
       pool_kind_(pool_kind),
       block_size_(block_size),
       stride_((block_size + 7) & ~7u),
@@ -63,6 +63,10 @@ Addr BlockPool::corrupted(Addr head) {
   corrupted_link_ = head;
   space_->st(handle_ + pl::kFreeHead, kNull);
   return kNull;
+}
+
+void BlockPool::trace(const char* kind, Addr block) const {
+  space_->world().emit(kind, id_, {{"rtos", rtos_}, {"pool", handle_}, {"block", block}});
 }
 
 std::uint32_t BlockPool::free_count() const { return space_->ld(handle_ + pl::kFreeCount); }

@@ -10,7 +10,10 @@
 //
 // Pools are made by Rtos::create_pool; the RTOS's own BCB, MCB and TCB pools
 // are block pools too. take() and put() are the bare fast path; they do no
-// tracing, charging or argument checks: the Rtos services around them do.
+// charging or argument checks (the Rtos services around them do), but each
+// records, when the run is traced, the block that really left or entered the
+// free list (rtos.pool.take / rtos.pool.put): the pool's own word, against
+// which monitors check the services' claims about where a block went.
 //
 //   BlockPool& rx = os.create_pool("rx", 256, 32);
 //   Addr dbp = os.block_get_bare_now(rx);   // from an ISR
@@ -39,6 +42,7 @@ class BodySource {
   Kind kind() const { return kind_; }
   Addr handle() const { return handle_; }  // PCB or HCB address: what control blocks record
   sim::ObjectId id() const { return id_; }
+  sim::ObjectId rtos() const { return rtos_; }  // the RTOS whose records name it
   const std::string& name() const { return name_; }
   std::uint32_t index() const { return index_; }
 
@@ -52,11 +56,12 @@ class BodySource {
   virtual void release(Addr dbp) = 0;
 
  protected:
-  BodySource(Space& space, Kind kind, sim::ObjectId id, std::string name, std::uint32_t index)
-      : space_(&space), kind_(kind), id_(id), name_(std::move(name)), index_(index) {}
+  BodySource(Space& space, Kind kind, sim::ObjectId rtos, sim::ObjectId id, std::string name, std::uint32_t index)
+      : space_(&space), kind_(kind), rtos_(rtos), id_(id), name_(std::move(name)), index_(index) {}
   Space* space_;
   Kind kind_;
   Addr handle_ = kNull;
+  sim::ObjectId rtos_;
   sim::ObjectId id_;
   std::string name_;
   std::uint32_t index_;
@@ -66,8 +71,8 @@ class BlockPool final : public BodySource {
  public:
   // Carves the PCB and `blocks` blocks of `block_size` bytes (each rounded up
   // to 8 for alignment) and formats them.
-  BlockPool(Space& space, sim::ObjectId id, std::string name, PoolKind pool_kind, std::uint32_t block_size,
-            std::uint32_t blocks, std::uint32_t index);
+  BlockPool(Space& space, sim::ObjectId rtos, sim::ObjectId id, std::string name, PoolKind pool_kind,
+            std::uint32_t block_size, std::uint32_t blocks, std::uint32_t index);
   // The bytes a pool of these dimensions carves (its PCB and its blocks).
   static std::size_t bytes_needed(std::uint32_t block_size, std::uint32_t blocks) {
     return layout::pcb::kSize + static_cast<std::size_t>((block_size + 7) & ~7u) * blocks;
@@ -103,6 +108,8 @@ class BlockPool final : public BodySource {
     Space::store(pcb + layout::pcb::kFreeHead, next);
     Space::store(pcb + layout::pcb::kFreeCount, count - 1);
     touched_pcb_and(head, sim::AccessMode::Read);
+    if (space_->world().tracing()) [[unlikely]]
+      trace("rtos.pool.take", head);
     return head;
   }
   // Pushes `block` on the free list. No checks: see BodySource::release.
@@ -116,6 +123,8 @@ class BlockPool final : public BodySource {
     Space::store(pcb + layout::pcb::kFreeHead, block);
     Space::store(pcb + layout::pcb::kFreeCount, count + 1);
     touched_pcb_and(block, sim::AccessMode::Write);
+    if (space_->world().tracing()) [[unlikely]]
+      trace("rtos.pool.put", block);
   }
 
   // Geometry: an address inside the pool's blocks, at a block boundary.
@@ -146,6 +155,7 @@ class BlockPool final : public BodySource {
     space_->touched(link_mode, block, block + 4);
   }
   Addr corrupted(Addr head);
+  void trace(const char* kind, Addr block) const;
   bool is_multiple(std::uint32_t off) const {
     // Lemire's divisibility test: one multiply instead of a division.
     return static_cast<std::uint64_t>(off) * stride_magic_ <= stride_magic_ - 1;

@@ -72,6 +72,95 @@ TEST(BlockPoolTest, BareGetHandsOutEveryBlockOnceThenZeroAndRelIsLifo) {
             "rtos.block.rel pool=" + std::to_string(p.handle()) + " dbp=" + std::to_string(got[1]));
 }
 
+TEST(BlockPoolTest, EachPoolRecordsTheBlocksLeavingAndEnteringItsFreeList) {
+  Machine m;
+  BlockPool& p = m.os->create_pool("p64", 64, 4);
+  Heap& h = m.os->create_heap("h", 1024);
+  Addr dbp = 0;
+  Addr chunk = 0;
+  m.os->create_task(*m.cpu, "t", 1, [&](sim::Ctx) -> sim::Task<> {
+    dbp = m.os->block_get_bare_now(p);
+    m.os->block_rel_bare_now(p, dbp);
+    const Addr msg = co_await m.os->msg_get(p);
+    co_await m.os->msg_rel(msg);
+    chunk = m.os->heap_malloc_now(h, 100);
+    m.os->heap_free_now(h, chunk);
+  });
+  m.w.run();
+  const std::string pool = " pool=" + std::to_string(p.handle());
+  const std::string mcbs = " pool=" + std::to_string(m.os->mcb_pool().handle());
+  const Addr mcb = m.os->mcb_pool().block_at(0);
+  EXPECT_EQ(m.log.of("rtos.pool.take"),
+            (std::vector<std::string>{"rtos.pool.take pool=" + std::to_string(m.os->tcb_pool().handle()) +
+                                          " block=" + std::to_string(m.os->tcb_pool().block_at(0)),
+                                      "rtos.pool.take" + pool + " block=" + std::to_string(dbp),
+                                      "rtos.pool.take" + mcbs + " block=" + std::to_string(mcb),
+                                      "rtos.pool.take" + pool + " block=" + std::to_string(dbp)}));
+  EXPECT_EQ(m.log.of("rtos.pool.put"),
+            (std::vector<std::string>{"rtos.pool.put" + pool + " block=" + std::to_string(dbp),
+                                      "rtos.pool.put" + pool + " block=" + std::to_string(dbp),
+                                      "rtos.pool.put" + mcbs + " block=" + std::to_string(mcb),
+                                      "rtos.pool.put pool=" + std::to_string(m.os->tcb_pool().handle()) +
+                                          " block=" + std::to_string(m.os->tcb_pool().block_at(0))}));
+  const std::string heap = " heap=" + std::to_string(h.handle());
+  EXPECT_EQ(m.log.of("rtos.heap.take"),
+            (std::vector<std::string>{"rtos.heap.take" + heap + " dbp=" + std::to_string(chunk) + " bytes=100"}));
+  EXPECT_EQ(m.log.of("rtos.heap.put"),
+            (std::vector<std::string>{"rtos.heap.put" + heap + " dbp=" + std::to_string(chunk)}));
+}
+
+// The seed's engine "determines a proper memory block pool ... that would
+// satisfy the requirement": the smallest blocks that hold the request.
+TEST(BlockPoolTest, PoolForPicksTheSmallestBlocksThatHoldTheRequestTheFirstAmongEquals) {
+  Machine m;
+  BlockPool& big = m.os->create_pool("big", 512, 2);
+  BlockPool& small = m.os->create_pool("small", 64, 2);
+  BlockPool& mid = m.os->create_pool("mid", 256, 2);
+  BlockPool& mid2 = m.os->create_pool("mid2", 256, 2);
+  EXPECT_EQ(m.os->pool_for(1), &small);
+  EXPECT_EQ(m.os->pool_for(64), &small);
+  EXPECT_EQ(m.os->pool_for(65), &mid);
+  EXPECT_EQ(m.os->pool_for(256), &mid) << "the first created among equals";
+  EXPECT_EQ(m.os->pool_for(300), &big);
+  EXPECT_EQ(m.os->pool_for(513), nullptr);
+  (void)mid2;
+}
+
+TEST(BlockPoolTest, GetsBySizeTakeFromThePoolPoolForPicksAndSayWhichOrNothingWhenNoneFits) {
+  Machine m;
+  BlockPool& small = m.os->create_pool("small", 64, 1);
+  BlockPool& big = m.os->create_pool("big", 256, 2);
+  Rtos::SizedBlock a, b, none;
+  Addr msg = 0, too_big = 1, exhausted = 1;
+  m.os->create_task(*m.cpu, "t", 1, [&](sim::Ctx) -> sim::Task<> {
+    a = m.os->block_get_bare_sized_now(10);
+    b = m.os->block_get_bare_sized_now(100);
+    none = m.os->block_get_bare_sized_now(1000);
+    msg = co_await m.os->msg_get_sized(200);
+    too_big = co_await m.os->msg_get_sized(257);
+    exhausted = co_await m.os->msg_get_sized(64);  // "small" has no block left: no fallback to "big"
+    m.os->block_rel_bare_now(*a.pool, a.dbp);
+    m.os->block_rel_bare_now(*b.pool, b.dbp);
+    co_await m.os->msg_rel(msg);
+  });
+  const sim::RunResult r = m.w.run();
+  ASSERT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(a.pool, &small);
+  EXPECT_EQ(a.dbp, small.block_at(0));
+  EXPECT_EQ(b.pool, &big);
+  EXPECT_FALSE(none);
+  EXPECT_EQ(none.pool, nullptr);
+  EXPECT_NE(msg, kNull);
+  EXPECT_EQ(m.log.of("rtos.msg.get")[0].find("rtos.msg.get msg=" + std::to_string(msg)), 0u);
+  EXPECT_NE(m.log.of("rtos.msg.get")[0].find(" pool=" + std::to_string(big.handle())), std::string::npos);
+  EXPECT_EQ(too_big, kNull);
+  EXPECT_EQ(exhausted, kNull);
+  EXPECT_EQ(m.log.of("rtos.pool.nofit"),
+            (std::vector<std::string>{"rtos.pool.nofit bytes=1000", "rtos.pool.nofit bytes=257"}));
+  EXPECT_EQ(small.free_count(), 1u);
+  EXPECT_EQ(big.free_count(), 2u);
+}
+
 TEST(BlockPoolTest, BareOperationsChargeTheirConfiguredCpuTime) {
   Machine m({.costs = {.block_get_bare = 40ns, .block_rel_bare = 30ns}});
   BlockPool& p = m.os->create_pool("p", 32, 2);

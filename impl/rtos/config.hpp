@@ -47,19 +47,44 @@ struct RtosCosts {
 struct Bugs {
   // Release paths pick the body's pool by its size (the first pool whose blocks
   // are that large) instead of the pool of origin recorded in the control block.
+  // Caught by pool_origin, from what the pools record receiving.
   bool release_to_wrong_pool = false;
   // Broadcast slaves (workloads) do not wait at the gate semaphore semG between
-  // rounds, so a fast slave reads one broadcast twice.
+  // rounds, so a fast slave reads one broadcast twice. Caught by no_double_delivery.
   bool broadcast_without_gate = false;
   // Releasing a proxy returns the shared body to the real message's pool too.
+  // Caught by pool_origin.
   bool proxy_release_frees_body = false;
   // Deleting a task (or its exit) frees its TCB but not the blocks it owns.
+  // Caught by pool_origin.
   bool delete_leaks_owned = false;
   // Pass exchanges deliver like normal ones: the receiver keeps its own priority.
+  // Caught by priority_pass.
   bool pass_keeps_receiver_priority = false;
   // The assembly client (workloads) waits for one reply fewer than it sent
-  // proxies (an off-by-one threshold), so it may forward before every section is filled.
+  // proxies (an off-by-one threshold), so it may forward before every section is
+  // filled. Caught by sections_filled.
   bool assembly_threshold_off_by_one = false;
+  // The exchange's priority insertion walks past strictly higher priorities
+  // only (`>` where `>=` belongs): a message goes in front of the equal ones,
+  // so equals come out last-in-first-out. Caught by exchange_order.
+  bool lifo_among_equals = false;
+  // Inserting a message into an exchange's queue in front of another forgets to
+  // link it to its successor (the new message ends the queue, as an append
+  // would): every message behind it is lost. Caught by no_message_loss.
+  bool insert_forgets_successor = false;
+  // A broadcast resumes only the first waiting task (the normal exchange's
+  // hand-over, copied); the others keep waiting for a later round. Caught by
+  // broadcast_reaches_waiters.
+  bool broadcast_wakes_one = false;
+  // Sending a message that is on show at a broadcast exchange on to a normal or
+  // pass exchange leaves it on show, so a late receiver there is handed a
+  // message another task or exchange now holds. Caught by one_holder.
+  bool forward_leaves_on_show = false;
+  // Deleting a task releases what it owns in one scan of the MCB pool, in
+  // address order, instead of proxies first: a real message can go while its
+  // proxies are still live. Caught by no_dangling_proxy.
+  bool delete_frees_real_before_proxies = false;
 
   // Schedule-dependent variants: only some interleavings expose them (slaves on
   // other CPUs than their master; see impl/rtos/README.md and the explorer

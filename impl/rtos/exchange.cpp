@@ -46,6 +46,27 @@ std::uint32_t Exchange::queued() const { return os_->space().ld(xcb_ + xl::kQueu
 Addr Exchange::sticky() const { return os_->space().ld(xcb_ + xl::kSticky); }
 std::uint32_t Exchange::round() const { return os_->space().ld(xcb_ + xl::kRound); }
 
+void Exchange::inventory() const {
+  const Space& s = os_->space();
+  std::string msgs;
+  std::uint32_t walked = 0;
+  // Bounded by the MCB pool: a broken link cannot make the walk endless.
+  const std::uint32_t bound = os_->mcb_pool().blocks();
+  Addr m = s.ld(xcb_ + xl::kQueueHead);
+  for (; m != kNull && walked < bound && os_->mcb_pool().is_block(m); m = s.ld(m + ml::kLink), ++walked) {
+    msgs += (msgs.empty() ? "" : " ") + std::to_string(m);
+  }
+  const bool broken = m != kNull;  // a link out of the MCB pool, or a cycle
+  os_->world().emit("rtos.xchg.inventory", id(),
+                    {{"rtos", os_->id()},
+                     {"xchg", xcb_},
+                     {"queued", s.ld(xcb_ + xl::kQueued)},
+                     {"msgs", msgs},
+                     {"broken_link", broken},
+                     {"sticky", s.ld(xcb_ + xl::kSticky)},
+                     {"round", s.ld(xcb_ + xl::kRound)}});
+}
+
 void Exchange::enqueue(Addr msg, std::uint32_t priority) {
   Space& s = os_->space();
   // Behind every message of equal or higher priority: FIFO among equals. The
@@ -53,12 +74,14 @@ void Exchange::enqueue(Addr msg, std::uint32_t priority) {
   Addr prev = kNull;
   Addr cur = s.ld(xcb_ + xl::kQueueHead);
   std::uint32_t steps_left = s.ld(xcb_ + xl::kQueued);
-  while (cur != kNull && s.ld(cur + ml::kPriority) >= priority) {
+  const Bugs& bugs = os_->config().bugs;
+  while (cur != kNull && (bugs.lifo_among_equals ? s.ld(cur + ml::kPriority) > priority
+                                                  : s.ld(cur + ml::kPriority) >= priority)) {
     IPCSIM_ASSERT_MSG(steps_left-- > 0, "exchange queue longer than its count");
     prev = cur;
     cur = s.ld(cur + ml::kLink);
   }
-  s.st(msg + ml::kLink, cur);
+  s.st(msg + ml::kLink, bugs.insert_forgets_successor ? kNull : cur);
   s.st(prev == kNull ? xcb_ + xl::kQueueHead : prev + ml::kLink, msg);
   s.st(xcb_ + xl::kQueued, s.ld(xcb_ + xl::kQueued) + 1);
 }
@@ -158,7 +181,7 @@ void Exchange::SendOp::apply(sim::World& w, sim::Actor& self) {
     return;
   }
   // Forwarding a message that is on show at a broadcast exchange takes it off.
-  os.unstick(msg_);
+  if (!os.config().bugs.forward_leaves_on_show) os.unstick(msg_);
   const std::uint32_t priority = s.ld(msg_ + ml::kPriority);
   const std::uint64_t flow = w.new_flow_id();
   IPCSIM_ASSERT_MSG(flow <= UINT32_MAX, "flow ids are kept in 32 bits in memory");
@@ -233,6 +256,7 @@ void Exchange::broadcast(sim::World& w, sim::Actor&, Addr msg) {
                   {"flow_in", flow}});
     }
     w.wake(*to, sim::WaitStatus::Ok);
+    if (os.config().bugs.broadcast_wakes_one) break;
   }
 }
 

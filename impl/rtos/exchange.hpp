@@ -125,6 +125,10 @@ class Exchange final : public sim::Waitable {
 
   // State, readable outside steps (tests).
   std::uint32_t queued() const;
+  // Records what the exchange holds, read from its XCB and the MCBs linked to
+  // it (rtos.xchg.inventory): the end-of-run observation monitors compare with
+  // their own books. Not a service: no cost, no footprint.
+  void inventory() const;
   Addr sticky() const;
   std::uint32_t round() const;
 

@@ -286,5 +286,41 @@ TEST(ExchangeTest, AQueuedMessageBelongsToTheExchange) {
   }
 }
 
+// At the end of every run the RTOS records what each exchange really holds,
+// read from its XCB and the MCBs linked from it, whatever the outcome.
+TEST(ExchangeTest, TheEndOfARunRecordsEachExchangesQueueAndShowAsMemoryHasThem) {
+  Machine m;
+  Exchange& x = m.os->create_exchange("x", ExchangeType::Normal);
+  Exchange& bx = m.os->create_exchange("bx", ExchangeType::Broadcast);
+  Addr a = 0, b = 0, c = 0;
+  sim::Gate never(m.w, "never");
+  m.os->create_task(*m.cpu, "t", 3, [&](sim::Ctx) -> sim::Task<> {
+    a = co_await m.os->msg_get(*m.pool);
+    b = co_await m.os->msg_get(*m.pool);
+    c = co_await m.os->msg_get(*m.pool);
+    co_await x.send(a, 1);
+    co_await x.send(b, 4);
+    co_await bx.send(c);
+    co_await never.wait();  // a deadlock: not only quiescent runs are inventoried
+  });
+  const sim::RunResult r = m.w.run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::Deadlock);
+  const std::vector<std::string> inv = m.log.of("rtos.xchg.inventory");
+  ASSERT_EQ(inv.size(), 2u);
+  EXPECT_EQ(inv[0], "rtos.xchg.inventory xchg=" + std::to_string(x.handle()) + " queued=2 msgs=" + std::to_string(b) +
+                        " " + std::to_string(a) + " broken_link=false sticky=0 round=0");
+  EXPECT_EQ(inv[1], "rtos.xchg.inventory xchg=" + std::to_string(bx.handle()) +
+                        " queued=0 msgs= broken_link=false sticky=" + std::to_string(c) + " round=1");
+  EXPECT_EQ(m.log.lines.back().substr(0, 19), "rtos.xchg.inventory") << "the last RTOS record of the run";
+}
+
+TEST(ExchangeTest, NoInventoryOfAnRtosWhoseMemoryWasLostInACrash) {
+  Machine m;
+  m.os->create_exchange("x", ExchangeType::Normal);
+  m.w.at(sim::at_ns(10), [&] { m.w.crash(*m.cpu); });
+  m.w.run();
+  EXPECT_EQ(m.log.count("rtos.xchg.inventory"), 0u);
+}
+
 }  // namespace
 }  // namespace ipcsim::rtos

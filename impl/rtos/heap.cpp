@@ -11,8 +11,9 @@ namespace {
 std::uint32_t round8(std::uint32_t n) { return (n + 7) & ~7u; }
 }  // namespace
 
-Heap::Heap(Space& space, sim::ObjectId id, std::string name, std::uint32_t bytes, std::uint32_t index)
-    : BodySource(space, Kind::Heap, id, std::move(name), index), bytes_(bytes & ~7u) {
+Heap::Heap(Space& space, sim::ObjectId rtos, sim::ObjectId id, std::string name, std::uint32_t bytes,
+           std::uint32_t index)
+    : BodySource(space, Kind::Heap, rtos, id, std::move(name), index), bytes_(bytes & ~7u) {
   IPCSIM_ASSERT_MSG(bytes_ >= cl::kMin, "a heap holds at least one chunk");
   handle_ = space.carve(hl::kSize, 8, "the control block of heap '" + name_ + "'");
   first_ = space.carve(bytes_, 8, "the arena of heap '" + name_ + "'");
@@ -59,6 +60,10 @@ Addr Heap::malloc(std::uint32_t size) {
     s.st(c + cl::kLink, layout::kChunkUsed);
     s.st(handle_ + hl::kFreeBytes, s.ld(handle_ + hl::kFreeBytes) - taken);
     s.st(handle_ + hl::kUsed, s.ld(handle_ + hl::kUsed) + 1);
+    if (s.world().tracing()) {
+      s.world().emit("rtos.heap.take", id_,
+                     {{"rtos", rtos_}, {"heap", handle_}, {"dbp", c + cl::kHeader}, {"bytes", size}});
+    }
     return c + cl::kHeader;
   }
   return kNull;
@@ -71,6 +76,7 @@ void Heap::free(Addr dbp) {
   // report the misuse from the trace, and the run goes on to show its effects.
   if (!owns(dbp)) return;
   Space& s = *space_;
+  if (s.world().tracing()) s.world().emit("rtos.heap.put", id_, {{"rtos", rtos_}, {"heap", handle_}, {"dbp", dbp}});
   const Addr c = dbp - cl::kHeader;
   std::uint32_t size = s.ld(c + cl::kSizeWord);
   // Clear the in-use mark first: when c merges into the chunk before it, its

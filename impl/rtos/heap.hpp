@@ -22,7 +22,7 @@ namespace ipcsim::rtos {
 
 class Heap final : public BodySource {
  public:
-  Heap(Space& space, sim::ObjectId id, std::string name, std::uint32_t bytes, std::uint32_t index);
+  Heap(Space& space, sim::ObjectId rtos, sim::ObjectId id, std::string name, std::uint32_t bytes, std::uint32_t index);
   // The bytes a heap of this arena carves (its HCB and the arena).
   static std::size_t bytes_needed(std::uint32_t bytes) { return layout::hcb::kSize + (bytes & ~7u); }
 
@@ -32,9 +32,11 @@ class Heap final : public BodySource {
   // One free chunk spanning the arena (set-up, restart).
   void format();
 
-  // A data block of at least `size` bytes, or 0 when no free chunk is large enough.
+  // A data block of at least `size` bytes, or 0 when no free chunk is large
+  // enough. Traced as rtos.heap.take (the heap's own word, as for pools).
   Addr malloc(std::uint32_t size);
-  // Frees the chunk of dbp and merges it with free neighbours. No checks.
+  // Frees the chunk of dbp and merges it with free neighbours (rtos.heap.put).
+  // A dbp that is no chunk in use is refused silently (see heap.cpp).
   void free(Addr dbp);
 
   bool owns(Addr dbp) const override;

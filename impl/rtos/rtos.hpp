@@ -123,6 +123,16 @@ class Rtos {
   template <class F>
   TaskRef create_task(sim::Cpu& cpu, std::string name, int priority, F&& body, TaskOptions options = {});
 
+  // ---- Picking a pool by size ------------------------------------------------------
+  // The pool the engine picks for a request of `bytes` (the seed: it
+  // "determines a proper memory block pool ... that would satisfy the
+  // requirement", a block large enough): the base pool with the smallest blocks
+  // that hold `bytes`, the first created among equals; nullptr when no pool's
+  // blocks are that large. It does not look for a free block: an exhausted best
+  // pool makes the get return 0, as a get from that pool would. Pools are
+  // set-up data: no cost, no trace, no footprint.
+  BlockPool* pool_for(std::uint32_t bytes) const;
+
   // ---- Lookups -------------------------------------------------------------------
   BodySource* source_at(Addr handle) const;  // a PCB/HCB handle's pool or heap, or nullptr
   Exchange* exchange_at(Addr xcb) const;
@@ -146,6 +156,15 @@ class Rtos {
     pool.put(dbp);
     if (world_->tracing()) trace_bare_rel(self, pool, dbp);
   }
+  // Get by size (BlockGet with a size instead of a pool, from pool_for(bytes)):
+  // the block and the pool it came from, which the caller must name at BlockRel.
+  // When no pool's blocks are large enough: nothing, traced as rtos.pool.nofit.
+  struct SizedBlock {
+    Addr dbp = kNull;
+    BlockPool* pool = nullptr;
+    explicit operator bool() const { return dbp != kNull; }
+  };
+  SizedBlock block_get_bare_sized_now(std::uint32_t bytes);
   Addr heap_malloc_now(Heap& heap, std::uint32_t bytes);
   void heap_free_now(Heap& heap, Addr dbp);
 
@@ -158,6 +177,8 @@ class Rtos {
   // Messages (MCB handles).
   Addr msg_get_now(BlockPool& pool);
   Addr msg_get_now(Heap& heap, std::uint32_t bytes);
+  // MsgGet by size: from pool_for(bytes); 0 (and rtos.pool.nofit) when none fits.
+  Addr msg_get_sized_now(std::uint32_t bytes);
   Addr msg_make_now(BodySource& source, Addr dbp);
   // A proxy of `real` showing bytes [offset, offset + bytes) of its body (the
   // seed's MsgMake(NULL, dbp)): its own MCB, no pool, the real body shared.
@@ -215,6 +236,9 @@ class Rtos {
   auto msg_get(Heap& h, std::uint32_t n) {
     return make_service_op(*world_, "MsgGet", h.id(), [this, &h, n] { return msg_get_now(h, n); });
   }
+  auto msg_get_sized(std::uint32_t n) {
+    return make_service_op(*world_, "MsgGet", sized_op_object(n), [this, n] { return msg_get_sized_now(n); });
+  }
   auto msg_make(BodySource& s, Addr dbp) {
     return make_service_op(*world_, "MsgMake", s.id(), [this, &s, dbp] { return msg_make_now(s, dbp); });
   }
@@ -232,18 +256,24 @@ class Rtos {
   // Signals the semaphore named by the message's reply handle (a server's
   // "done" to the client that sent the proxy; the master's "it went out" to a
   // broadcaster). A message without a reply handle is a usage error.
+  // reply(handle) signals a reply handle read from a message earlier
+  // (msg_reply_handle): a server that releases its proxy first, so that the
+  // client, once answered, never sends on a real message whose proxy is live.
   class [[nodiscard]] ReplyOp final : public sim::OpAwaiter<ReplyOp> {
    public:
-    ReplyOp(Rtos& os, Addr msg) : OpAwaiter(os.world()), os_(&os), msg_(msg) {}
+    ReplyOp(Rtos& os, Addr msg, std::uint32_t handle)
+        : OpAwaiter(os.world()), os_(&os), msg_(msg), handle_(handle) {}
     void apply(sim::World& w, sim::Actor& self) override;
     std::string describe(const sim::World&) const override { return "MsgReply"; }
     void result() const {}
 
    private:
     Rtos* os_;
-    Addr msg_;
+    Addr msg_;               // kNull: reply by handle_
+    std::uint32_t handle_;
   };
-  ReplyOp msg_reply(Addr msg) { return ReplyOp(*this, msg); }
+  ReplyOp msg_reply(Addr msg) { return ReplyOp(*this, msg, 0); }
+  ReplyOp reply(std::uint32_t handle) { return ReplyOp(*this, kNull, handle); }
 
   // Kills the task's actor and releases every block and message it owns. A
   // task that is already gone (it returned, or was deleted or reaped: a race
@@ -299,6 +329,11 @@ class Rtos {
   [[noreturn]] void bad_bare_release(sim::Actor& self, BlockPool& pool, Addr dbp);
   [[noreturn]] void refuse(const sim::Actor& self, const char* service, const std::string& why);
   void trace_bare_get(sim::Actor& self, BlockPool& pool, Addr dbp);
+  void trace_no_fit(std::uint32_t bytes);
+  sim::ObjectId sized_op_object(std::uint32_t bytes) const {  // what a sized get is announced on
+    const BlockPool* p = pool_for(bytes);
+    return p != nullptr ? p->id() : id_;
+  }
   void trace_bare_rel(sim::Actor& self, BlockPool& pool, Addr dbp);
   void charge_copy(sim::Actor& self, std::size_t bytes);
 
@@ -325,6 +360,8 @@ class Rtos {
   std::optional<std::uint32_t> slot_of(sim::ActorId actor) const;
   void format_all();
   void on_restart();
+  // At the end of a run: what every exchange really holds, read from memory.
+  void emit_inventory();
 
   sim::World* world_;
   sim::Memory* memory_;
@@ -344,6 +381,8 @@ class Rtos {
   std::vector<TaskSlot> tasks_;
   std::map<sim::ActorId, std::uint32_t> slot_of_actor_;
   std::size_t live_actors_seen_ = 0;
+  sim::CpuId home_cpu_ = sim::kNoCpu;  // whose nonshared memory it lives in (kNoCpu: a shared region)
+  std::uint64_t end_hook_ = 0;
 };
 
 template <class F>

@@ -69,7 +69,8 @@ std::unique_ptr<Assembly> build_assembly(sim::World& w, sim::Cpu& cpu, const Ass
   os.create_task(cpu, "client", p.client_priority, [P, &os, p](sim::Ctx) -> sim::Task<> {
     for (std::uint32_t k = 0; k < p.messages; ++k) {
       co_await P->frames->wait();  // a free frame (the sink gives them back)
-      const Addr real = co_await os.msg_get(*P->pool);
+      // An empty frame: the engine picks the pool by the size asked for (the frames pool).
+      const Addr real = co_await os.msg_get_sized(frame_bytes(p));
       IPCSIM_ASSERT_MSG(real != kNull, "a frame credit stands for a free block");
       os.msg_set_priority(real, k);  // proxies inherit it: the message number, for the fill patterns
       for (std::uint32_t s = 0; s < p.servers; ++s) {
@@ -91,8 +92,12 @@ std::unique_ptr<Assembly> build_assembly(sim::World& w, sim::Cpu& cpu, const Ass
                        co_await cx.sleep(p.server_latency * (s + 1));  // fetching the data
                        std::vector<std::byte> fill(r.bytes, fill_byte(s, r.priority));
                        os.msg_write(r.msg, 0, fill);
-                       co_await os.msg_reply(r.msg);
-                       co_await os.msg_rel(r.msg);  // only the proxy's MCB goes back
+                       // Done with the proxy: it goes (only its MCB) before the
+                       // reply lets the client send the real message on, so no
+                       // proxy is live when the sink releases it.
+                       const std::uint32_t reply = os.msg_reply_handle(r.msg);
+                       co_await os.msg_rel(r.msg);
+                       co_await os.reply(reply);
                      }
                    },
                    {.daemon = true});

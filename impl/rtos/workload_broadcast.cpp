@@ -30,7 +30,7 @@ constexpr std::uint32_t kSectionBase = 8;
 namespace {
 // Control-block pools sized for this workload (limits named in RtosConfig).
 RtosConfig config_for(const BroadcastParams& p, const Bugs& bugs) {
-  return RtosConfig{.tcbs = p.slaves + 3, .costs = p.costs, .bugs = bugs};
+  return RtosConfig{.tcbs = p.slaves + p.late_readers + 3, .costs = p.costs, .bugs = bugs};
 }
 }  // namespace
 
@@ -106,6 +106,16 @@ std::unique_ptr<Broadcast> build_broadcast(sim::World& w, sim::Cpu& cpu, const B
                        }
                      }
                    });
+  }
+  for (std::uint32_t i = 0; i < p.late_readers; ++i) {
+    os.create_task(cpu, "reader" + std::to_string(i), p.late_reader_priority,
+                   [self, P, &os](sim::Ctx) -> sim::Task<> {
+                     const Received got = co_await P->bx->receive();
+                     std::vector<std::byte> word(4);
+                     os.msg_read(got.msg, 0, word);
+                     self->late_rounds.push_back(got.round);
+                   },
+                   {.daemon = true});  // after the last round it waits for a broadcast that never comes
   }
   os.create_task(cpu, "sink", p.sink_priority,
                  [self, P, &os, p](sim::Ctx) -> sim::Task<> {

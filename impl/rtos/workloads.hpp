@@ -168,6 +168,11 @@ std::size_t memory_needed(const PassChainParams& params);
 // message to a sink task, which verifies every slave's section and releases it.
 // `interlock` Seed: each slave signals semT and then waits at semG in two ops,
 // as the seed words it (sync.hpp): a pulse can miss a slave.
+// `late_readers` tasks (none by default) come to the broadcast exchange once,
+// whenever their priority lets them, and read what is on show there (the seed:
+// "any subsequent task receiving from the broadcast exchange can also get the
+// message handle"), or wait for the next round; below the master and the
+// slaves on one CPU they come after the last round, when nothing is on show.
 // Bugs::broadcast_without_gate: the slaves signal semT but skip the gate.
 // Bugs::broadcast_pulse_before_send: the master pulses semG, then rebroadcasts.
 // Bugs::broadcast_peek_then_gate: a slave waits at semG only if the next round
@@ -178,6 +183,8 @@ struct BroadcastParams {
   int master_priority = 5;
   int slave_priority = 6;  // all slaves; above the master: the fast-slave case
   int sink_priority = 4;
+  std::uint32_t late_readers = 0;  // tasks that read the broadcast exchange once (see above)
+  int late_reader_priority = 1;
   sim::Duration slave_work_min = 500ns;  // each slave's work per round, random in [min, max]
   sim::Duration slave_work_max = 3us;
   std::uint32_t block_size = 128;                 // >= 8 + 4 * slaves
@@ -192,6 +199,7 @@ class Broadcast final : public Workload {
   // Per slave, the rounds it received (as the receive said / as the body said).
   std::vector<std::vector<std::uint32_t>> rounds_seen;
   std::vector<std::vector<std::uint32_t>> bodies_seen;
+  std::vector<std::uint32_t> late_rounds;  // per late reader that read something: the round it read
   bool sink_verified = false;
   std::string check() const override;
   struct Parts;  // the builder's objects (pools, exchanges, semaphores)
@@ -214,9 +222,12 @@ std::size_t memory_needed(const BroadcastParams& params);
 // header section; the others: a payload section each), each with the reply
 // handle of semT (threshold = servers), and sends them to the servers'
 // exchanges. Each server waits (I/O, a sleep) its latency, fills its section,
-// replies through the proxy's reply handle and releases its proxy (only the
-// MCB goes). The client waits at semT, then sends the assembled real message to
-// the output exchange; the sink verifies every section and releases it.
+// releases its proxy (only the MCB goes) and replies through the reply handle
+// it read from the proxy. (The seed's order, reply and then release, lets a
+// client that outranks its servers send the real message on, and the sink
+// release it, while a proxy of it is still live: no_dangling_proxy.) The
+// client waits at semT, then sends the assembled real message to the output
+// exchange; the sink verifies every section and releases it.
 // Bugs::assembly_threshold_off_by_one: semT's threshold is servers - 1.
 struct AssemblyParams {
   std::uint32_t messages = 4;

@@ -153,6 +153,8 @@ TEST(WorkloadTest, MemoryNeededIsWhatTheBuilderCarves) {
                                 [](auto& w, auto& c, const auto& p) { return build_pass_chain(w, c, p); });
   expect_memory_needed_is_exact(BroadcastParams{.slaves = 40, .block_size = 200},
                                 [](auto& w, auto& c, const auto& p) { return build_broadcast(w, c, p); });
+  expect_memory_needed_is_exact(BroadcastParams{.slaves = 3, .late_readers = 4},
+                                [](auto& w, auto& c, const auto& p) { return build_broadcast(w, c, p); });
   expect_memory_needed_is_exact(AssemblyParams{.servers = 6, .header_bytes = 3, .section_bytes = 13},
                                 [](auto& w, auto& c, const auto& p) { return build_assembly(w, c, p); });
   expect_memory_needed_is_exact(DeletionParams{.workers = 6, .heap_bytes = 3001},
@@ -249,6 +251,28 @@ TEST(WorkloadTest, PulseBeforeSendAndPeekThenGateOnOneCpu) {
   });
   EXPECT_EQ(peek.result.outcome, sim::RunOutcome::Quiescent);
   EXPECT_EQ(peek.check, "");
+}
+
+TEST(WorkloadTest, LateReadersReadWhatIsOnShowOrWaitForTheNextRound) {
+  {
+    // Below the master and the slaves on one CPU: they come after the last
+    // round, when nothing is on show any more, and wait (daemons).
+    sim::World w({.seed = 1});
+    sim::Cpu& cpu = w.add_cpu({.policy = sim::RunPolicy::PriorityPreemptive, .memory_bytes = 64 * 1024});
+    auto wl = build_broadcast(w, cpu, {.slaves = 2, .rounds = 2, .late_readers = 2});
+    ASSERT_EQ(w.run().outcome, sim::RunOutcome::Quiescent);
+    EXPECT_EQ(wl->check(), "");
+    EXPECT_TRUE(wl->late_rounds.empty());
+  }
+  {
+    // Above the slaves: they wait at the exchange from the start and are resumed with round 1.
+    sim::World w({.seed = 1});
+    sim::Cpu& cpu = w.add_cpu({.policy = sim::RunPolicy::PriorityPreemptive, .memory_bytes = 64 * 1024});
+    auto wl = build_broadcast(w, cpu, {.slaves = 2, .rounds = 2, .late_readers = 2, .late_reader_priority = 9});
+    ASSERT_EQ(w.run().outcome, sim::RunOutcome::Quiescent);
+    EXPECT_EQ(wl->check(), "");
+    EXPECT_EQ(wl->late_rounds, (std::vector<std::uint32_t>{1, 1}));
+  }
 }
 
 TEST(WorkloadTest, AssemblyOffByOneForwardsBeforeTheLastSectionIsFilled) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "impl/rtos/workloads.hpp"
@@ -109,10 +110,138 @@ TEST(BrokenVariantTest, APassExchangeThatKeepsTheReceiversPriorityIsCaughtByPrio
   }
 }
 
-TEST(BrokenVariantTest, ForwardingBeforeEverySectionIsFilledIsCaughtByNoDoubleDelivery) {
+TEST(BrokenVariantTest, ForwardingBeforeEverySectionIsFilledIsCaughtBySectionsFilled) {
   const Verdict v = judge(1, kAssembly, {.assembly_threshold_off_by_one = true});
-  EXPECT_EQ(v.property, "no_double_delivery");
-  EXPECT_NE(v.message.find("forwarded before the section of proxy"), std::string::npos) << v.message;
+  EXPECT_EQ(v.property, "sections_filled");
+  EXPECT_NE(v.message.find("forwarded by 'client'"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("before the section of proxy"), std::string::npos) << v.message;
+}
+
+// Workloads shaped so that each new variant's mistake shows (see the bundled
+// scenarios of the same names in scenarios/rtos/).
+const Builder kFewPriorities = [](sim::World& w, sim::Cpu& c, const Bugs& b) -> std::unique_ptr<wl::Workload> {
+  return wl::build_pass_chain(w, c, {.stages = 2, .messages = 6, .min_msg_priority = 5, .max_msg_priority = 6}, b);
+};
+const Builder kTwoRequests = [](sim::World& w, sim::Cpu& c, const Bugs& b) -> std::unique_ptr<wl::Workload> {
+  return wl::build_broadcasters(w, c, {.broadcasters = 2, .messages_each = 1, .slaves = 2}, b);
+};
+// Workers that hold many things: each deleted one holds a proxy and its real message.
+const Builder kHoarders = [](sim::World& w, sim::Cpu& c, const Bugs& b) -> std::unique_ptr<wl::Workload> {
+  return wl::build_deletion(w, c, {.holdings = 12}, b);
+};
+const Builder kLateReader = [](sim::World& w, sim::Cpu& c, const Bugs& b) -> std::unique_ptr<wl::Workload> {
+  return wl::build_broadcast(
+      w, c, {.slaves = 2, .rounds = 2, .sink_priority = 2, .late_readers = 1, .late_reader_priority = 3}, b);
+};
+
+TEST(BrokenVariantTest, EqualsLeavingLastInFirstOutAreCaughtByExchangeOrder) {
+  for (const Builder* build : {&kFewPriorities, &kPassChain}) {
+    const Verdict v = judge(1, *build, {.lifo_among_equals = true});
+    EXPECT_EQ(v.property, "exchange_order") << v.message;
+    EXPECT_NE(v.message.find("was waiting there: same priority, sent earlier"), std::string::npos) << v.message;
+    EXPECT_EQ(judge(1, *build).property, "") << "the same workload, correct";
+  }
+}
+
+TEST(BrokenVariantTest, AnInsertionThatDropsItsSuccessorsIsCaughtByNoMessageLossAtTheEndOfADeadlockedRun) {
+  // Two requests queued before the master takes any: when the second outranks
+  // the first it goes in front and (broken) drops it. The master then waits for
+  // it forever: a deadlock, where pool_origin does not look for leaks.
+  const Verdict v = judge(2, kTwoRequests, {.insert_forgets_successor = true});
+  EXPECT_EQ(v.result.outcome, sim::RunOutcome::Deadlock);
+  EXPECT_EQ(v.property, "no_message_loss") << v.message;
+  EXPECT_NE(v.message.find("sent to exchange 'requests' by 'broadcaster1'"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("the exchange no longer holds it: lost"), std::string::npos) << v.message;
+  // Whatever the seed, the loss is caught whenever it happens (the second request
+  // outranks the first), by no_message_loss or, when a lower-priority message
+  // is taken after it, by exchange_order; a run without the loss stays green.
+  int lost = 0;
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    const Verdict w = judge(seed, kTwoRequests, {.insert_forgets_successor = true});
+    if (w.property.empty()) {
+      EXPECT_EQ(w.check, "") << "seed " << seed << ": a run the monitors pass must be a complete one";
+    } else {
+      EXPECT_EQ(w.property, "no_message_loss") << "seed " << seed << ": " << w.message;
+      ++lost;
+    }
+  }
+  EXPECT_GT(lost, 3);
+}
+
+TEST(BrokenVariantTest, ABroadcastThatResumesOneWaiterIsCaughtByBroadcastReachesWaiters) {
+  for (const Builder* build : {&kBroadcast, &kBroadcasters}) {
+    const Verdict v = judge(1, *build, {.broadcast_wakes_one = true});
+    EXPECT_EQ(v.property, "broadcast_reaches_waiters") << v.message;
+    EXPECT_NE(v.message.find("was waiting at broadcast exchange 'bx' when 'master'"), std::string::npos)
+        << v.message;
+  }
+}
+
+TEST(BrokenVariantTest, AForwardThatLeavesTheMessageOnShowIsCaughtByOneHolder) {
+  const Verdict v = judge(1, kLateReader, {.forward_leaves_on_show = true});
+  EXPECT_EQ(v.property, "one_holder") << v.message;
+  EXPECT_EQ(v.message,
+            "late receiver 'reader0' (#4) was handed message 1608 at broadcast exchange 'bx', but it is no longer on "
+            "show there: it is queued at exchange 'assembled'");
+  const Verdict ok = judge(1, kLateReader);
+  EXPECT_EQ(ok.property, "") << ok.message;
+  EXPECT_EQ(ok.check, "");
+}
+
+TEST(BrokenVariantTest, DeletingARealMessageBeforeItsProxiesIsCaughtByNoDanglingProxy) {
+  const Verdict v = judge(1, kDeletion, {.delete_frees_real_before_proxies = true});
+  EXPECT_EQ(v.property, "no_dangling_proxy") << v.message;
+  EXPECT_NE(v.message.find("is still live: the proxy now points into a body"), std::string::npos) << v.message;
+}
+
+// pool_origin learns where a body went from the pool that received it. Here
+// every release record is rewritten to name the pool the body came from, as an
+// implementation that reported its own correctness would: the monitor, which
+// reads that field for nothing, still sees the body enter the wrong pool.
+class ClaimsTheOrigin final : public sim::Observer {
+ public:
+  explicit ClaimsTheOrigin(Monitor& m) : m_(&m) {}
+  void on_record(const sim::TraceRecord& r) override {
+    const std::string_view k = r.kind;
+    if (k == "rtos.msg.make" || k == "rtos.msg.get") origin_[field(r, "dbp")] = field(r, "pool");
+    if (k != "rtos.msg.rel" || origin_.count(field(r, "dbp")) == 0) {
+      m_->on_record(r);
+      return;
+    }
+    std::vector<sim::Field> fields(r.fields.begin(), r.fields.end());
+    for (sim::Field& f : fields) {
+      if (f.key == "pool") f.value = sim::FieldValue(origin_[field(r, "dbp")]);
+    }
+    sim::TraceRecord lie = r;
+    lie.fields = fields;
+    ++lies_;
+    m_->on_record(lie);
+  }
+  int lies() const { return lies_; }
+
+ private:
+  static std::uint64_t field(const sim::TraceRecord& r, std::string_view key) {
+    const sim::FieldValue* v = r.field(key);
+    return v == nullptr ? 0 : static_cast<std::uint64_t>(v->as_int());
+  }
+  Monitor* m_;
+  std::map<std::uint64_t, std::uint64_t> origin_;
+  int lies_ = 0;
+};
+
+TEST(BrokenVariantTest, ReleaseToTheWrongPoolIsCaughtEvenWhenTheReleaseRecordClaimsTheOrigin) {
+  sim::World w({.seed = 1});
+  PoolOriginMonitor monitor;
+  ClaimsTheOrigin liar(monitor);
+  w.attach(liar);
+  sim::Cpu& cpu = w.add_cpu({.name = "cpu0", .policy = sim::RunPolicy::PriorityPreemptive, .memory_bytes = 128 * 1024});
+  auto workload = wl::build_pipeline(w, cpu, {}, {.release_to_wrong_pool = true});
+  monitor.finish(w.run());
+  EXPECT_GT(liar.lies(), 0);
+  ASSERT_TRUE(monitor.violated());
+  EXPECT_NE(monitor.violation()->message.find("released to pool 'general' but it came from pool 'rx'"),
+            std::string::npos)
+      << monitor.violation()->message;
 }
 
 TEST(BrokenVariantTest, EachVariantIsCaughtOnEverySeedTried) {
@@ -127,7 +256,11 @@ TEST(BrokenVariantTest, EachVariantIsCaughtOnEverySeedTried) {
       {&kAssembly, {.proxy_release_frees_body = true}, "pool_origin"},
       {&kDeletion, {.delete_leaks_owned = true}, "pool_origin"},
       {&kPassChain, {.pass_keeps_receiver_priority = true}, "priority_pass"},
-      {&kAssembly, {.assembly_threshold_off_by_one = true}, "no_double_delivery"},
+      {&kAssembly, {.assembly_threshold_off_by_one = true}, "sections_filled"},
+      {&kFewPriorities, {.lifo_among_equals = true}, "exchange_order"},
+      {&kBroadcast, {.broadcast_wakes_one = true}, "broadcast_reaches_waiters"},
+      {&kLateReader, {.forward_leaves_on_show = true}, "one_holder"},
+      {&kHoarders, {.delete_frees_real_before_proxies = true}, "no_dangling_proxy"},
   };
   for (const Case& c : cases) {
     for (std::uint64_t seed = 10; seed < 16; ++seed) {

@@ -34,5 +34,7 @@ inline std::uint64_t key(const sim::TraceRecord& r, std::string_view addr_field)
 }
 
 inline std::string num(std::uint64_t v) { return std::to_string(v); }
+// A moment of simulated time, as messages print it: "t=1250ns".
+inline std::string at_time(sim::Instant t) { return "t=" + std::to_string(sim::to_ns(t)) + "ns"; }
 
 }  // namespace ipcsim::model::rtos

@@ -1,118 +1,108 @@
-// The RTOS monitors on hand-written traces: each accepts a correct history and
-// names the first wrong record of a broken one.
+// The RTOS monitors pool_origin, no_double_delivery, sections_filled and
+// priority_pass on hand-written traces: each accepts a correct history and
+// names the first wrong record of a broken one. (The other monitors have a
+// test file each: *_monitor_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "model/rtos/delivery_monitor.hpp"
+#include "model/rtos/monitor_test_support.hpp"
 #include "model/rtos/pool_origin_monitor.hpp"
 #include "model/rtos/priority_pass_monitor.hpp"
+#include "model/rtos/sections_monitor.hpp"
 
 namespace ipcsim::model::rtos {
 namespace {
 
-// Feeds hand-made records to a monitor, numbering them.
-struct Feed {
-  std::uint64_t seq = 0;
-  void operator()(Monitor& m, std::string_view kind, std::vector<sim::Field> fields, sim::ActorId actor = 0,
-                  sim::CpuId cpu = 0) {
-    sim::TraceRecord r;
-    r.seq = seq++;
-    r.kind = kind;
-    r.actor = actor;
-    r.cpu = cpu;
-    r.fields = fields;
-    m.on_record(r);
-  }
-};
-
-sim::RunResult ended(sim::RunOutcome o) {
-  sim::RunResult r;
-  r.outcome = o;
-  return r;
-}
-
-// One RTOS (id 1) on cpu 0 with pools A (handle 100, blocks 1000.. stride 64)
-// and B (handle 200, blocks 2000.. stride 64), and an MCB pool (handle 300).
-void declare(Feed& f, Monitor& m) {
-  f(m, "rtos.create", {{"rtos", 1}, {"mem", 2}, {"shared", false}, {"home_cpu", 0}});
-  f(m, "rtos.pool.create",
-    {{"rtos", 1},
-     {"pool", 300},
-     {"pool_kind", "mcb"},
-     {"block_size", 48},
-     {"stride", 48},
-     {"blocks", 8},
-     {"first", 3000}});
-  f(m, "rtos.pool.create",
-    {{"rtos", 1},
-     {"pool", 100},
-     {"pool_kind", "base"},
-     {"block_size", 64},
-     {"stride", 64},
-     {"blocks", 4},
-     {"first", 1000}});
-  f(m, "rtos.pool.create",
-    {{"rtos", 1},
-     {"pool", 200},
-     {"pool_kind", "base"},
-     {"block_size", 64},
-     {"stride", 64},
-     {"blocks", 4},
-     {"first", 2000}});
-  f(m, "rtos.xchg.create", {{"rtos", 1}, {"xchg", 500}, {"type", "normal"}});
-  f(m, "rtos.xchg.create", {{"rtos", 1}, {"xchg", 600}, {"type", "broadcast"}});
-}
+using namespace testing;
 
 TEST(PoolOriginMonitorTest, AcceptsGetMakeSendReceiveRelease) {
   Feed f;
   PoolOriginMonitor m;
   declare(f, m);
+  take(f, m, 100, 1064);
   f(m, "rtos.block.get", {{"rtos", 1}, {"pool", 100}, {"dbp", 1064}}, 9);
+  take(f, m, 300, 3048);
   f(m, "rtos.msg.make",
-    {{"rtos", 1},
-     {"msg", 3048},
-     {"cb_pool", 300},
-     {"pool", 100},
-     {"dbp", 1064},
-     {"bytes", 64},
-     {"owner", 3},
+    {{"rtos", 1}, {"msg", 3048}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1064}, {"bytes", 64}, {"owner", 3},
      {"proxy_of", 0}},
     3);
-  f(m, "rtos.msg.send",
-    {{"rtos", 1},
-     {"msg", 3048},
-     {"xchg", 500},
-     {"prio", 1},
-     {"dbp", 1064},
-     {"proxy_of", 0},
-     {"round", 0},
-     {"flow_out", 7}},
-    3);
+  send(f, m, 3048, 500, 1, 7, 3);
   f(m, "rtos.task.delete", {{"rtos", 1}, {"task", 3}, {"by", 3}, {"released", 0}, {"reason", "exit"}}, 3);
-  f(m, "rtos.msg.receive",
-    {{"rtos", 1}, {"msg", 3048}, {"xchg", 500}, {"prio", 1}, {"round", 0}, {"pass", false}, {"flow_in", 7}}, 4);
+  receive(f, m, 3048, 500, 1, 7, 4);
   EXPECT_EQ(m.control_blocks_live(), 1u);
-  f(m, "rtos.msg.rel",
-    {{"rtos", 1}, {"msg", 3048}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1064}, {"proxy_of", 0}, {"owner", 4}}, 4);
+  msg_rel(f, m, 3048, 100, 1064, 4);
   f(m, "rtos.task.delete", {{"rtos", 1}, {"task", 4}, {"by", 4}, {"released", 0}, {"reason", "exit"}}, 4);
   m.finish(ended(sim::RunOutcome::Quiescent));
   EXPECT_FALSE(m.violated()) << m.violation()->message;
   EXPECT_EQ(m.bodies_allocated(), 0u);
+  EXPECT_EQ(m.returns_checked(), 2u);
 }
 
-TEST(PoolOriginMonitorTest, CatchesAReleaseToTheWrongPool) {
+TEST(PoolOriginMonitorTest, CatchesABodyEnteringAnotherPoolsFreeList) {
   Feed f;
   PoolOriginMonitor m;
   declare(f, m);
-  f(m, "rtos.msg.get",
-    {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 200}, {"dbp", 2000}, {"bytes", 64}, {"owner", 3}}, 3);
-  f(m, "rtos.msg.rel",
-    {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 2000}, {"proxy_of", 0}, {"owner", 3}}, 3);
+  msg_get(f, m, 3000, 200, 2000, 3);
+  put(f, m, 100, 2000);
   ASSERT_TRUE(m.violated());
-  EXPECT_EQ(m.violation()->record_seq, 7u);
+  EXPECT_EQ(m.violation()->record_seq, f.seq - 1);
   EXPECT_EQ(m.violation()->message, "dbp 2000 released to pool #100 but it came from pool #200");
+}
+
+// The origin is learnt from the pool that handed the block out and checked
+// against the pool that received it, never against what the release record says.
+TEST(PoolOriginMonitorTest, DoesNotTakeTheReleaseRecordsWordForWhereTheBodyWent) {
+  {
+    // The release record claims the right pool; the pool that received the body says otherwise.
+    Feed f;
+    PoolOriginMonitor m;
+    declare(f, m);
+    msg_get(f, m, 3000, 200, 2000, 3);
+    put(f, m, 100, 2000);
+    put(f, m, 300, 3000);
+    f(m, "rtos.msg.rel",
+      {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 200}, {"dbp", 2000}, {"proxy_of", 0}, {"owner", 3}},
+      3);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "dbp 2000 released to pool #100 but it came from pool #200");
+  }
+  {
+    // A release record with no pool receiving the body: the body went nowhere.
+    Feed f;
+    PoolOriginMonitor m;
+    declare(f, m);
+    msg_get(f, m, 3000, 200, 2000, 3);
+    put(f, m, 300, 3000);
+    f(m, "rtos.msg.rel",
+      {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 200}, {"dbp", 2000}, {"proxy_of", 0}, {"owner", 3}},
+      3);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "rtos.msg.rel of control block 3000: no pool received its body dbp 2000");
+  }
+  {
+    // A body entering a free list without any release.
+    Feed f;
+    PoolOriginMonitor m;
+    declare(f, m);
+    msg_get(f, m, 3000, 200, 2000, 3);
+    put(f, m, 200, 2000);
+    send(f, m, 3000, 500, 1, 7, 3);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "dbp 2000 entered the free list of pool #200 but no service released it");
+  }
+}
+
+TEST(PoolOriginMonitorTest, NamesPoolsAsTheScenarioDoes) {
+  Feed f;
+  PoolOriginMonitor m;
+  declare(f, m, /*named=*/true);
+  msg_get(f, m, 3000, 200, 2000, 3);
+  put(f, m, 100, 2000);
+  ASSERT_TRUE(m.violated());
+  EXPECT_EQ(m.violation()->message, "dbp 2000 released to pool 'A' but it came from pool 'B'");
 }
 
 TEST(PoolOriginMonitorTest, CatchesDoubleReleaseForeignBlocksAndBadMakes) {
@@ -120,9 +110,11 @@ TEST(PoolOriginMonitorTest, CatchesDoubleReleaseForeignBlocksAndBadMakes) {
     Feed f;
     PoolOriginMonitor m;
     declare(f, m);
+    take(f, m, 100, 1000);
     f(m, "rtos.block.get", {{"rtos", 1}, {"pool", 100}, {"dbp", 1000}});
+    put(f, m, 100, 1000);
     f(m, "rtos.block.rel", {{"rtos", 1}, {"pool", 100}, {"dbp", 1000}});
-    f(m, "rtos.block.rel", {{"rtos", 1}, {"pool", 100}, {"dbp", 1000}});
+    put(f, m, 100, 1000);
     ASSERT_TRUE(m.violated());
     EXPECT_NE(m.violation()->message.find("not allocated (released twice?)"), std::string::npos);
   }
@@ -130,7 +122,7 @@ TEST(PoolOriginMonitorTest, CatchesDoubleReleaseForeignBlocksAndBadMakes) {
     Feed f;
     PoolOriginMonitor m;
     declare(f, m);
-    f(m, "rtos.block.get", {{"rtos", 1}, {"pool", 100}, {"dbp", 2000}});  // pool A hands out B's block
+    take(f, m, 100, 2000);  // pool A hands out B's block
     ASSERT_TRUE(m.violated());
     EXPECT_NE(m.violation()->message.find("which is not one of its blocks"), std::string::npos);
   }
@@ -138,15 +130,20 @@ TEST(PoolOriginMonitorTest, CatchesDoubleReleaseForeignBlocksAndBadMakes) {
     Feed f;
     PoolOriginMonitor m;
     declare(f, m);
+    take(f, m, 100, 1000);
+    take(f, m, 100, 1000);  // handed out twice
+    ASSERT_TRUE(m.violated());
+    EXPECT_NE(m.violation()->message.find("which is still allocated (from pool #100)"), std::string::npos);
+  }
+  {
+    Feed f;
+    PoolOriginMonitor m;
+    declare(f, m);
+    take(f, m, 100, 1000);
     f(m, "rtos.block.get", {{"rtos", 1}, {"pool", 100}, {"dbp", 1000}});
+    take(f, m, 300, 3000);
     f(m, "rtos.msg.make",
-      {{"rtos", 1},
-       {"msg", 3000},
-       {"cb_pool", 300},
-       {"pool", 200},
-       {"dbp", 1000},
-       {"bytes", 64},
-       {"owner", 0},
+      {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 200}, {"dbp", 1000}, {"bytes", 64}, {"owner", 0},
        {"proxy_of", 0}});
     ASSERT_TRUE(m.violated());
     EXPECT_NE(m.violation()->message.find("records pool #200 for dbp 1000, which came from pool #100"),
@@ -156,64 +153,59 @@ TEST(PoolOriginMonitorTest, CatchesDoubleReleaseForeignBlocksAndBadMakes) {
     Feed f;
     PoolOriginMonitor m;
     declare(f, m);
-    f(m, "rtos.msg.get",
-      {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"bytes", 64}, {"owner", 0}});
+    msg_get(f, m, 3000, 100, 1000, 0);
+    put(f, m, 100, 1000);
     f(m, "rtos.block.rel", {{"rtos", 1}, {"pool", 100}, {"dbp", 1000}});  // bare release of a message's body
     ASSERT_TRUE(m.violated());
     EXPECT_NE(m.violation()->message.find("while control block 3000 holds it"), std::string::npos);
+  }
+  {
+    Feed f;
+    PoolOriginMonitor m;
+    declare(f, m);
+    msg_get(f, m, 3000, 100, 1000, 3);
+    put(f, m, 100, 3000);  // an MCB into a body pool
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "dbp 3000 released to pool #100 but it came from pool #300");
   }
 }
 
 TEST(PoolOriginMonitorTest, CatchesAProxyReleaseThatFreesTheBody) {
   Feed f;
   PoolOriginMonitor m;
-  declare(f, m);
-  f(m, "rtos.msg.get",
-    {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"bytes", 64}, {"owner", 3}}, 3);
-  f(m, "rtos.msg.make",
-    {{"rtos", 1},
-     {"msg", 3048},
-     {"cb_pool", 300},
-     {"pool", 0},
-     {"dbp", 1008},
-     {"bytes", 8},
-     {"owner", 3},
-     {"proxy_of", 3000}},
-    3);
-  f(m, "rtos.msg.rel",
-    {{"rtos", 1}, {"msg", 3048}, {"cb_pool", 300}, {"pool", 0}, {"dbp", 1008}, {"proxy_of", 3000}, {"owner", 3}}, 3);
+  declare(f, m, /*named=*/true);
+  msg_get(f, m, 3000, 100, 1000, 3);
+  proxy_make(f, m, 3048, 3000, 1008, 8, 3);
+  proxy_rel(f, m, 3048, 3000, 1008, 3);
   EXPECT_FALSE(m.violated());
-  f(m, "rtos.msg.make",
-    {{"rtos", 1},
-     {"msg", 3048},
-     {"cb_pool", 300},
-     {"pool", 0},
-     {"dbp", 1008},
-     {"bytes", 8},
-     {"owner", 3},
-     {"proxy_of", 3000}},
-    3);
+  proxy_make(f, m, 3048, 3000, 1008, 8, 3);
+  put(f, m, 100, 1000);  // the proxy's release frees the real message's body
+  put(f, m, 300, 3048);
   f(m, "rtos.msg.rel",
-    {{"rtos", 1}, {"msg", 3048}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"proxy_of", 3000}, {"owner", 3}}, 3);
+    {{"rtos", 1}, {"msg", 3048}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"proxy_of", 3000}, {"owner", 3}},
+    3);
   ASSERT_TRUE(m.violated());
-  EXPECT_NE(m.violation()->message.find("a proxy has no body of its own"), std::string::npos);
+  EXPECT_EQ(m.violation()->message,
+            "'sender' (#3) releasing proxy 3048 returned dbp 1000 to pool 'A': a proxy has no body of its own "
+            "(message 3000 holds it)");
 }
 
 TEST(PoolOriginMonitorTest, CatchesLeaksAfterDeletionAndAtQuiescenceButNotInACutShortRun) {
   {
     Feed f;
     PoolOriginMonitor m;
-    declare(f, m);
-    f(m, "rtos.msg.get",
-      {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"bytes", 64}, {"owner", 5}}, 5);
+    declare(f, m, /*named=*/true);
+    msg_get(f, m, 3000, 100, 1000, 5);
     f(m, "rtos.task.delete", {{"rtos", 1}, {"task", 5}, {"by", 2}, {"released", 0}, {"reason", "delete"}}, 2);
     ASSERT_TRUE(m.violated());
-    EXPECT_EQ(m.violation()->message, "task #5 deleted (delete) while still owning control block 3000: leaked");
+    EXPECT_EQ(m.violation()->message,
+              "task 'other' (#5) deleted (delete) while still owning control block 3000: leaked");
   }
   for (auto outcome : {sim::RunOutcome::Quiescent, sim::RunOutcome::Horizon}) {
     Feed f;
     PoolOriginMonitor m;
     declare(f, m);
+    take(f, m, 200, 2064);
     f(m, "rtos.block.get", {{"rtos", 1}, {"pool", 200}, {"dbp", 2064}});
     m.finish(ended(outcome));
     EXPECT_EQ(m.violated(), outcome == sim::RunOutcome::Quiescent);
@@ -227,8 +219,7 @@ TEST(PoolOriginMonitorTest, ACrashLosesTheRtossMemorySoNothingThereIsLeaked) {
   Feed f;
   PoolOriginMonitor m;
   declare(f, m);
-  f(m, "rtos.msg.get",
-    {{"rtos", 1}, {"msg", 3000}, {"cb_pool", 300}, {"pool", 100}, {"dbp", 1000}, {"bytes", 64}, {"owner", 5}}, 5);
+  msg_get(f, m, 3000, 100, 1000, 5);
   f(m, "cpu.crash", {}, 0, /*cpu=*/0);
   m.finish(ended(sim::RunOutcome::Quiescent));
   EXPECT_FALSE(m.violated());
@@ -237,30 +228,31 @@ TEST(PoolOriginMonitorTest, ACrashLosesTheRtossMemorySoNothingThereIsLeaked) {
 TEST(DeliveryMonitorTest, CatchesASendDeliveredTwice) {
   Feed f;
   DeliveryMonitor m;
-  declare(f, m);
-  f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 500}, {"round", 0}, {"flow_out", 11}}, 3);
-  f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 500}, {"round", 0}, {"flow_in", 11}}, 4);
+  declare(f, m, /*named=*/true);
+  send(f, m, 3000, 500, 1, 11, 3);
+  receive(f, m, 3000, 500, 1, 11, 4);
   EXPECT_FALSE(m.violated());
   EXPECT_EQ(m.deliveries(), 1u);
-  f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 500}, {"round", 0}, {"flow_in", 11}}, 5);
+  receive(f, m, 3000, 500, 1, 11, 5);
   ASSERT_TRUE(m.violated());
-  EXPECT_EQ(m.violation()->message, "message 3000 delivered twice from one send: to #4 and to #5");
+  EXPECT_EQ(m.violation()->message,
+            "message 3000 delivered twice from one send to exchange 'x': to 'receiver' (#4) and to 'other' (#5)");
 }
 
 TEST(DeliveryMonitorTest, EachSlaveGetsEachBroadcastRoundExactlyOnce) {
   auto start = [](Feed& f, Monitor& m) {
     declare(f, m);
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 1}, {"flow_out", 20}}, 2);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 1}, {"flow_in", 20}}, 3);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 1}, {"flow_in", 20}}, 4);
+    send(f, m, 3000, 600, 0, 20, 2, 1);
+    receive(f, m, 3000, 600, 0, 20, 3, 1);
+    receive(f, m, 3000, 600, 0, 20, 4, 1);
   };
   {
     Feed f;
     DeliveryMonitor m;
     start(f, m);
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_out", 21}}, 2);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_in", 21}}, 4);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_in", 21}}, 3);
+    send(f, m, 3000, 600, 0, 21, 2, 2);
+    receive(f, m, 3000, 600, 0, 21, 4, 2);
+    receive(f, m, 3000, 600, 0, 21, 3, 2);
     f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 2}}, 2);
     EXPECT_FALSE(m.violated()) << m.violation()->message;
     EXPECT_EQ(m.rounds_closed(), 2u);
@@ -269,7 +261,7 @@ TEST(DeliveryMonitorTest, EachSlaveGetsEachBroadcastRoundExactlyOnce) {
     Feed f;
     DeliveryMonitor m;
     start(f, m);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 1}, {"flow_in", 20}}, 4);
+    receive(f, m, 3000, 600, 0, 20, 4, 1);
     ASSERT_TRUE(m.violated());
     EXPECT_EQ(m.violation()->message, "slave #4 received broadcast round 1 of exchange #600 twice");
   }
@@ -277,77 +269,106 @@ TEST(DeliveryMonitorTest, EachSlaveGetsEachBroadcastRoundExactlyOnce) {
     Feed f;
     DeliveryMonitor m;
     start(f, m);
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_out", 21}}, 2);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_in", 21}}, 4);
+    send(f, m, 3000, 600, 0, 21, 2, 2);
+    receive(f, m, 3000, 600, 0, 21, 4, 2);
     f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 2}}, 2);
     ASSERT_TRUE(m.violated());
-    EXPECT_EQ(m.violation()->message, "slave #3 missed broadcast round 2 of exchange #600 (its last was round 1)");
+    EXPECT_EQ(m.violation()->message,
+              "slave #3 missed broadcast round 2 of exchange #600 (its last was round 1)");
   }
   {
     Feed f;
     DeliveryMonitor m;
     start(f, m);
     f(m, "sim.exit", {}, 3);  // a slave that ends is no longer expected
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_out", 21}}, 2);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"xchg", 600}, {"round", 2}, {"flow_in", 21}}, 4);
+    send(f, m, 3000, 600, 0, 21, 2, 2);
+    receive(f, m, 3000, 600, 0, 21, 4, 2);
     f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 2}}, 2);
     EXPECT_FALSE(m.violated());
   }
 }
 
-TEST(DeliveryMonitorTest, EveryProxySectionIsFilledExactlyOnceBeforeTheRealMessageGoesOn) {
+TEST(SectionsMonitorTest, EveryProxySectionIsFilledExactlyOnceBeforeTheRealMessageGoesOn) {
   auto start = [](Feed& f, Monitor& m) {
-    declare(f, m);
+    declare(f, m, /*named=*/true);
     f(m, "rtos.msg.make", {{"rtos", 1}, {"msg", 3048}, {"pool", 0}, {"dbp", 1000}, {"bytes", 4}, {"proxy_of", 3000}},
-      2);
+      3);
     f(m, "rtos.msg.make", {{"rtos", 1}, {"msg", 3096}, {"pool", 0}, {"dbp", 1004}, {"bytes", 8}, {"proxy_of", 3000}},
-      2);
+      3);
     f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3048}, {"proxy_of", 3000}, {"lo", 1000}, {"hi", 1004}}, 5);
   };
   {
     Feed f;
-    DeliveryMonitor m;
+    SectionsMonitor m;
     start(f, m);
-    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3096}, {"proxy_of", 3000}, {"lo", 1004}, {"hi", 1008}}, 6);
-    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3096}, {"proxy_of", 3000}, {"lo", 1008}, {"hi", 1012}}, 6);
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 500}, {"round", 0}, {"flow_out", 30}}, 2);
+    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3096}, {"proxy_of", 3000}, {"lo", 1004}, {"hi", 1008}}, 4);
+    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3096}, {"proxy_of", 3000}, {"lo", 1008}, {"hi", 1012}}, 4);
+    send(f, m, 3000, 500, 0, 30, 3);
     EXPECT_FALSE(m.violated()) << m.violation()->message;
     EXPECT_EQ(m.sections_completed(), 2u);
   }
   {
     Feed f;
-    DeliveryMonitor m;
+    SectionsMonitor m;
     start(f, m);
-    f(m, "rtos.msg.send", {{"rtos", 1}, {"msg", 3000}, {"xchg", 500}, {"round", 0}, {"flow_out", 30}}, 2);
+    send(f, m, 3000, 500, 0, 30, 3);
     ASSERT_TRUE(m.violated());
     EXPECT_EQ(m.violation()->message,
-              "message 3000 forwarded before the section of proxy 3096 was filled (byte 1004 never written)");
+              "message 3000 forwarded by 'sender' (#3) to exchange 'x' before the section of proxy 3096 was filled "
+              "(byte 1004 never written)");
   }
   {
     Feed f;
-    DeliveryMonitor m;
+    SectionsMonitor m;
     start(f, m);
-    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3000}, {"proxy_of", 0}, {"lo", 1002}, {"hi", 1003}}, 2);
+    f(m, "rtos.msg.write", {{"rtos", 1}, {"msg", 3000}, {"proxy_of", 0}, {"lo", 1002}, {"hi", 1003}}, 3);
     ASSERT_TRUE(m.violated());
-    EXPECT_EQ(m.violation()->message, "byte 1002 of the section of proxy 3048 (message 3000) filled twice");
+    EXPECT_EQ(m.violation()->message,
+              "byte 1002 of the section of proxy 3048 (message 3000) filled twice, the second time by 'sender' (#3)");
+  }
+  {
+    // An assembly given up (the real message released) is not one forwarded incomplete.
+    Feed f;
+    SectionsMonitor m;
+    start(f, m);
+    f(m, "rtos.msg.rel", {{"rtos", 1}, {"msg", 3000}, {"proxy_of", 0}}, 3);
+    send(f, m, 3000, 500, 0, 30, 3);
+    EXPECT_FALSE(m.violated());
   }
 }
 
 TEST(PriorityPassMonitorTest, TheReceiverMustRunAtTheMessagePriority) {
+  auto start = [](Feed& f, Monitor& m) {
+    f(m, "sim.spawn", {{"name", "server"}, {"prio", 2}}, 7);
+    f(m, "rtos.xchg.create", {{"rtos", 1}, {"xchg", 700}, {"type", "pass"}}, 0, 0, 20);
+    f(m, "sim.object", {{"type", "exchange"}, {"name", "app"}}, 0, 0, 20);
+    send(f, m, 3000, 700, 6, 40, 1);
+  };
   {
     Feed f;
     PriorityPassMonitor m;
-    f(m, "sim.spawn", {{"name", "server"}, {"prio", 2}}, 7);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"prio", 6}, {"pass", true}}, 7);
+    start(f, m);
+    receive(f, m, 3000, 700, 6, 40, 7);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message,
+              "task 'server' (#7) received message 3000 at a priority-pass exchange, 'app', with message priority 6 "
+              "but runs at priority 2");
+  }
+  {
+    // The receive record's own priority is not taken on trust: the send's is what was passed.
+    Feed f;
+    PriorityPassMonitor m;
+    start(f, m);
+    receive(f, m, 3000, 700, 2, 40, 7);
     ASSERT_TRUE(m.violated());
     EXPECT_NE(m.violation()->message.find("message priority 6 but runs at priority 2"), std::string::npos);
   }
   {
     Feed f;
     PriorityPassMonitor m;
-    f(m, "sim.spawn", {{"name", "server"}, {"prio", 2}}, 7);
+    start(f, m);
     f(m, "sim.priority", {{"from", 2}, {"to", 6}}, 7);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"prio", 6}, {"pass", true}}, 7);
+    receive(f, m, 3000, 700, 6, 40, 7);
     f(m, "sim.wake", {{"status", "ok"}, {"by", 1}}, 7);
     f(m, "sim.dispatch", {}, 7);
     EXPECT_FALSE(m.violated());
@@ -357,9 +378,9 @@ TEST(PriorityPassMonitorTest, TheReceiverMustRunAtTheMessagePriority) {
     // Handed over at priority 6, put back to 2 before it ever ran.
     Feed f;
     PriorityPassMonitor m;
-    f(m, "sim.spawn", {{"name", "server"}, {"prio", 2}}, 7);
+    start(f, m);
     f(m, "sim.priority", {{"from", 2}, {"to", 6}}, 7);
-    f(m, "rtos.msg.receive", {{"rtos", 1}, {"msg", 3000}, {"prio", 6}, {"pass", true}}, 7);
+    receive(f, m, 3000, 700, 6, 40, 7);
     f(m, "sim.wake", {{"status", "ok"}, {"by", 1}}, 7);
     f(m, "sim.priority", {{"from", 6}, {"to", 2}}, 7);
     f(m, "sim.dispatch", {}, 7);

@@ -4,7 +4,7 @@
 
 namespace ipcsim::model::rtos {
 
-void PriorityPassMonitor::observe(const sim::TraceRecord& r) {
+void PriorityPassMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (pending_ != sim::kNoActor) {
     // A receive handed over by the sender is followed at once by the
@@ -20,21 +20,26 @@ void PriorityPassMonitor::observe(const sim::TraceRecord& r) {
     auto it = owed_.find(r.actor);
     if (it == owed_.end()) return;
     if (priority_[r.actor] != it->second) {
-      violate(r, "task #" + num(r.actor) + " was handed a priority-pass message of priority " + num(it->second) +
-                     " but runs at priority " + std::to_string(priority_[r.actor]));
+      violate(r, "task " + actor_name(r.actor) + " was handed a priority-pass message of priority " +
+                     num(it->second) + " but runs at priority " + std::to_string(priority_[r.actor]));
       return;
     }
     owed_.erase(it);
   } else if (k == "sim.exit" || k == "sim.kill") {
     owed_.erase(r.actor);
     priority_.erase(r.actor);
-  } else if (k == "rtos.msg.receive" && b(r, "pass")) {
+  } else if (k == "rtos.msg.send" && is_pass(key(r, "xchg"))) {
+    sent_priority_[u(r, "flow_out")] = i(r, "prio");
+  } else if (k == "rtos.msg.receive" && is_pass(key(r, "xchg"))) {
+    auto sent = sent_priority_.find(u(r, "flow_in"));
+    if (sent == sent_priority_.end()) return;  // no matching send: no_double_delivery's to report
     ++passes_;
-    const std::int64_t want = i(r, "prio");
+    const std::int64_t want = sent->second;
+    sent_priority_.erase(sent);
     if (priority_[r.actor] != want) {
-      violate(r, "task #" + num(r.actor) + " received message " + num(u(r, "msg")) +
-                     " at a priority-pass exchange with message priority " + std::to_string(want) +
-                     " but runs at priority " + std::to_string(priority_[r.actor]));
+      violate(r, "task " + actor_name(r.actor) + " received message " + num(u(r, "msg")) +
+                     " at a priority-pass exchange, " + exchange_name(key(r, "xchg")) + ", with message priority " +
+                     std::to_string(want) + " but runs at priority " + std::to_string(priority_[r.actor]));
       return;
     }
     pending_ = r.actor;
