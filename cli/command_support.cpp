@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -45,15 +46,18 @@ std::string format_run_summary(const scenario::Scenario& s, const scenario::RunR
                      r.result.choices, r.result.faults);
   for (const auto& [k, v] : r.summary) out += fmt::format("           {}: {}\n", k, v);
   out += "properties\n";
+  // One column for the names, as wide as the longest (the RTOS has long ones).
+  std::size_t width = 22;
+  for (const auto& v : r.verdicts) width = std::max(width, v.property.size());
   for (const auto& v : r.verdicts) {
     if (!v.violated) {
-      out += fmt::format("  {:<22} ok\n", v.property);
+      out += fmt::format("  {:<{}} ok\n", v.property, width);
       continue;
     }
     std::string message = v.message;
     if (!message.empty() && message.back() == '\n') message.pop_back();
     const bool at_end = v.at_seq >= UINT64_MAX - 1;
-    out += fmt::format("  {:<22} VIOLATED at t={}{}: {}\n", v.property, format_time(v.at),
+    out += fmt::format("  {:<{}} VIOLATED at t={}{}: {}\n", v.property, width, format_time(v.at),
                        at_end ? "" : fmt::format(" (trace record {})", v.at_seq), message);
   }
   if (!with_verdict) return out;
