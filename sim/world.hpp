@@ -287,6 +287,9 @@ class World {
   DeadlockReport deadlock_report() const;
   void check_failure() const;
   Actor* actor_in_slot(std::uint64_t arg, bool* stale);
+  // The argument of an actor's timer events: its slot and wake generation
+  // (bumping wake_gen cancels them).
+  static std::uint64_t timer_arg(const Actor& a) { return (static_cast<std::uint64_t>(a.slot) << 32) | a.wake_gen; }
 
   static void on_timer(World& w, void* ctx, std::uint64_t arg);
   static void on_compute_done(World& w, void* ctx, std::uint64_t arg);
