@@ -284,7 +284,11 @@ std::uint32_t World::choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm)
 
 bool World::fault_point(ChoiceKind kind, std::uint32_t ppm) {
   IPCSIM_ASSERT(is_fault(kind));
-  if (ppm == 0 || faults_ >= config_.max_faults) return false;
+  if (ppm == 0) return false;
+  if (faults_ >= config_.max_faults) {
+    ++faults_unasked_;
+    return false;
+  }
   const bool fire = choose(kind, 2, ppm) == 1;
   if (fire) ++faults_;
   return fire;
@@ -439,6 +443,7 @@ RunResult World::run(RunLimits limits) {
   result.events = events_;
   result.choices = choices_.size();
   result.faults = faults_;
+  result.faults_unasked = faults_unasked_;
   if (tracing()) {
     emit_record(nullptr, kNoCpu, "sim.end", kNoObject,
                 std::initializer_list<Field>{{"outcome", to_string(result.outcome)}, {"steps", result.steps},

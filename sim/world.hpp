@@ -143,6 +143,9 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t choices = 0;
   std::uint64_t faults = 0;
+  // Fault points that were not asked because the run had spent its fault
+  // budget (WorldConfig::max_faults): alternatives a search did not explore.
+  std::uint64_t faults_unasked = 0;
   std::optional<DeadlockReport> deadlock;
   std::string stop_reason;
 };
@@ -306,6 +309,7 @@ class World {
   std::uint64_t events_ = 0;
   std::uint64_t steps_ = 0;
   std::uint64_t faults_ = 0;
+  std::uint64_t faults_unasked_ = 0;
   std::uint64_t message_ids_ = 0;
   ChoiceList choices_;
 

@@ -14,7 +14,7 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
 }
 
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
-  if (redundant_ || !error_.empty()) return fallback(point);
+  if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
   if (idx >= s_.options.max_depth) {
     depth_bounded_ = true;
@@ -28,7 +28,7 @@ std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
 
 void ControlledRun::on_step(const sim::StepInfo& info) {
   ++s_.report.transitions;
-  if (redundant_ || !error_.empty()) return;
+  if (cut_short() || !error_.empty()) return;
   tracker_.on_step(info, step_);
   const std::int64_t node_index = std::exchange(pending_node_, -1);
   if (node_index >= 0) {
@@ -70,6 +70,11 @@ void ControlledRun::fail(std::string message) {
 void ControlledRun::become_redundant() {
   redundant_ = true;
   if (cx_ != nullptr) cx_->request_stop("explorer: redundant (sleep set)");
+}
+
+void ControlledRun::become_preemption_cut() {
+  preemption_cut_ = true;
+  if (cx_ != nullptr) cx_->request_stop("explorer: every candidate is over the preemption bound");
 }
 
 std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& point) {
@@ -119,7 +124,16 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
     }
     if (!pick) {
       --next_node_;  // not pushed: nothing to explore here
-      become_redundant();
+      // Every candidate asleep: equivalent to a run explored already. Some
+      // awake but over the bound: the bound, not DPOR, ends this run, and the
+      // runs it stands for are not explored at all.
+      const bool any_awake = std::any_of(node.candidates.begin(), node.candidates.end(),
+                                         [&](sim::ActorId a) { return !has_actor(node.sleep, a); });
+      if (any_awake) {
+        become_preemption_cut();
+      } else {
+        become_redundant();
+      }
       return fallback(point);
     }
     node.value = *pick;
@@ -166,18 +180,36 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     on_cpu.push_back(j);
   }
   if (j < first_new_step_) return;
+  ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
-    ++s_.report.races;
-    if (reverse(i, j) != Reversal::Impossible) continue;
+    ++report.races;
+    const Reversal r = reverse(i, j);
+    if (r == Reversal::Covered || r == Reversal::Added) continue;
+    if (r == Reversal::OverBound) {
+      ++report.reversals_over_bound;
+      continue;
+    }
     // Not reversible where it happened: step i ran alone (its actor held
     // its CPU, or priorities left no one else), or no initial was a
-    // candidate. Within one instant that is the scheduler's doing, and the
-    // alternative that matters lies earlier in the instant, where i's own
-    // causes were decided: try the reversal at i's direct predecessors of
-    // the same instant, and theirs (Flanagan and Godefroid fall back to "all
-    // enabled" at the same point; here that point has nothing else enabled).
-    // Across instants it is time's doing: j's side was not ready yet.
-    if (step_time_[i] != step_time_[j] || !fall_back(i, j)) ++s_.report.irreversible_races;
+    // candidate. Across instants it is time's doing (j's side was not ready
+    // yet): left alone, and counted. Within one instant it is the
+    // scheduler's doing, and the alternative that matters lies earlier in the
+    // instant, where i's own causes were decided: try the reversal at i's
+    // direct predecessors of the same instant, and theirs (Flanagan and
+    // Godefroid fall back to "all enabled" at the same point; here that
+    // point has nothing else enabled).
+    if (step_time_[i] != step_time_[j]) {
+      ++report.cross_instant_races;
+      continue;
+    }
+    const FallBack f = fall_back(i, j);
+    if (f.exhausted) ++report.fallbacks_exhausted;
+    if (f.any) continue;
+    if (f.over_bound) {
+      ++report.reversals_over_bound;
+    } else {
+      ++report.irreversible_races;
+    }
   }
 }
 
@@ -212,8 +244,7 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j) {
 
 // Breadth-first over i's direct predecessors (of actors other than j's),
 // until a reversal is covered or added on every path, within a budget.
-bool ControlledRun::fall_back(std::size_t i, std::size_t j) {
-  static constexpr std::size_t kFallbackSteps = 256;  // per race; bounds the cost on long runs
+ControlledRun::FallBack ControlledRun::fall_back(std::size_t i, std::size_t j) {
   const sim::ActorId aj = hb_.actor(j);
   fallback_queue_.clear();
   fallback_seen_.clear();
@@ -227,17 +258,20 @@ bool ControlledRun::fall_back(std::size_t i, std::size_t j) {
     }
   };
   push_preds(i);
-  bool any = false;
-  for (std::size_t q = 0; q < fallback_queue_.size() && q < kFallbackSteps; ++q) {
+  FallBack f;
+  std::size_t q = 0;
+  for (; q < fallback_queue_.size() && q < kFallbackSteps; ++q) {
     const std::size_t k = fallback_queue_[q];
     const Reversal r = reverse(k, j);
     if (r == Reversal::Covered || r == Reversal::Added) {
-      any = true;
+      f.any = true;
       continue;
     }
+    if (r == Reversal::OverBound) f.over_bound = true;
     push_preds(k);
   }
-  return any;
+  f.exhausted = q < fallback_queue_.size();
+  return f;
 }
 
 }  // namespace ipcsim::explore::detail
