@@ -65,7 +65,13 @@ World::World(WorldConfig config)
   objects_.push_back(ObjectInfo{"none", ""});  // ObjectId 0 is "no object"
 }
 
-World::~World() { shutdown(); }
+World::~World() {
+  shutdown();
+  // Ports and buses are Waitables, which leave the registry (waitables_) as
+  // they go: destroy them while it is still there.
+  ports_.clear();
+  buses_.clear();
+}
 
 void World::shutdown() {
   // Unlink first, so no primitive is left pointing at an actor; then destroy the
@@ -155,6 +161,29 @@ std::string_view World::object_name(ObjectId id) const {
 std::string_view World::object_type(ObjectId id) const {
   IPCSIM_ASSERT(id < objects_.size());
   return objects_[id].type;
+}
+
+std::uint64_t World::new_id(Actor* drawer) {
+  if (drawer == nullptr) {
+    IPCSIM_ASSERT_MSG(kernel_ids_ < UINT32_MAX, "more than 2^32 ids drawn outside steps");
+    return ++kernel_ids_;
+  }
+  // Decimal, so that people can read an id (2000000003: actor 2's third);
+  // below 2^53 for 9 million actors, so that JavaScript viewers read it exactly.
+  constexpr std::uint64_t kPerActor = 1'000'000'000;
+  IPCSIM_ASSERT_MSG(drawer->ids_drawn + 1 < kPerActor, "an actor drew a billion message or flow ids");
+  IPCSIM_ASSERT_MSG(drawer->id < UINT64_MAX / kPerActor, "actor id too large for message ids");
+  return drawer->id * kPerActor + ++drawer->ids_drawn;
+}
+
+void World::register_waitable(const Waitable& w) {
+  IPCSIM_ASSERT(w.id() < objects_.size());
+  if (waitables_.size() <= w.id()) waitables_.resize(w.id() + 1, nullptr);
+  waitables_[w.id()] = &w;
+}
+
+void World::forget_waitable(const Waitable& w) {
+  if (w.id() < waitables_.size() && waitables_[w.id()] == &w) waitables_[w.id()] = nullptr;
 }
 
 // ---- Observation -----------------------------------------------------------------

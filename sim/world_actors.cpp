@@ -6,6 +6,10 @@
 
 namespace ipcsim::sim {
 
+namespace {
+constexpr std::string_view kCrashReason = "crash";  // destroy()'s reason when a CPU crashes
+}  // namespace
+
 // ---- Actors ---------------------------------------------------------------------------
 
 Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options) {
@@ -32,6 +36,7 @@ Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options)
   a->remaining = Duration{0};
   a->debt = Duration{0};
   a->steps = 0;
+  a->ids_drawn = 0;
   ++live_actors_;
   return *a;
 }
@@ -93,6 +98,11 @@ void World::release_slot(Actor& a) {
   free_slots_.push_back(a.slot);
 }
 
+void World::record_end(const Actor& a, ActorEnd end) {
+  if (actor_ends_.size() <= a.id) actor_ends_.resize(a.id + 1, ActorEnd::Live);
+  actor_ends_[a.id] = end;
+}
+
 void World::finish(Actor& a) {
   auto& promise = a.root.promise();
   if (promise.error) {
@@ -105,6 +115,7 @@ void World::finish(Actor& a) {
     }
   }
   if (tracing()) emit_record(&a, a.cpu->id_, "sim.exit", kNoObject, {});
+  record_end(a, ActorEnd::Finished);
   a.state = ActorState::Done;
   release_cpu(a);
   wake_joiners(a, WaitStatus::Ok);
@@ -119,6 +130,7 @@ void World::destroy(Actor& a, std::string_view reason) {
   if (a.wq != nullptr) a.wq->remove(a);
   if (c.current_ == &a) c.current_ = nullptr;
   if (tracing()) emit_record(&a, c.id_, "sim.kill", kNoObject, std::initializer_list<Field>{{"reason", reason}});
+  record_end(a, reason == kCrashReason ? ActorEnd::Crashed : ActorEnd::Killed);
   a.state = ActorState::Done;
   wake_joiners(a, WaitStatus::TargetKilled);
   release_slot(a);
@@ -137,7 +149,7 @@ void World::crash(Cpu& c) {
   IPCSIM_ASSERT(current_ == nullptr || current_->cpu != &c);
   if (tracing()) emit_record(nullptr, c.id_, "cpu.crash", c.object_, {});
   for (Actor& a : actors_) {
-    if (a.live() && a.cpu == &c) destroy(a, "crash");
+    if (a.live() && a.cpu == &c) destroy(a, kCrashReason);
   }
   c.up_ = false;
   c.memory_->lose();
