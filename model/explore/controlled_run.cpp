@@ -163,6 +163,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
   step_node_.push_back(node_index);
   step_time_.push_back(time_ns);
   const std::size_t j = hb_.size() - 1;
+  if (node_index >= 0) node_steps_.push_back(j);
   if (step_.dispatch) {
     // A CPU is held like a lock from a dispatch until its holder lets go, and
     // whatever the holder did meanwhile may order the two dispatches through
@@ -191,24 +192,32 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     }
     // Not reversible where it happened: step i ran alone (its actor held
     // its CPU, or priorities left no one else), or no initial was a
-    // candidate. Across instants it is time's doing (j's side was not ready
-    // yet): left alone, and counted. Within one instant it is the
-    // scheduler's doing, and the alternative that matters lies earlier in the
-    // instant, where i's own causes were decided: try the reversal at i's
-    // direct predecessors of the same instant, and theirs (Flanagan and
-    // Godefroid fall back to "all enabled" at the same point; here that
-    // point has nothing else enabled).
-    if (step_time_[i] != step_time_[j]) {
-      ++report.cross_instant_races;
-      continue;
+    // candidate. Within one instant, the alternative that matters may lie
+    // earlier in the instant, where i's own causes were decided: try the
+    // reversal at i's direct predecessors of the same instant, and theirs
+    // (Flanagan and Godefroid fall back to "all enabled" at the same point;
+    // here that point has nothing else enabled). At any instant, j's actor
+    // may have been waiting for its CPU since before i: try it where it last
+    // was a candidate. What is left is counted: within an instant as
+    // irreversible, across instants as time's doing (j's side was not ready).
+    const bool same_instant = step_time_[i] == step_time_[j];
+    bool over_bound = false;
+    if (same_instant) {
+      const FallBack f = fall_back(i, j);
+      if (f.exhausted) ++report.fallbacks_exhausted;
+      if (f.any) continue;
+      over_bound = f.over_bound;
     }
-    const FallBack f = fall_back(i, j);
-    if (f.exhausted) ++report.fallbacks_exhausted;
-    if (f.any) continue;
-    if (f.over_bound) {
+    bool exhausted = false;
+    const Reversal w = where_it_waited(i, j, exhausted);
+    if (exhausted) ++report.fallbacks_exhausted;
+    if (w == Reversal::Covered || w == Reversal::Added) continue;
+    if (over_bound || w == Reversal::OverBound) {
       ++report.reversals_over_bound;
-    } else {
+    } else if (same_instant) {
       ++report.irreversible_races;
+    } else {
+      ++report.cross_instant_races;
     }
   }
 }
@@ -272,6 +281,29 @@ ControlledRun::FallBack ControlledRun::fall_back(std::size_t i, std::size_t j) {
   }
   f.exhausted = q < fallback_queue_.size();
   return f;
+}
+
+ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_t j, bool& exhausted) {
+  const sim::ActorId aj = hb_.actor(j);
+  const std::size_t previous = hb_.previous_of(j);
+  // The schedule nodes at or before step i, latest first, back to aj's previous step.
+  auto it = std::upper_bound(node_steps_.begin(), node_steps_.end(), i);
+  std::size_t scanned = 0;
+  while (it != node_steps_.begin()) {
+    const std::size_t k = *--it;
+    if (previous != SIZE_MAX && k <= previous) break;
+    if (++scanned > kFallbackSteps) {
+      exhausted = true;
+      break;
+    }
+    Node& node = s_.stack[static_cast<std::size_t>(step_node_[k])];
+    if (!has_actor(node.candidates, aj)) continue;
+    if (has_actor(node.backtrack, aj) || has_actor(node.sleep, aj)) return Reversal::Covered;
+    if (!s_.within_bound(node, aj)) return Reversal::OverBound;
+    node.backtrack.push_back(aj);
+    return Reversal::Added;
+  }
+  return Reversal::Impossible;
 }
 
 }  // namespace ipcsim::explore::detail

@@ -81,6 +81,14 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   };
   FallBack fall_back(std::size_t i, std::size_t j);
 
+  // j's actor may have been a candidate before i and lost its CPU to others
+  // (priorities, a holder that kept it): then only the schedule, not time,
+  // put j after i, even when j came at a later instant. Tries the reversal at
+  // the latest choice point before i, since that actor's previous step, where
+  // it was a candidate (Flanagan and Godefroid's fall-back when the racing
+  // process is not enabled at the race). `exhausted`: the scan hit its budget.
+  Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
+
   SearchState& s_;
   const bool dpor_;
   RunContext* cx_ = nullptr;
@@ -100,6 +108,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   Step step_;
   HappensBefore hb_;
   std::vector<std::int64_t> step_node_;  // per step: its schedule node, or -1
+  std::vector<std::size_t> node_steps_;   // the steps that have a schedule node, in order
   std::vector<std::vector<std::size_t>> dispatches_;  // per CPU: its dispatch steps, in order
   std::vector<std::int64_t> step_time_;                // per step: its instant (ns)
   std::vector<std::size_t> races_;

@@ -234,8 +234,9 @@ std::vector<std::string> ExploreReport::assumptions() const {
   }
   if (irreversible_races != 0) {
     out.push_back(count(irreversible_races, "race", "races") +
-                  " within an instant that no choice point could reverse (the first step ran alone, and no "
-                  "step of the same instant before it could reverse the race)");
+                  " within an instant that no choice point could reverse (the first step ran alone, no step of "
+                  "the same instant before it could reverse the race, and the second step's actor was no "
+                  "candidate before it)");
   }
   if (fallbacks_exhausted != 0) {
     out.push_back(count(fallbacks_exhausted, "fall-back", "fall-backs") + " gave up after " +
@@ -243,7 +244,8 @@ std::vector<std::string> ExploreReport::assumptions() const {
   }
   if (cross_instant_races != 0) {
     out.push_back(count(cross_instant_races, "race", "races") +
-                  " across instants left as time ordered them (the later step could not have gone first)");
+                  " across instants left as time ordered them (the later step's actor was no candidate at any "
+                  "choice point before the earlier step)");
   }
   if (dpor && events != 0) {
     out.push_back(count(events, "event", "events") +

@@ -36,10 +36,16 @@
 // step_tracker.hpp. For each race i <. j found in a run, the explorer computes
 // the initials of v = notdep(i, E).j and, unless one of them is already in the
 // backtrack set or the sleep set at the choice point before step i, adds one
-// that was a candidate there. A race cannot be reversed when step i had no
-// choice point (it was the only candidate) or none of the initials was a
+// that was a candidate there. A race cannot be reversed there when step i had
+// no choice point (it was the only candidate) or none of the initials was a
 // candidate at it: under virtual time, actors are co-enabled only when they are
-// candidates at the same choice point. Sleep sets carry the footprint of each
+// candidates at the same choice point. Then (controlled_run.hpp) the reversal
+// is tried at i's causes of the same instant, and at the latest choice point
+// before i where j's actor was a candidate since its previous step: an actor
+// that lost its CPU there (to a higher priority, say a receiver raised to its
+// message's priority) steps later, maybe at a later instant, only because of
+// who was scheduled. Without that fall-back DPOR missed final states of small
+// priority-pass chains (cli/scenario/dpor_vs_plain_test.cpp). Sleep sets carry the footprint of each
 // sleeping actor's next step; a run in which every candidate sleeps is
 // redundant and ends early (when the Program bound its World).
 //
