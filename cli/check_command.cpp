@@ -9,6 +9,7 @@
 #include "cli/output_files.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/scenario_program.hpp"
+#include "cli/scenario/units.hpp"
 #include "model/explore/explorer.hpp"
 
 namespace ipcsim::cli {
@@ -16,17 +17,77 @@ namespace {
 
 struct CheckArgs {
   std::string file;
-  std::uint32_t max_depth = 10'000;
-  std::optional<std::uint32_t> preemptions;
+  std::optional<std::uint32_t> max_depth;       // default: [check] max_depth, else 10'000
+  std::optional<std::uint32_t> preemptions;     // default: [check] preemptions, else unbounded
   bool no_dpor = false;
   bool shortest = false;
   bool json = false;
-  std::uint64_t max_executions = 1'000'000;
+  std::optional<std::uint64_t> max_executions;  // default: [check] max_executions, else 1'000'000
+  std::optional<double> time_limit;             // seconds of wall time
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> max_faults;
   std::string out_dir = ".";
   std::string tree;
 };
+
+constexpr std::uint32_t kDefaultMaxDepth = 10'000;
+constexpr std::uint64_t kDefaultMaxExecutions = 1'000'000;
+
+// What the search found, before the expectation is applied.
+enum class Outcome { Pass, Violation, Inconclusive };
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::Pass: return "pass";
+    case Outcome::Violation: return "violation";
+    case Outcome::Inconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+// A violation found is a violation, however the search ended (stopping at the
+// first one is not a truncation). No violation is a pass only when every run
+// within the bounds was explored; otherwise nothing is known.
+Outcome outcome_of(const explore::ExploreReport& r) {
+  if (r.counterexample) return Outcome::Violation;
+  return r.complete ? Outcome::Pass : Outcome::Inconclusive;
+}
+
+// 0: the expected violation was found, or the expected pass was earned.
+// 1: an unexpected violation, or a complete search without the expected one.
+// 3: no violation found and the search incomplete, whatever was expected.
+int exit_code_of(Outcome o, bool as_expected) {
+  if (o == Outcome::Inconclusive) return kExitInconclusive;
+  return as_expected ? kExitOk : kExitMismatch;
+}
+
+// "90", "90s", "1.5min", "2h", "500ms": wall time in seconds.
+std::optional<double> parse_wall_time(const std::string& text) {
+  auto number = [](std::string_view t) -> std::optional<double> {
+    if (t.empty()) return std::nullopt;
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(std::string(t), &used);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (used != t.size() || !(v >= 0) || v > 1e9) return std::nullopt;
+    return v;
+  };
+  const std::string_view t = text;
+  if (auto v = number(t)) return v;
+  if (t.ends_with("min")) {
+    if (auto v = number(t.substr(0, t.size() - 3))) return *v * 60;
+  }
+  if (t.ends_with("h")) {
+    if (auto v = number(t.substr(0, t.size() - 1))) return *v * 3600;
+  }
+  if (auto d = scenario::parse_duration(t)) {
+    if (d->count() >= 0) return static_cast<double>(d->count()) / 1e9;
+  }
+  return std::nullopt;
+}
 
 int check(const CheckArgs& a) {
   auto s = load_or_report(a.file);
@@ -36,9 +97,10 @@ int check(const CheckArgs& a) {
   explore::ExplorationTree tree;
   explore::ExploreOptions o;
   o.dpor = !a.no_dpor;
-  o.max_depth = a.max_depth;
-  o.max_preemptions = a.preemptions;
-  o.max_executions = a.max_executions;
+  o.max_depth = a.max_depth.value_or(s->check.max_depth.value_or(kDefaultMaxDepth));
+  o.max_preemptions = a.preemptions ? a.preemptions : s->check.preemptions;
+  o.max_executions = a.max_executions.value_or(s->check.max_executions.value_or(kDefaultMaxExecutions));
+  o.time_limit_seconds = a.time_limit;
   o.shortest = a.shortest;
   o.stop_on_violation = !a.shortest;
   o.run.seed = a.seed.value_or(s->run.seed);
@@ -54,9 +116,10 @@ int check(const CheckArgs& a) {
     return kExitBadInput;
   }
   if (!a.json) {
-    fmt::print("check {} ({}): exhaustive search, DPOR {}, max depth {}, preemptions {}, seed {}\n", s->name,
-               s->mechanism, o.dpor ? "on" : "off", a.max_depth,
-               a.preemptions ? std::to_string(*a.preemptions) : std::string("unbounded"), o.run.seed);
+    fmt::print("check {} ({}): exhaustive search, DPOR {}, max depth {}, preemptions {}, max executions {}, seed {}\n",
+               s->name, s->mechanism, o.dpor ? "on" : "off", o.max_depth,
+               o.max_preemptions ? std::to_string(*o.max_preemptions) : std::string("unbounded"), o.max_executions,
+               o.run.seed);
   }
   explore::ExploreReport r;
   try {
@@ -66,7 +129,12 @@ int check(const CheckArgs& a) {
     return kExitMismatch;
   }
   std::string found = r.counterexample ? scenario::scenario_property(r.counterexample->property) : "";
+  const Outcome outcome = outcome_of(r);
   const bool as_expected = scenario::meets_expectation(*s, found);
+  const int exit_code = exit_code_of(outcome, as_expected);
+  // The file's own bounds, with its reason, when one of them is in force.
+  const bool file_bounded = (!a.max_depth && s->check.max_depth) || (!a.preemptions && s->check.preemptions) ||
+                            (!a.max_executions && s->check.max_executions);
 
   std::string cex_path;
   if (r.counterexample) {
@@ -102,16 +170,32 @@ int check(const CheckArgs& a) {
     j["scenario"] = s->name;
     j["file"] = s->path;
     j["dpor"] = o.dpor;
-    j["max_depth"] = a.max_depth;
-    j["preemptions"] = a.preemptions ? nlohmann::ordered_json(*a.preemptions) : nlohmann::ordered_json(nullptr);
+    j["max_depth"] = o.max_depth;
+    j["preemptions"] = o.max_preemptions ? nlohmann::ordered_json(*o.max_preemptions) : nlohmann::ordered_json(nullptr);
+    j["max_executions"] = o.max_executions;
+    j["time_limit_seconds"] = a.time_limit ? nlohmann::ordered_json(*a.time_limit) : nlohmann::ordered_json(nullptr);
     j["executions"] = r.executions;
     j["transitions"] = r.transitions;
     j["redundant"] = r.redundant;
     j["pruned_branches"] = r.pruned_branches;
-    j["preemption_pruned"] = r.preemption_pruned;
-    j["depth_bounded"] = r.depth_bounded;
     j["distinct_final_states"] = r.distinct_final_states;
+    // Everything that may cost coverage, counted (explorer.hpp says what each is).
+    j["coverage"] = {{"preemption_pruned", r.preemption_pruned},
+                     {"preemption_cut", r.preemption_cut},
+                     {"reversals_over_bound", r.reversals_over_bound},
+                     {"faults_unasked", r.faults_unasked},
+                     {"depth_bounded", r.depth_bounded},
+                     {"step_limited", r.step_limited},
+                     {"races", r.races},
+                     {"irreversible_races", r.irreversible_races},
+                     {"cross_instant_races", r.cross_instant_races},
+                     {"fallbacks_exhausted", r.fallbacks_exhausted},
+                     {"events", r.events}};
+    j["end"] = explore::to_string(r.end);
     j["complete"] = r.complete;
+    j["budget_hit"] = r.budget_hits();
+    j["assumptions"] = r.assumptions();
+    j["bounded_because"] = file_bounded ? nlohmann::ordered_json(s->check.bounded_because) : nlohmann::ordered_json(nullptr);
     j["violated_properties"] = r.violated_properties;
     if (r.counterexample) {
       j["counterexample"] = {{"property", found},
@@ -124,10 +208,14 @@ int check(const CheckArgs& a) {
       j["counterexample"] = nullptr;
     }
     j["expected"] = s->expect;
-    j["as_expected"] = as_expected;
+    j["outcome"] = to_string(outcome);
+    // Unknown when inconclusive: nothing was found, and nothing was ruled out.
+    j["as_expected"] = outcome == Outcome::Inconclusive ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(as_expected);
+    j["exit_code"] = exit_code;
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << r.summary();
+    if (file_bounded) fmt::print("bounded by the file's [check]: {}\n", s->check.bounded_because);
     if (r.counterexample) {
       fmt::print("counterexample: {} ({} choices{}): {}  (ipcsim replay {})\n", cex_path,
                  r.counterexample->choices.size(),
@@ -136,14 +224,19 @@ int check(const CheckArgs& a) {
                      : "",
                  found, cex_path);
     }
-    fmt::print("expected {}, got {}: {}\n", s->expect, found.empty() ? "pass" : found,
-               as_expected ? "as expected" : "NOT as expected");
+    if (outcome == Outcome::Inconclusive) {
+      fmt::print("expected {}, got no violation in {} executions, but the search was cut short: INCONCLUSIVE\n",
+                 s->expect, r.executions);
+    } else {
+      fmt::print("expected {}, got {}: {}\n", s->expect, found.empty() ? "pass" : found,
+                 as_expected ? "as expected" : "NOT as expected");
+    }
   }
   // Wall time differs between identical runs: stderr only (see fuzz).
   std::cout.flush();
   fmt::print(stderr, "ipcsim check: {} executions in {:.3f} s ({:.0f} executions/s)\n", r.executions, seconds,
              seconds > 0 ? static_cast<double>(r.executions) / seconds : 0.0);
-  return as_expected ? kExitOk : kExitMismatch;
+  return exit_code;
 }
 
 }  // namespace
@@ -152,20 +245,36 @@ void add_check_command(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "Explore every distinguishable schedule of a small scenario (DPOR)");
   cmd->add_option("FILE", a->file, "Scenario file (TOML)")->required();
-  cmd->add_option("--max-depth", a->max_depth, "Choice points per run the search branches on")
-      ->check(CLI::Range(1u, 10'000'000u))
-      ->capture_default_str();
-  cmd->add_option("--preemptions", a->preemptions, "Bound on preemptions per run (default: unbounded)");
+  cmd->add_option("--max-depth", a->max_depth,
+                  "Choice points per run the search branches on; a run that reaches it makes the search "
+                  "inconclusive (default: the file's [check] max_depth, else 10000)")
+      ->check(CLI::Range(1u, 10'000'000u));
+  cmd->add_option("--preemptions", a->preemptions,
+                  "Bound on preemptions per run, an assumption the result names (default: the file's [check] "
+                  "preemptions, else unbounded)");
   cmd->add_flag("--no-dpor", a->no_dpor, "Plain exhaustive search, without partial-order reduction");
   cmd->add_flag("--shortest", a->shortest, "Search everything and keep the shortest counterexample");
-  cmd->add_option("--max-executions", a->max_executions, "Safety limit on runs")
-      ->check(CLI::Range(1ULL, 1'000'000'000ULL))
-      ->capture_default_str();
+  cmd->add_option("--max-executions", a->max_executions,
+                  "Budget of runs; hitting it makes the search inconclusive (default: the file's [check] "
+                  "max_executions, else 1000000)")
+      ->check(CLI::Range(1ULL, 1'000'000'000ULL));
+  cmd->add_option_function<std::string>(
+         "--time-limit",
+         [a](const std::string& text) {
+           a->time_limit = parse_wall_time(text);
+           if (!a->time_limit) {
+             throw CLI::ValidationError("--time-limit",
+                                        "expected a wall-clock duration such as 90, 90s, 500ms, 5min or 2h, got \"" +
+                                            text + "\"");
+           }
+         },
+         "Wall-clock budget of the search (90, 90s, 5min, 2h); hitting it makes the search inconclusive")
+      ->type_name("DURATION");
   cmd->add_option("--seed", a->seed, "The World's seed (default: the file's [run] seed)");
   cmd->add_option("--max-faults", a->max_faults, "Fault budget per run (default: the file's)");
   cmd->add_option("--out-dir", a->out_dir, "Where the counterexample file goes")->capture_default_str();
   cmd->add_option("--tree", a->tree, "Write the explored execution tree as JSON (small scenarios)");
-  cmd->add_flag("--json", a->json, "Print the result as JSON");
+  cmd->add_flag("--json", a->json, "Print the result as JSON (\"outcome\": pass, violation or inconclusive)");
   cmd->callback([a, exit_code] { *exit_code = check(*a); });
 }
 

@@ -1,5 +1,6 @@
 // The ipcsim command. Exit codes: 0 ok (as expected), 1 a property was violated
-// or the outcome did not match the expectation, 2 bad input (nothing ran).
+// or the outcome did not match the expectation, 2 bad input (nothing ran),
+// 3 inconclusive (a search or campaign cut short by its budget found nothing).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   ipcsim::drivers::register_all();
   CLI::App app{"ipcsim: a deterministic simulator and model-checking testbed for message-based IPC"};
   app.require_subcommand(1);
+  app.footer(ipcsim::cli::kExitCodesHelp);  // subcommands inherit it: every --help ends with it
   int exit_code = 0;
   ipcsim::cli::add_run_command(app, &exit_code);
   ipcsim::cli::add_validate_command(app, &exit_code);

@@ -157,7 +157,8 @@ void add_replay_command(CLI::App& app, int* exit_code) {
       "Exit codes: 0 the run reproduces the recorded violation and the scenario expects it (a broken variant), or "
       "the run passes and the scenario expects a pass (the recorded bug no longer happens); 1 any other outcome (the "
       "recorded violation in a scenario expected to pass, another violation, a missing one); 2 a refused file or flag, "
-      "or a run that departs from the recorded choices.");
+      "or a run that departs from the recorded choices; 3 is never returned: a replay follows one recorded "
+      "execution to its end, it does not search.");
   cmd->callback([a, exit_code] { *exit_code = replay(*a); });
 }
 

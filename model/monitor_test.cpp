@@ -68,11 +68,12 @@ TEST(MonitorTest, SeesTheViolationMarksTheTraceAndKeepsTheFirst) {
   r.run(/*stop=*/false);
   ASSERT_TRUE(r.monitor.violated());
   EXPECT_EQ(r.monitor.violation()->property, "no_drops");
-  EXPECT_EQ(r.monitor.violation()->message, "message #1 dropped");
+  // The sender (actor 1) drew its first message id (sim::World::new_message_id).
+  EXPECT_EQ(r.monitor.violation()->message, "message #1000000001 dropped");
   EXPECT_EQ(sim::to_ns(r.monitor.violation()->time), 1000);
   EXPECT_EQ(r.delivered, 2) << "without stop the run goes on";
   const std::string trace = r.trace.str();
-  const std::string mark = R"("kind":"property.violation","property":"no_drops","message":"message #1 dropped","at":)" +
+  const std::string mark = R"("kind":"property.violation","property":"no_drops","message":"message #1000000001 dropped","at":)" +
                            std::to_string(r.monitor.violation()->record_seq) + "}";
   EXPECT_NE(trace.find(mark), std::string::npos) << trace;
 }
@@ -82,7 +83,7 @@ TEST(MonitorTest, StopOnViolationEndsTheRunAtTheViolation) {
   r.run(/*stop=*/true);
   EXPECT_EQ(r.result.outcome, sim::RunOutcome::Stopped);
   EXPECT_EQ(r.delivered, 0);
-  EXPECT_EQ(r.result.stop_reason, "property 'no_drops' violated: message #1 dropped");
+  EXPECT_EQ(r.result.stop_reason, "property 'no_drops' violated: message #1000000001 dropped");
 }
 
 }  // namespace

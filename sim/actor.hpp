@@ -83,6 +83,7 @@ struct Actor {
 
   WaitQueue joiners;
   std::uint64_t steps = 0;
+  std::uint64_t ids_drawn = 0;  // message and flow ids (World::new_message_id)
 
   ActorRef ref() const { return ActorRef{slot, gen, id}; }
   bool live() const { return state != ActorState::Done; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -79,7 +80,7 @@ void Bus::transmit(World& w, Actor& sender, SendOp& op) {
   f.active = true;
   f.cancelled = false;
   f.to = op.to_;
-  f.msg.id = w.new_message_id();
+  f.msg.id = w.new_message_id(sender);
   f.msg.from = sender.cpu->id();
   f.msg.to = op.to_->id();
   f.msg.tag = op.tag_;
@@ -229,6 +230,18 @@ void Bus::on_crash(CpuId cpu) {
     // Still waiting for the medium or on it: the sender's traffic stops.
     if (f.active && !f.cancelled && f.msg.from == cpu && f.tx_end > w.now()) f.cancelled = true;
   }
+}
+
+void Bus::digest(StateHash& h) const {
+  h.add(in_flight_).add(static_cast<std::uint64_t>(to_ns(tx_free_at_)));
+  for (const Flight& f : flights_) {
+    if (!f.active) continue;
+    add_message(h, f.msg);
+    h.add(f.to->id()).add(static_cast<std::uint64_t>(to_ns(f.tx_end))).add(f.cancelled ? 1 : 0);
+  }
+  for (int g : group_) h.add(static_cast<std::uint64_t>(static_cast<std::int64_t>(g)));
+  h.add(counters_.sent).add(counters_.delivered).add(counters_.dropped).add(counters_.duplicated);
+  h.add(counters_.delayed).add(counters_.reordered);
 }
 
 }  // namespace ipcsim::sim

@@ -95,6 +95,8 @@ class Bus final : public Waitable {
   bool connects(CpuId cpu) const;
   std::uint32_t in_flight() const { return in_flight_; }
   const BusCounters& counters() const { return counters_; }
+  // Messages in flight (with their bytes and arrival), the partition, the counters.
+  void digest(StateHash& h) const override;
 
   // For the World: a CPU crashed.
   void on_crash(CpuId cpu);

@@ -1,5 +1,6 @@
 #include "sim/event.hpp"
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -91,5 +92,7 @@ Task<bool> CondVar::wait(Mutex& m, std::optional<Duration> timeout) {
   co_await m.lock();
   co_return notified;
 }
+
+void Event::digest(StateHash& h) const { h.add(static_cast<std::uint64_t>(reset_)).add(set_ ? 1 : 0); }
 
 }  // namespace ipcsim::sim

@@ -60,6 +60,7 @@ class Event final : public Waitable {
   ControlOp set() { return ControlOp(*this, true); }
   ControlOp reset() { return ControlOp(*this, false); }
   bool is_set() const { return set_; }
+  void digest(StateHash& h) const override;
 
  private:
   Reset reset_;

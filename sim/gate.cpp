@@ -1,5 +1,6 @@
 #include "sim/gate.hpp"
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -42,5 +43,7 @@ std::string Gate::ControlOp::describe(const World& w) const {
   const char* verb = action_ == Action::Open ? "open" : action_ == Action::Close ? "close" : "pulse";
   return std::string(verb) + " gate '" + std::string(w.object_name(g_->id())) + "'";
 }
+
+void Gate::digest(StateHash& h) const { h.add(open_ ? 1 : 0); }
 
 }  // namespace ipcsim::sim

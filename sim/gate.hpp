@@ -50,6 +50,7 @@ class Gate final : public Waitable {
   ControlOp close() { return ControlOp(*this, Action::Close); }
   ControlOp pulse() { return ControlOp(*this, Action::Pulse); }
   bool is_open() const { return open_; }
+  void digest(StateHash& h) const override;
 
  private:
   bool open_;

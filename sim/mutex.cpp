@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -70,5 +71,7 @@ void Mutex::UnlockOp::apply(World& w, Actor& self) {
 std::string Mutex::UnlockOp::describe(const World& w) const {
   return "unlock mutex '" + std::string(w.object_name(m_->id())) + "'";
 }
+
+void Mutex::digest(StateHash& h) const { h.add(owner_); }
 
 }  // namespace ipcsim::sim

@@ -72,6 +72,7 @@ class Mutex final : public Waitable {
   bool locked() const { return owner_ != kNoActor; }
   ActorId owner() const { return owner_; }
   void holders(std::vector<ActorId>& out) const override;
+  void digest(StateHash& h) const override;
 
  private:
   void grant(World& w, Actor& a, const std::source_location& site);

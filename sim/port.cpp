@@ -1,5 +1,6 @@
 #include "sim/port.hpp"
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -52,6 +53,16 @@ void Port::lose_messages() {
   World& w = world();
   if (w.tracing() && !queue_.empty()) w.emit("port.lost", id(), {{"messages", queue_.size()}});
   queue_.clear();
+}
+
+void Port::digest(StateHash& h) const {
+  h.add(overflows_).add(queue_.size());
+  for (std::size_t i = 0; i < queue_.size(); ++i) add_message(h, queue_[i]);
+}
+
+void add_message(StateHash& h, const Message& m) {
+  h.add(m.id).add(m.from).add(m.to).add(m.tag).add(m.copy).add(static_cast<std::uint64_t>(to_ns(m.sent_at)));
+  h.add_bytes(m.body);
 }
 
 }  // namespace ipcsim::sim

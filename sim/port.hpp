@@ -34,6 +34,9 @@ struct Message {
   std::uint32_t copy = 0;     // 0: the original; k: the k-th duplicate
 };
 
+// A message's every field and byte, for state digests (Port, Bus).
+void add_message(StateHash& h, const Message& m);
+
 class Port final : public Waitable {
  public:
   Port(World& world, Cpu& cpu, std::string name, std::uint32_t capacity);
@@ -74,6 +77,8 @@ class Port final : public Waitable {
   std::size_t queued() const { return queue_.size(); }
   std::uint32_t capacity() const { return capacity_; }
   std::uint64_t overflows() const { return overflows_; }
+  // The messages waiting here, in order, with their bytes.
+  void digest(StateHash& h) const override;
 
   // For buses: hands the message to a waiting receiver, or queues it, or drops
   // it when the mailbox is full.

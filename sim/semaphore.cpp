@@ -1,5 +1,6 @@
 #include "sim/semaphore.hpp"
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::sim {
@@ -111,5 +112,9 @@ void ThresholdSemaphore::SignalOp::apply(World& w, Actor&) {
 std::string ThresholdSemaphore::SignalOp::describe(const World& w) const {
   return "signal threshold semaphore '" + std::string(w.object_name(s_->id())) + "'";
 }
+
+void Semaphore::digest(StateHash& h) const { h.add(count_).add(limit_); }
+
+void ThresholdSemaphore::digest(StateHash& h) const { h.add(count_).add(threshold_); }
 
 }  // namespace ipcsim::sim

@@ -60,6 +60,7 @@ class Semaphore final : public Waitable {
   WaitOp try_wait() { return WaitOp(*this, std::nullopt, true); }
   SignalOp signal(std::uint64_t n = 1) { return SignalOp(*this, n); }
   std::uint64_t count() const { return count_; }
+  void digest(StateHash& h) const override;
 
  private:
   std::uint64_t count_;
@@ -102,6 +103,7 @@ class ThresholdSemaphore final : public Waitable {
   void set_threshold(std::uint64_t threshold);
   std::uint64_t count() const { return count_; }
   std::uint64_t threshold() const { return threshold_; }
+  void digest(StateHash& h) const override;
 
  private:
   std::uint64_t count_ = 0;

@@ -18,7 +18,8 @@
 //  - a record that hands something to another actor (a send, a post to an
 //    exchange) carries "flow_out": id, and the record where an actor takes it
 //    carries "flow_in": the same id; ids come from World::new_flow_id() (bus
-//    messages use their message id). A duplicated message has two flow_in.
+//    messages use their message id), derived from the actor that draws them
+//    (its id times 10^9, plus a count). A duplicated message has two flow_in.
 //  - "sim.wake" carries "by": the actor whose step woke it (0 for a timer).
 //  - "sim.object" and "sim.spawn" records declare names for object and actor ids.
 #pragma once

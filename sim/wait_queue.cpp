@@ -54,9 +54,12 @@ Actor* WaitQueue::pop_front() {
 }
 
 Waitable::Waitable(World& world, std::string_view type, std::string name, WaitQueue::Order order)
-    : world_(&world), id_(world.register_object(type, std::move(name))), waiters_(order) {}
+    : world_(&world), id_(world.register_object(type, std::move(name))), waiters_(order) {
+  world.register_waitable(*this);
+}
 
 Waitable::~Waitable() {
+  world_->forget_waitable(*this);
   // An object destroyed under its waiters (a primitive that lived in a killed
   // actor's frame, say) is a usage error; the waiters are unlinked so that
   // nothing points at the dead object.
@@ -74,5 +77,7 @@ Waitable::~Waitable() {
 std::string_view Waitable::name() const { return world_->object_name(id_); }
 
 void Waitable::holders(std::vector<ActorId>&) const {}
+
+void Waitable::digest(StateHash&) const {}
 
 }  // namespace ipcsim::sim

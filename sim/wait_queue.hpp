@@ -18,6 +18,7 @@ namespace ipcsim::sim {
 
 class World;
 struct Actor;
+class StateHash;
 
 class WaitQueue {
  public:
@@ -60,6 +61,15 @@ class Waitable {
   // The actors a waiter here waits for (a mutex's owner): the edges of the
   // wait-for graph in deadlock reports. Objects without an owner add none.
   virtual void holders(std::vector<ActorId>& out) const;
+
+  // The object's own state for World::state_digest(): counts, owner, queued
+  // contents; whatever two runs must agree on to have reached the same state.
+  // Its type, name and waiters (by actor id, in queue order) the World adds.
+  // The default adds nothing: right for objects whose state lives in simulated
+  // memory (which the World hashes) or that have none beyond their waiters.
+  virtual void digest(StateHash& h) const;
+
+  const WaitQueue& waiters() const { return waiters_; }
 
   // For the kernel: a waiter left by a timeout or a kill.
   void forget(Actor& a) { waiters_.remove(a); }

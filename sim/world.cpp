@@ -1,3 +1,6 @@
+// The World's core: the machine, the object registry, observation, events,
+// choices and the run loop. Actors' lives are in world_actors.cpp, CPUs and
+// waiting in world_scheduling.cpp.
 #include "sim/world.hpp"
 
 #include <algorithm>
@@ -62,7 +65,13 @@ World::World(WorldConfig config)
   objects_.push_back(ObjectInfo{"none", ""});  // ObjectId 0 is "no object"
 }
 
-World::~World() { shutdown(); }
+World::~World() {
+  shutdown();
+  // Ports and buses are Waitables, which leave the registry (waitables_) as
+  // they go: destroy them while it is still there.
+  ports_.clear();
+  buses_.clear();
+}
 
 void World::shutdown() {
   // Unlink first, so no primitive is left pointing at an actor; then destroy the
@@ -154,6 +163,29 @@ std::string_view World::object_type(ObjectId id) const {
   return objects_[id].type;
 }
 
+std::uint64_t World::new_id(Actor* drawer) {
+  if (drawer == nullptr) {
+    IPCSIM_ASSERT_MSG(kernel_ids_ < UINT32_MAX, "more than 2^32 ids drawn outside steps");
+    return ++kernel_ids_;
+  }
+  // Decimal, so that people can read an id (2000000003: actor 2's third);
+  // below 2^53 for 9 million actors, so that JavaScript viewers read it exactly.
+  constexpr std::uint64_t kPerActor = 1'000'000'000;
+  IPCSIM_ASSERT_MSG(drawer->ids_drawn + 1 < kPerActor, "an actor drew a billion message or flow ids");
+  IPCSIM_ASSERT_MSG(drawer->id < UINT64_MAX / kPerActor, "actor id too large for message ids");
+  return drawer->id * kPerActor + ++drawer->ids_drawn;
+}
+
+void World::register_waitable(const Waitable& w) {
+  IPCSIM_ASSERT(w.id() < objects_.size());
+  if (waitables_.size() <= w.id()) waitables_.resize(w.id() + 1, nullptr);
+  waitables_[w.id()] = &w;
+}
+
+void World::forget_waitable(const Waitable& w) {
+  if (w.id() < waitables_.size() && waitables_[w.id()] == &w) waitables_[w.id()] = nullptr;
+}
+
 // ---- Observation -----------------------------------------------------------------
 
 void World::attach(Observer& observer) {
@@ -231,10 +263,6 @@ void World::at(Instant time, std::function<void()> fn, bool daemon) {
   at(time, &World::on_function, functions_.back().get(), 0, daemon);
 }
 
-namespace {
-std::uint64_t timer_arg(const Actor& a) { return (static_cast<std::uint64_t>(a.slot) << 32) | a.wake_gen; }
-}  // namespace
-
 Actor* World::actor_in_slot(std::uint64_t arg, bool* stale) {
   const auto slot = static_cast<std::uint32_t>(arg >> 32);
   const auto gen = static_cast<std::uint32_t>(arg);
@@ -285,362 +313,15 @@ std::uint32_t World::choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm)
 
 bool World::fault_point(ChoiceKind kind, std::uint32_t ppm) {
   IPCSIM_ASSERT(is_fault(kind));
-  if (ppm == 0 || faults_ >= config_.max_faults) return false;
+  if (ppm == 0) return false;
+  if (faults_ >= config_.max_faults) {
+    ++faults_unasked_;
+    return false;
+  }
   const bool fire = choose(kind, 2, ppm) == 1;
   if (fire) ++faults_;
   return fire;
 }
-
-// ---- Actors ---------------------------------------------------------------------------
-
-Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options) {
-  if (!cpu.up_) usage_error("spawn of '" + name + "' on " + std::string(cpu.name_) + ", which is down");
-  Actor* a = nullptr;
-  if (!free_slots_.empty()) {
-    a = &actors_[free_slots_.back()];
-    free_slots_.pop_back();
-  } else {
-    a = &actors_.emplace_back();
-    a->slot = static_cast<std::uint32_t>(actors_.size() - 1);
-  }
-  a->id = next_actor_id_++;
-  a->name = std::move(name);
-  a->cpu = &cpu;
-  a->priority = options.priority;
-  a->daemon = options.daemon;
-  a->may_block = options.may_block;
-  a->state = ActorState::Ready;
-  a->pending = nullptr;
-  a->waiting_op = nullptr;
-  a->blocked_on = nullptr;
-  a->join_target = {};
-  a->remaining = Duration{0};
-  a->debt = Duration{0};
-  a->steps = 0;
-  ++live_actors_;
-  return *a;
-}
-
-void World::start_actor(Actor& a, Task<> body) {
-  touch(actor_key(a.id), AccessMode::Write);  // a spawn enables the child's first step
-  a.root = body.release();
-  a.resume_point = a.root;
-  if (tracing()) {
-    emit_record(&a, a.cpu->id_, "sim.spawn", kNoObject,
-                std::initializer_list<Field>{{"name", a.name}, {"prio", a.priority}, {"daemon", a.daemon},
-                                             {"parent", current_ != nullptr ? current_->id : kNoActor}});
-  }
-  make_ready(a);
-}
-
-bool World::alive(ActorRef ref) const { return find(ref) != nullptr; }
-
-const Actor* World::find(ActorRef ref) const {
-  if (!ref.valid() || ref.slot >= actors_.size()) return nullptr;
-  const Actor& a = actors_[ref.slot];
-  return a.gen == ref.gen && a.id == ref.id && a.live() ? &a : nullptr;
-}
-
-ActorState World::state(ActorRef ref) const {
-  const Actor* a = find(ref);
-  return a != nullptr ? a->state : ActorState::Done;
-}
-
-ActorRef World::find_by_name(std::string_view name) const {
-  const Actor* best = nullptr;
-  for (const Actor& a : actors_) {
-    if (a.live() && a.name == name && (best == nullptr || a.id < best->id)) best = &a;
-  }
-  return best != nullptr ? best->ref() : ActorRef{};
-}
-
-void announce(World& w, std::coroutine_handle<> resume_point, Op& op) {
-  Actor& a = w.require_actor("awaiting a kernel operation");
-  IPCSIM_ASSERT(a.pending == nullptr);
-  a.resume_point = resume_point;
-  a.pending = &op;
-}
-
-void World::make_ready(Actor& a) {
-  IPCSIM_ASSERT(a.live());
-  IPCSIM_ASSERT(a.wq == nullptr);
-  a.state = ActorState::Ready;
-  a.blocked_on = nullptr;
-  a.waiting_op = nullptr;
-  Cpu& c = *a.cpu;
-  c.ready_.push_back(a, now_ns_);
-  // The actor taking a step is preempted at the end of its op instead (step()).
-  if (c.current_ != nullptr && c.current_ != current_ && preempt_due(c)) preempt(c);
-  refresh(c);
-}
-
-void World::release_cpu(Actor& a) {
-  Cpu& c = *a.cpu;
-  if (c.current_ == &a) c.current_ = nullptr;
-  refresh(c);
-}
-
-bool World::preempt_due(const Cpu& c) const {
-  return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
-         c.ready_.top_priority() > c.current_->priority;
-}
-
-void World::preempt(Cpu& c) {
-  Actor& a = *c.current_;
-  if (a.state == ActorState::Busy) {
-    a.remaining = a.busy_until - now();
-    ++a.wake_gen;  // cancels the compute-done event
-  }
-  a.state = ActorState::Ready;
-  c.current_ = nullptr;
-  c.ready_.push_front(a);
-  if (tracing()) {
-    emit_record(&a, c.id_, "sim.preempt", kNoObject,
-                std::initializer_list<Field>{{"remaining_ns", to_ns(a.remaining)}});
-  }
-  refresh(c);
-}
-
-std::uint32_t World::candidate_count(const Cpu& c) const {
-  if (!c.up_) return 0;
-  if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
-  return c.ready_.head_group();
-}
-
-void World::refresh(Cpu& c) {
-  const bool want = candidate_count(c) > 0;
-  if (want == c.listed_) return;
-  c.listed_ = want;
-  auto pos = std::lower_bound(runnable_.begin(), runnable_.end(), &c,
-                              [](const Cpu* x, const Cpu* y) { return x->id_ < y->id_; });
-  if (want) {
-    runnable_.insert(pos, &c);
-  } else {
-    IPCSIM_ASSERT(pos != runnable_.end() && *pos == &c);
-    runnable_.erase(pos);
-  }
-}
-
-void World::set_priority(Actor& a, int priority) {
-  if (a.priority == priority) return;
-  const int old = a.priority;
-  a.priority = priority;
-  Cpu& c = *a.cpu;
-  if (a.state == ActorState::Ready) {
-    // Reposition: the actor keeps its place in time within its new level.
-    c.ready_.remove(a);
-    c.ready_.push_back(a, now_ns_);
-  }
-  if (a.wq != nullptr && a.wq->order() == WaitQueue::Order::Priority) {
-    WaitQueue* q = a.wq;
-    q->remove(a);
-    q->push(a);
-  }
-  if (tracing()) emit_record(&a, c.id_, "sim.priority", kNoObject, std::initializer_list<Field>{{"from", old}, {"to", priority}});
-  if (c.current_ != nullptr && c.current_ != current_ && preempt_due(c)) preempt(c);
-  refresh(c);
-}
-
-// ---- Blocking and waking --------------------------------------------------------------------
-
-void World::block(Actor& a, Op& op, Waitable* on, WaitQueue& queue, std::optional<Duration> timeout) {
-  IPCSIM_ASSERT(a.state == ActorState::Running);
-  if (!a.may_block) {
-    usage_error("interrupt handler " + describe_actor(a) + " would block: " + op.describe(*this));
-  }
-  a.state = ActorState::Blocked;
-  a.waiting_op = &op;
-  a.blocked_on = on;
-  a.wait_status = WaitStatus::Ok;
-  queue.push(a);
-  if (tracing()) {
-    const std::string what = op.describe(*this);
-    emit_record(&a, a.cpu->id_, "sim.block", on != nullptr ? on->id() : kNoObject,
-                std::initializer_list<Field>{{"op", what}});
-  }
-  release_cpu(a);
-  if (timeout) at(now() + *timeout, &World::on_timeout, nullptr, timer_arg(a));
-}
-
-void World::block_on_join(Actor& a, Op& op, Actor& target, std::optional<Duration> timeout) {
-  a.join_target = target.ref();
-  block(a, op, nullptr, target.joiners, timeout);
-}
-
-void World::wake(Actor& a, WaitStatus status) {
-  IPCSIM_ASSERT(a.state == ActorState::Blocked);
-  // Waking enables the actor's next step: the footprints say so (each step
-  // reads its own actor key), so the model checker orders the two.
-  touch(actor_key(a.id), AccessMode::Write);
-  if (a.wq != nullptr) a.wq->remove(a);
-  ++a.wake_gen;  // cancels a pending timeout
-  a.wait_status = status;
-  a.join_target = {};
-  if (tracing()) {
-    emit_record(&a, a.cpu->id_, "sim.wake", a.blocked_on != nullptr ? a.blocked_on->id() : kNoObject,
-                std::initializer_list<Field>{{"status", status == WaitStatus::Ok        ? "ok"
-                                                        : status == WaitStatus::Timeout ? "timeout"
-                                                                                        : "target-killed"},
-                                             {"by", current_ != nullptr ? current_->id : kNoActor}});
-  }
-  make_ready(a);
-}
-
-void World::sleep_until(Actor& a, Instant until) {
-  IPCSIM_ASSERT(a.state == ActorState::Running);
-  if (until < now()) until = now();
-  a.state = ActorState::Sleeping;
-  if (tracing()) emit_record(&a, a.cpu->id_, "sim.sleep", kNoObject, std::initializer_list<Field>{{"until", to_ns(until)}});
-  release_cpu(a);
-  at(until, &World::on_timer, nullptr, timer_arg(a));
-}
-
-void World::compute(Actor& a, Duration d) {
-  IPCSIM_ASSERT(a.state == ActorState::Running);
-  if (d <= Duration{0}) return;
-  a.state = ActorState::Busy;
-  a.busy_until = now() + d;
-  if (tracing()) emit_record(&a, a.cpu->id_, "sim.compute", kNoObject, std::initializer_list<Field>{{"ns", to_ns(d)}});
-  at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
-  refresh(*a.cpu);
-}
-
-void World::yield(Actor& a) {
-  IPCSIM_ASSERT(a.state == ActorState::Running);
-  Cpu& c = *a.cpu;
-  if (tracing()) emit_record(&a, c.id_, "sim.yield", kNoObject, {});
-  c.current_ = nullptr;
-  a.state = ActorState::Ready;
-  c.ready_.push_back(a, now_ns_);
-  refresh(c);
-}
-
-void World::wake_joiners(Actor& a, WaitStatus status) {
-  while (Actor* j = a.joiners.pop_front()) wake(*j, status);
-}
-
-// ---- Ending actors ------------------------------------------------------------------------------
-
-void World::release_slot(Actor& a) {
-  if (a.root) a.root.destroy();
-  a.root = {};
-  a.resume_point = {};
-  a.holder.reset();
-  a.pending = nullptr;
-  a.waiting_op = nullptr;
-  a.blocked_on = nullptr;
-  ++a.gen;
-  ++a.wake_gen;
-  a.state = ActorState::Done;
-  std::string().swap(a.name);
-  --live_actors_;
-  free_slots_.push_back(a.slot);
-}
-
-void World::finish(Actor& a) {
-  auto& promise = a.root.promise();
-  if (promise.error) {
-    try {
-      std::rethrow_exception(promise.error);
-    } catch (const std::exception& e) {
-      fail("actor " + describe_actor(a) + " failed: " + e.what());
-    } catch (...) {
-      fail("actor " + describe_actor(a) + " failed with a non-standard exception");
-    }
-  }
-  if (tracing()) emit_record(&a, a.cpu->id_, "sim.exit", kNoObject, {});
-  a.state = ActorState::Done;
-  release_cpu(a);
-  wake_joiners(a, WaitStatus::Ok);
-  release_slot(a);
-}
-
-void World::destroy(Actor& a, std::string_view reason) {
-  IPCSIM_ASSERT(a.live());
-  IPCSIM_ASSERT(&a != current_);
-  Cpu& c = *a.cpu;
-  if (a.state == ActorState::Ready) c.ready_.remove(a);
-  if (a.wq != nullptr) a.wq->remove(a);
-  if (c.current_ == &a) c.current_ = nullptr;
-  if (tracing()) emit_record(&a, c.id_, "sim.kill", kNoObject, std::initializer_list<Field>{{"reason", reason}});
-  a.state = ActorState::Done;
-  wake_joiners(a, WaitStatus::TargetKilled);
-  release_slot(a);
-  refresh(c);
-}
-
-void World::kill(ActorRef ref, std::string_view reason) {
-  Actor* a = const_cast<Actor*>(find(ref));
-  if (a == nullptr) return;
-  if (a == current_) usage_error("actor " + describe_actor(*a) + " tried to kill itself (return instead)");
-  destroy(*a, reason);
-}
-
-void World::crash(Cpu& c) {
-  if (!c.up_) return;
-  IPCSIM_ASSERT(current_ == nullptr || current_->cpu != &c);
-  if (tracing()) emit_record(nullptr, c.id_, "cpu.crash", c.object_, {});
-  for (Actor& a : actors_) {
-    if (a.live() && a.cpu == &c) destroy(a, "crash");
-  }
-  c.up_ = false;
-  c.memory_->lose();
-  for (auto& p : ports_) {
-    if (&p->cpu() == &c) p->lose_messages();
-  }
-  for (auto& b : buses_) b->on_crash(c.id_);
-  refresh(c);
-}
-
-void World::restart(Cpu& c) {
-  if (c.up_) return;
-  c.up_ = true;
-  ++c.incarnation_;
-  c.memory_->renew();
-  if (tracing()) {
-    emit_record(nullptr, c.id_, "cpu.restart", c.object_, std::initializer_list<Field>{{"incarnation", c.incarnation_}});
-  }
-  for (auto& hook : c.boot_hooks_) hook(c);
-  refresh(c);
-}
-
-// ---- Ops of Ctx -------------------------------------------------------------------------------
-
-namespace ops {
-
-void Join::apply(World& w, Actor& self) {
-  self_ = &self;
-  w.touch(actor_key(target_.id), AccessMode::Read);
-  Actor* target = const_cast<Actor*>(w.find(target_));
-  if (target == nullptr) return;  // already ended
-  if (target == &self) w.usage_error("actor " + w.describe_actor(self) + " joins itself");
-  blocked_ = true;
-  w.block_on_join(self, *this, *target, timeout_);
-}
-
-// By name, as the deadlock report names everyone else: "join 'worker' (#3 on cpu0)".
-std::string Join::describe(const World& w) const {
-  const Actor* target = w.find(target_);
-  return "join " + (target != nullptr ? w.describe_actor(*target) : "actor #" + std::to_string(target_.id));
-}
-
-JoinResult Join::result() const {
-  if (!blocked_) return JoinResult::Finished;
-  switch (self_->wait_status) {
-    case WaitStatus::Ok: return JoinResult::Finished;
-    case WaitStatus::Timeout: return JoinResult::Timeout;
-    case WaitStatus::TargetKilled: return JoinResult::Killed;
-  }
-  return JoinResult::Finished;
-}
-
-void Kill::apply(World& w, Actor& self) {
-  w.touch(actor_key(target_.id), AccessMode::Write);
-  was_alive_ = w.alive(target_);
-  if (was_alive_) w.kill(target_, "killed by " + self.name);
-}
-
-}  // namespace ops
 
 // ---- The run loop ---------------------------------------------------------------------------------
 
@@ -800,6 +481,7 @@ RunResult World::run(RunLimits limits) {
   result.events = events_;
   result.choices = choices_.size();
   result.faults = faults_;
+  result.faults_unasked = faults_unasked_;
   for (const auto& [handle, hook] : end_hooks_) hook();
   if (tracing()) {
     emit_record(nullptr, kNoCpu, "sim.end", kNoObject,

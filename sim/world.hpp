@@ -144,6 +144,9 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t choices = 0;
   std::uint64_t faults = 0;
+  // Fault points that were not asked because the run had spent its fault
+  // budget (WorldConfig::max_faults): alternatives a search did not explore.
+  std::uint64_t faults_unasked = 0;
   std::optional<DeadlockReport> deadlock;
   std::string stop_reason;
 };
@@ -240,6 +243,20 @@ class World {
   ObjectId register_object(std::string_view type, std::string name);
   std::string_view object_name(ObjectId id) const;
   std::string_view object_type(ObjectId id) const;
+  // For Waitable's constructor and destructor: the objects state_digest() asks.
+  void register_waitable(const Waitable& w);
+  void forget_waitable(const Waitable& w);
+
+  // ---- The final state ---------------------------------------------------------
+  // A digest of the whole simulated state (world_digest.cpp): every memory's
+  // bytes (each CPU's nonshared memory, every shared region), every kernel
+  // object's state (Waitable::digest, and its waiters by actor id), every CPU
+  // (up, incarnation, holder) and every actor (live: its CPU, priority, state
+  // and what it waits on; ended: finished, killed or crashed). Not time, ids of
+  // trace records, or anything a run's history left only in the trace. Two runs
+  // that reach the same state have the same digest; "distinct final states" of
+  // a search count these.
+  std::uint64_t state_digest() const;
 
   // ---- Kernel interface for primitives (sim/*.cpp, impl/) ----------------------
   Actor* current_actor() const { return current_; }
@@ -260,9 +277,20 @@ class World {
   void charge(Actor& a, Duration cost) { a.debt += cost; }
   void set_priority(Actor& a, int priority);
   std::string describe_actor(const Actor& a) const;  // "'ping' (#1 on cpu0)"
-  // Message ids and flow ids (trace.hpp) share one counter: both name hand-offs.
-  std::uint64_t new_message_id() { return ++message_ids_; }
-  std::uint64_t new_flow_id() { return ++message_ids_; }
+  // Message ids and flow ids (trace.hpp): both name hand-offs, unique in a
+  // run. In a step they come from the stepping actor: its id times 10^9, plus
+  // how many it drew, this one included (actor 2's third id: 2000000003). One
+  // counter for the whole
+  // World would be a hidden shared variable: two steps that commute (sends by
+  // two actors to two ports) would draw different ids in the two orders, and
+  // equivalent runs would end in different states (ids are data: a port holds
+  // them, a receiver reads them). Outside steps (an event: a device raising an
+  // interrupt) they come from the kernel's own counter, 1, 2, ..., in the
+  // order events fire; a bus duplicate keeps its message's id. The overload
+  // draws for a given actor (a blocked sender whose message an event sends).
+  std::uint64_t new_message_id() { return new_id(current_); }
+  std::uint64_t new_message_id(Actor& drawer) { return new_id(&drawer); }
+  std::uint64_t new_flow_id() { return new_id(current_); }
 
  private:
   friend class Ctx;
@@ -294,6 +322,10 @@ class World {
   DeadlockReport deadlock_report() const;
   void check_failure() const;
   Actor* actor_in_slot(std::uint64_t arg, bool* stale);
+  std::uint64_t new_id(Actor* drawer);
+  // The argument of an actor's timer events: its slot and wake generation
+  // (bumping wake_gen cancels them).
+  static std::uint64_t timer_arg(const Actor& a) { return (static_cast<std::uint64_t>(a.slot) << 32) | a.wake_gen; }
 
   static void on_timer(World& w, void* ctx, std::uint64_t arg);
   static void on_compute_done(World& w, void* ctx, std::uint64_t arg);
@@ -310,7 +342,8 @@ class World {
   std::uint64_t events_ = 0;
   std::uint64_t steps_ = 0;
   std::uint64_t faults_ = 0;
-  std::uint64_t message_ids_ = 0;
+  std::uint64_t faults_unasked_ = 0;
+  std::uint64_t kernel_ids_ = 0;  // ids drawn outside steps
   ChoiceList choices_;
 
   std::deque<Cpu> cpus_;
@@ -326,6 +359,11 @@ class World {
   Actor* current_ = nullptr;
 
   std::vector<ObjectInfo> objects_;  // index = ObjectId; 0 unused
+  std::vector<const Waitable*> waitables_;  // index = ObjectId; null for other objects
+  // How each actor ended, by ActorId (state_digest): its slot forgets it.
+  enum class ActorEnd : std::uint8_t { Live, Finished, Killed, Crashed };
+  std::vector<ActorEnd> actor_ends_;
+  void record_end(const Actor& a, ActorEnd end);
   std::vector<Observer*> observers_;
   std::vector<std::pair<std::uint64_t, std::function<void()>>> end_hooks_;  // by handle, in order added
   std::uint64_t end_hooks_added_ = 0;

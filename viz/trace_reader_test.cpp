@@ -42,8 +42,8 @@ TEST(TraceReaderTest, ReadsTheKernelsTraceWithNamesAndFlows) {
   EXPECT_EQ(t.buses()[0].name, "bus0");
   EXPECT_EQ(t.buses()[0].cpus, (std::vector<CpuId>{0, 1}));
   EXPECT_EQ(t.buses()[0].latency_ns, 1000);
-  // Message 1 goes from ping to pong.
-  const FlowInfo* f = t.flow(1);
+  // Ping's first message (sim::World::new_message_id: actor 1's first id) goes to pong.
+  const FlowInfo* f = t.flow(1'000'000'001);
   ASSERT_NE(f, nullptr);
   ASSERT_TRUE(f->out.has_value());
   EXPECT_EQ(t.records()[*f->out].kind, "bus.send");

@@ -46,7 +46,10 @@ class MechanismRun {
   virtual std::vector<model::Monitor*> monitors() = 0;
   // Builds the mechanism's objects and spawns its actors on the machine.
   virtual void start(sim::World& world, const Machine& machine) = 0;
-  // A digest of the observable final state (for "distinct final states").
+  // A digest of the mechanism's state kept outside the World (C++ side
+  // tables, the workload's own books), for "distinct final states"; the
+  // runner adds sim::World::state_digest(), which covers simulated memory,
+  // kernel objects and actors.
   virtual std::uint64_t state_digest() const { return 0; }
   // Human-readable facts for the run summary ("rounds completed" -> "4").
   virtual std::vector<std::pair<std::string, std::string>> summary() const { return {}; }

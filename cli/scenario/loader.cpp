@@ -254,6 +254,27 @@ void read_run_and_output(ConfigTable& root, Scenario& s) {
   }
 }
 
+void read_check(ConfigTable& root, Scenario& s) {
+  auto t = root.table("check");
+  if (!t) return;
+  CheckSpec& c = s.check;
+  if (t->has("preemptions")) c.preemptions = static_cast<std::uint32_t>(t->integer("preemptions", 0, 0, 1'000'000));
+  if (t->has("max_depth")) c.max_depth = static_cast<std::uint32_t>(t->integer("max_depth", 1, 1, 10'000'000));
+  if (t->has("max_executions")) {
+    c.max_executions = static_cast<std::uint64_t>(t->integer("max_executions", 1, 1, 1'000'000'000));
+  }
+  c.bounded_because = t->string("bounded_because", "");
+  const bool bounded = c.preemptions || c.max_depth || c.max_executions;
+  if (bounded && c.bounded_because.empty()) {
+    t->error("bounded_because",
+             "expected a reason why the bound is enough (preemptions, max_depth or max_executions may leave runs "
+             "unexplored)");
+  } else if (!bounded && t->has("bounded_because")) {
+    t->error("bounded_because", "a reason without a bound: expected preemptions, max_depth or max_executions too");
+  }
+  t->finish();
+}
+
 }  // namespace
 
 std::optional<Scenario> parse_scenario(const std::string& text, const std::string& path, Diagnostics& diag) {
@@ -291,6 +312,7 @@ std::optional<Scenario> parse_scenario(const std::string& text, const std::strin
   }
   read_properties_and_expectation(root, s);
   read_run_and_output(root, s);
+  read_check(root, s);
   root.finish();
   if (!diag.ok()) return std::nullopt;
   IPCSIM_ASSERT(s.driver != nullptr && s.workload != nullptr);

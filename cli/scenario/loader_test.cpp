@@ -173,6 +173,44 @@ TEST_F(LoaderTest, AnyErrorMeansNoScenario) {
   EXPECT_EQ(diag.errors()[0].at.line, 29);
 }
 
+TEST_F(LoaderTest, CheckBoundsComeWithTheirReason) {
+  const std::string base = R"([scenario]
+name = "min"
+mechanism = "pingpong"
+[[cpu]]
+name = "a"
+[[cpu]]
+name = "b"
+[[bus]]
+name = "n"
+cpus = ["a", "b"]
+[workload]
+)";
+  Diagnostics diag;
+  auto s = parse_scenario(base, "min.toml", diag);
+  ASSERT_TRUE(s) << diag.format();
+  EXPECT_FALSE(s->check.preemptions || s->check.max_depth || s->check.max_executions);
+
+  s = parse_scenario(base + "[check]\npreemptions = 2\nmax_depth = 300\nmax_executions = 5000\n"
+                            "bounded_because = \"every round starts from the same state\"\n",
+                     "bounded.toml", diag);
+  ASSERT_TRUE(s) << diag.format();
+  EXPECT_EQ(s->check.preemptions, 2u);
+  EXPECT_EQ(s->check.max_depth, 300u);
+  EXPECT_EQ(s->check.max_executions, 5000u);
+  EXPECT_EQ(s->check.bounded_because, "every round starts from the same state");
+
+  // A bound needs its reason; a reason needs a bound; nothing else belongs there.
+  for (const char* bad : {"[check]\nmax_depth = 10\n", "[check]\nbounded_because = \"small\"\n",
+                          "[check]\nmax_executions = 10\nbounded_because = \"\"\n",
+                          "[check]\nmax_executions = 10\nbounded_because = \"x\"\ntime_limit = 5\n"}) {
+    Diagnostics d;
+    EXPECT_FALSE(parse_scenario(base + bad, "bad.toml", d)) << bad;
+    ASSERT_EQ(d.errors().size(), 1u) << d.format();
+    EXPECT_EQ(d.errors()[0].key.rfind("check.", 0), 0u) << d.format();
+  }
+}
+
 TEST_F(LoaderTest, MissingFileIsReported) {
   Diagnostics diag;
   EXPECT_FALSE(load_scenario("/nonexistent/x.toml", diag));

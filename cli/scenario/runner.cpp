@@ -4,6 +4,7 @@
 
 #include "cli/scenario/driver.hpp"
 #include "sim/check.hpp"
+#include "sim/state_hash.hpp"
 
 namespace ipcsim::scenario {
 namespace {
@@ -75,6 +76,8 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   report.choices = w.choices();
   report.result.choices = report.choices.size();
+  // The state the run ended in, before monitors' finish() or anything else looks.
+  const std::uint64_t world_digest = options.state_digest ? w.state_digest() : 0;
   if (report.usage_error.empty()) {
     for (model::Monitor* m : monitors) m->finish(report.result);
   }
@@ -115,8 +118,14 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   report.as_expected = meets_expectation(scenario, report.violated);
   report.summary = run->summary();
-  report.state_digest = fnv1a(std::to_string(run->state_digest()) + "/" + report.violated + "/" +
-                              sim::to_string(report.result.outcome));
+  if (options.state_digest) {
+    report.state_digest = sim::StateHash()
+                              .add(world_digest)
+                              .add(run->state_digest())
+                              .add(report.violated)
+                              .add(sim::to_string(report.result.outcome))
+                              .value();
+  }
   return report;
 }
 

@@ -31,6 +31,9 @@ struct RunOptions {
   // above are set after it): lets an explorer bind its own, and stop the run.
   std::function<void(sim::World&)> bind;
   std::optional<sim::RunLimits> limits;     // replaces [run] horizon and max_steps
+  // Computes RunReport::state_digest (hashing every simulated memory costs a
+  // little; only searches that count distinct final states ask for it).
+  bool state_digest = false;
 };
 
 struct PropertyVerdict {
@@ -48,7 +51,9 @@ struct RunReport {
   std::string violated;                   // the first property violated (by trace position), or ""
   bool as_expected = false;
   sim::ChoiceList choices;
-  std::uint64_t state_digest = 0;  // the mechanism's final state, with the verdicts
+  // With RunOptions::state_digest: the final state (sim::World::state_digest,
+  // the driver's own digest) with the verdict and the outcome; else 0.
+  std::uint64_t state_digest = 0;
   std::vector<std::pair<std::string, std::string>> summary;
   std::string usage_error;  // a kernel usage error ended the run
 };

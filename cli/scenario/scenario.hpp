@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,17 @@ struct RunSettings {
   std::uint32_t max_faults = UINT32_MAX;
 };
 
+// [check]: defaults for `ipcsim check` on this file (flags override them). A
+// bound that may leave runs unexplored needs a reason in the file itself
+// (bounded_because): a test that model-checks the scenario accepts an
+// inconclusive search only then, and the command prints the reason with it.
+struct CheckSpec {
+  std::optional<std::uint32_t> preemptions;
+  std::optional<std::uint32_t> max_depth;
+  std::optional<std::uint64_t> max_executions;
+  std::string bounded_because;  // required with any bound above, refused without one
+};
+
 struct OutputSpec {
   std::string trace;    // JSON Lines trace path, or empty
   std::string diagram;  // .svg, .mmd or .html, or empty
@@ -82,6 +94,7 @@ struct Scenario {
   std::string expect = "pass";               // "pass", or the property a broken variant must violate
   RunSettings run;
   OutputSpec output;
+  CheckSpec check;
   std::shared_ptr<const WorkloadConfig> workload;
   std::string text;                          // the file's bytes: counterexamples carry them
   std::uint64_t content_hash = 0;            // FNV-1a of `text`: counterexamples pin it

@@ -22,6 +22,7 @@ explore::Execution ScenarioProgram::run(explore::RunContext& cx) {
   o.max_faults = cx.max_faults_override();
   o.limits = cx.limits();
   o.stop_on_violation = true;
+  o.state_digest = true;  // distinct final states: the whole simulated state
   o.bind = [&cx](sim::World& w) { cx.bind(w); };
   const RunReport r = run_scenario(*scenario_, o);
   cx.unbind();  // that World is gone

@@ -38,7 +38,6 @@ void Exchange::format() {
   s.st(xcb_ + xl::kQueued, 0);
   s.st(xcb_ + xl::kSticky, kNull);
   s.st(xcb_ + xl::kRound, 0);
-  s.st(xcb_ + xl::kFlow, 0);
   s.st(xcb_ + xl::kIndex, index_);
 }
 
@@ -99,7 +98,6 @@ void Exchange::hand_over(sim::World& w, sim::Actor& to, Addr msg, Received& got,
   Rtos& os = *os_;
   Space& s = os.space();
   s.st(msg + ml::kOwner, os.caller_tcb(to));
-  s.st(msg + ml::kFlow, 0);
   const std::uint32_t priority = s.ld(msg + ml::kPriority);
   const bool pass = type_ == ExchangeType::Pass;
   // The receiver takes the message's priority before it runs again: when the
@@ -152,12 +150,17 @@ void Exchange::ReceiveOp::apply(sim::World& w, sim::Actor& self) {
                 {"round", round},
                 {"proxy_of", s.ld(msg + ml::kProxyOf)},
                 {"pass", false},
-                {"flow_in", s.ld(x.xcb_ + xl::kFlow)}});
+                {"flow_in", x.round_flow_}});
       }
       return;
     }
   } else if (const Addr msg = x.dequeue(); msg != kNull) {
-    x.hand_over(w, self, msg, got_, s.ld(msg + ml::kFlow), /*by_sender=*/false);
+    std::uint64_t flow = 0;
+    if (auto it = x.queued_flows_.find(msg); it != x.queued_flows_.end()) {
+      flow = it->second;
+      x.queued_flows_.erase(it);
+    }
+    x.hand_over(w, self, msg, got_, flow, /*by_sender=*/false);
     return;
   }
   w.block(self, *this, &x, x.waiters_, timeout_);
@@ -184,7 +187,6 @@ void Exchange::SendOp::apply(sim::World& w, sim::Actor& self) {
   if (!os.config().bugs.forward_leaves_on_show) os.unstick(msg_);
   const std::uint32_t priority = s.ld(msg_ + ml::kPriority);
   const std::uint64_t flow = w.new_flow_id();
-  IPCSIM_ASSERT_MSG(flow <= UINT32_MAX, "flow ids are kept in 32 bits in memory");
   if (w.tracing()) {
     w.emit("rtos.msg.send", x.id(),
            {{"rtos", os.id()},
@@ -203,7 +205,7 @@ void Exchange::SendOp::apply(sim::World& w, sim::Actor& self) {
   }
   // Nobody waits: the message waits, owned by the exchange.
   s.st(msg_ + ml::kOwner, x.xcb_);
-  s.st(msg_ + ml::kFlow, static_cast<std::uint32_t>(flow));
+  x.queued_flows_[msg_] = flow;
   x.enqueue(msg_, priority);
 }
 
@@ -221,10 +223,9 @@ void Exchange::broadcast(sim::World& w, sim::Actor&, Addr msg) {
   }
   const std::uint32_t round = s.ld(xcb_ + xl::kRound) + 1;
   const std::uint64_t flow = w.new_flow_id();
-  IPCSIM_ASSERT_MSG(flow <= UINT32_MAX, "flow ids are kept in 32 bits in memory");
   s.st(xcb_ + xl::kSticky, msg);
   s.st(xcb_ + xl::kRound, round);
-  s.st(xcb_ + xl::kFlow, static_cast<std::uint32_t>(flow));
+  round_flow_ = flow;
   s.st(msg + ml::kSticky, xcb_);
   const Received got{msg, s.ld(msg + ml::kDbp), s.ld(msg + ml::kBytes), s.ld(msg + ml::kPriority), round};
   if (w.tracing()) {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -147,6 +148,10 @@ class Exchange final : public sim::Waitable {
   ExchangeType type_;
   Addr xcb_ = kNull;
   std::uint32_t index_;
+  // Trace bookkeeping, not RTOS state (layout.hpp): the flow id of each queued
+  // message's send, and of the broadcast round on show.
+  std::map<Addr, std::uint64_t> queued_flows_;
+  std::uint64_t round_flow_ = 0;
 };
 
 }  // namespace ipcsim::rtos

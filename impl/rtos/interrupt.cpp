@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 
+#include "sim/state_hash.hpp"
 #include "sim/world.hpp"
 
 namespace ipcsim::rtos {
@@ -113,6 +114,11 @@ void schedule_packets(sim::World& world, InterruptLine& line, const PacketPlan& 
     world.at(at, [&line, packet] { line.raise(std::move(*packet)); });
     t += plan.period;
   }
+}
+
+void InterruptLine::digest(sim::StateHash& h) const {
+  h.add(raised_).add(overruns_).add(fifo_.size());
+  for (std::size_t i = 0; i < fifo_.size(); ++i) h.add(fifo_[i].seq).add_bytes(fifo_[i].bytes);
 }
 
 }  // namespace ipcsim::rtos

@@ -68,6 +68,8 @@ class InterruptLine final : public sim::Waitable {
   std::uint64_t overruns() const { return overruns_; }
   std::size_t pending() const { return fifo_.size(); }
   std::uint32_t fifo_limit() const { return fifo_limit_; }
+  // The packets pending in the FIFO (not their trace flow ids) and the counts.
+  void digest(sim::StateHash& h) const override;
 
  private:
   void take(sim::World& w, const sim::Actor& isr, const Packet& p);

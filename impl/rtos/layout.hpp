@@ -7,6 +7,11 @@
 // free, and word 1 says what it is (a "state" magic), so a stale or forged
 // handle is recognised and a task's deletion can find what it owns by scanning
 // the control-block pools, as an RTOS without a side table would.
+//
+// Only RTOS state lives here. The simulator's trace bookkeeping (the flow ids
+// that pair a send's record with its receive's) stays in the C++ objects: it
+// is no RTOS state, and ids drawn by different tasks must not make two
+// equivalent runs end in different bytes (sim::World::state_digest).
 #pragma once
 
 #include <cstdint>
@@ -81,8 +86,7 @@ inline constexpr std::uint32_t kReply = 24;    // reply handle (Rtos::add_reply)
 inline constexpr std::uint32_t kBytes = 28;    // body bytes visible through this message
 inline constexpr std::uint32_t kProxyOf = 32;  // the real message of a proxy, 0 for a real one
 inline constexpr std::uint32_t kSticky = 36;   // the broadcast exchange (XCB) it sticks to, 0 for none
-inline constexpr std::uint32_t kFlow = 40;     // trace flow id of its pending send (simulator bookkeeping)
-inline constexpr std::uint32_t kSize = 48;
+inline constexpr std::uint32_t kSize = 48;     // 40..47 spare (trace flow ids live outside: Exchange)
 }  // namespace mcb
 
 // Task control block.
@@ -103,12 +107,12 @@ inline constexpr std::uint32_t kQueueHead = 8;  // message queue (by priority), 
 inline constexpr std::uint32_t kQueued = 12;    // messages in the queue
 inline constexpr std::uint32_t kSticky = 16;    // broadcast: the message on show, 0 for none
 inline constexpr std::uint32_t kRound = 20;     // broadcast: sends so far (the current round)
-inline constexpr std::uint32_t kFlow = 24;      // broadcast: trace flow id of the current round
+                                                // 24: spare (trace flow ids live outside: Exchange)
 inline constexpr std::uint32_t kIndex = 28;     // index among the RTOS's exchanges
 inline constexpr std::uint32_t kSize = 32;
 }  // namespace xcb
 
-// Pipe control block and its ring of words.
+// Pipe control block and its ring of words (one word a slot).
 namespace pipe {
 inline constexpr std::uint32_t kMagic = 0;
 inline constexpr std::uint32_t kCapacity = 4;

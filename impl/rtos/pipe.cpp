@@ -11,7 +11,8 @@ Pipe::Pipe(Rtos& os, std::string name, std::uint32_t capacity)
   IPCSIM_ASSERT_MSG(capacity >= 1, "a pipe holds at least one word");
   const std::string what = "pipe '" + std::string(this->name()) + "'";
   pcb_ = os.space().carve(pl::kSize, 8, "the control block of " + what);
-  ring_ = os.space().carve(8 * capacity, 8, "the ring of " + what);
+  ring_ = os.space().carve(4 * capacity, 8, "the ring of " + what);
+  flows_.assign(capacity, 0);
   format();
 }
 
@@ -33,7 +34,6 @@ bool Pipe::put_now(Addr word) {
   os.enter_fast("PipePut", os.config().costs.pipe_op);
   w.touch(id(), sim::AccessMode::Write);
   const std::uint64_t flow = w.new_flow_id();
-  IPCSIM_ASSERT_MSG(flow <= UINT32_MAX, "flow ids are kept in 32 bits in memory");
   if (sim::Actor* to = waiters_.pop_front()) {
     if (w.tracing()) {
       w.emit("rtos.pipe.put", id(), {{"rtos", os.id()}, {"pipe", pcb_}, {"word", word}, {"flow_out", flow}});
@@ -48,9 +48,9 @@ bool Pipe::put_now(Addr word) {
     if (w.tracing()) w.emit("rtos.pipe.full", id(), {{"rtos", os.id()}, {"pipe", pcb_}, {"word", word}});
     return false;
   }
-  const Addr at = slot((s.ld(pcb_ + pl::kHead) + count) % capacity_);
-  s.st(at, word);
-  s.st(at + 4, static_cast<std::uint32_t>(flow));
+  const std::uint32_t index = (s.ld(pcb_ + pl::kHead) + count) % capacity_;
+  s.st(slot(index), word);
+  flows_[index] = flow;
   s.st(pcb_ + pl::kCount, count + 1);
   if (w.tracing())
     w.emit("rtos.pipe.put", id(), {{"rtos", os.id()}, {"pipe", pcb_}, {"word", word}, {"flow_out", flow}});
@@ -66,13 +66,12 @@ void Pipe::GetOp::apply(sim::World& w, sim::Actor& self) {
   const std::uint32_t count = s.ld(p.pcb_ + pl::kCount);
   if (count > 0) {
     const std::uint32_t head = s.ld(p.pcb_ + pl::kHead);
-    const Addr at = p.slot(head);
-    word_ = s.ld(at);
+    word_ = s.ld(p.slot(head));
     s.st(p.pcb_ + pl::kHead, (head + 1) % p.capacity_);
     s.st(p.pcb_ + pl::kCount, count - 1);
     if (w.tracing()) {
       w.emit("rtos.pipe.get", p.id(),
-             {{"rtos", os.id()}, {"pipe", p.pcb_}, {"word", word_}, {"flow_in", s.ld(at + 4)}});
+             {{"rtos", os.id()}, {"pipe", p.pcb_}, {"word", word_}, {"flow_in", p.flows_[head]}});
     }
     return;
   }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "impl/rtos/layout.hpp"
 #include "impl/rtos/service_op.hpp"
@@ -30,7 +31,10 @@ class Rtos;
 class Pipe final : public sim::Waitable {
  public:
   Pipe(Rtos& os, std::string name, std::uint32_t capacity);
-  static std::size_t bytes_needed(std::uint32_t capacity) { return layout::pipe::kSize + 8 * std::size_t{capacity}; }
+  // The ring is carved 8-aligned, like everything in the space.
+  static std::size_t bytes_needed(std::uint32_t capacity) {
+    return layout::pipe::kSize + (4 * std::size_t{capacity} + 7) / 8 * 8;
+  }
 
   Addr handle() const { return pcb_; }
   std::uint32_t capacity() const { return capacity_; }  // limit: words held at once
@@ -66,13 +70,15 @@ class Pipe final : public sim::Waitable {
  private:
   friend class Rtos;
   void format();
-  // Ring slots are two words: the value and the trace flow id of its put.
-  Addr slot(std::uint32_t i) const { return ring_ + 8 * i; }
+  // Ring slots are one word each.
+  Addr slot(std::uint32_t i) const { return ring_ + 4 * i; }
 
   Rtos* os_;
   std::uint32_t capacity_;
   Addr pcb_ = kNull;
   Addr ring_ = kNull;
+  // Trace bookkeeping, not RTOS state (layout.hpp): the flow id of each slot's put.
+  std::vector<std::uint64_t> flows_;
 };
 
 }  // namespace ipcsim::rtos

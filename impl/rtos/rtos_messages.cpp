@@ -22,7 +22,6 @@ void init_mcb(Space& s, Addr m, std::uint32_t state, Addr dbp, Addr pool, Addr o
   s.st(m + ml::kBytes, bytes);
   s.st(m + ml::kProxyOf, proxy_of);
   s.st(m + ml::kSticky, kNull);
-  s.st(m + ml::kFlow, 0);
 }
 }  // namespace
 

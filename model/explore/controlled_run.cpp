@@ -14,7 +14,7 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
 }
 
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
-  if (redundant_ || !error_.empty()) return fallback(point);
+  if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
   if (idx >= s_.options.max_depth) {
     depth_bounded_ = true;
@@ -28,7 +28,7 @@ std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
 
 void ControlledRun::on_step(const sim::StepInfo& info) {
   ++s_.report.transitions;
-  if (redundant_ || !error_.empty()) return;
+  if (cut_short() || !error_.empty()) return;
   tracker_.on_step(info, step_);
   const std::int64_t node_index = std::exchange(pending_node_, -1);
   if (node_index >= 0) {
@@ -70,6 +70,11 @@ void ControlledRun::fail(std::string message) {
 void ControlledRun::become_redundant() {
   redundant_ = true;
   if (cx_ != nullptr) cx_->request_stop("explorer: redundant (sleep set)");
+}
+
+void ControlledRun::become_preemption_cut() {
+  preemption_cut_ = true;
+  if (cx_ != nullptr) cx_->request_stop("explorer: every candidate is over the preemption bound");
 }
 
 std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& point) {
@@ -119,7 +124,16 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
     }
     if (!pick) {
       --next_node_;  // not pushed: nothing to explore here
-      become_redundant();
+      // Every candidate asleep: equivalent to a run explored already. Some
+      // awake but over the bound: the bound, not DPOR, ends this run, and the
+      // runs it stands for are not explored at all.
+      const bool any_awake = std::any_of(node.candidates.begin(), node.candidates.end(),
+                                         [&](sim::ActorId a) { return !has_actor(node.sleep, a); });
+      if (any_awake) {
+        become_preemption_cut();
+      } else {
+        become_redundant();
+      }
       return fallback(point);
     }
     node.value = *pick;
@@ -149,6 +163,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
   step_node_.push_back(node_index);
   step_time_.push_back(time_ns);
   const std::size_t j = hb_.size() - 1;
+  if (node_index >= 0) node_steps_.push_back(j);
   if (step_.dispatch) {
     // A CPU is held like a lock from a dispatch until its holder lets go, and
     // whatever the holder did meanwhile may order the two dispatches through
@@ -166,18 +181,44 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     on_cpu.push_back(j);
   }
   if (j < first_new_step_) return;
+  ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
-    ++s_.report.races;
-    if (reverse(i, j) != Reversal::Impossible) continue;
+    ++report.races;
+    const Reversal r = reverse(i, j);
+    if (r == Reversal::Covered || r == Reversal::Added) continue;
+    if (r == Reversal::OverBound) {
+      ++report.reversals_over_bound;
+      continue;
+    }
     // Not reversible where it happened: step i ran alone (its actor held
     // its CPU, or priorities left no one else), or no initial was a
-    // candidate. Within one instant that is the scheduler's doing, and the
-    // alternative that matters lies earlier in the instant, where i's own
-    // causes were decided: try the reversal at i's direct predecessors of
-    // the same instant, and theirs (Flanagan and Godefroid fall back to "all
-    // enabled" at the same point; here that point has nothing else enabled).
-    // Across instants it is time's doing: j's side was not ready yet.
-    if (step_time_[i] != step_time_[j] || !fall_back(i, j)) ++s_.report.irreversible_races;
+    // candidate. Within one instant, the alternative that matters may lie
+    // earlier in the instant, where i's own causes were decided: try the
+    // reversal at i's direct predecessors of the same instant, and theirs
+    // (Flanagan and Godefroid fall back to "all enabled" at the same point;
+    // here that point has nothing else enabled). At any instant, j's actor
+    // may have been waiting for its CPU since before i: try it where it last
+    // was a candidate. What is left is counted: within an instant as
+    // irreversible, across instants as time's doing (j's side was not ready).
+    const bool same_instant = step_time_[i] == step_time_[j];
+    bool over_bound = false;
+    if (same_instant) {
+      const FallBack f = fall_back(i, j);
+      if (f.exhausted) ++report.fallbacks_exhausted;
+      if (f.any) continue;
+      over_bound = f.over_bound;
+    }
+    bool exhausted = false;
+    const Reversal w = where_it_waited(i, j, exhausted);
+    if (exhausted) ++report.fallbacks_exhausted;
+    if (w == Reversal::Covered || w == Reversal::Added) continue;
+    if (over_bound || w == Reversal::OverBound) {
+      ++report.reversals_over_bound;
+    } else if (same_instant) {
+      ++report.irreversible_races;
+    } else {
+      ++report.cross_instant_races;
+    }
   }
 }
 
@@ -212,8 +253,7 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j) {
 
 // Breadth-first over i's direct predecessors (of actors other than j's),
 // until a reversal is covered or added on every path, within a budget.
-bool ControlledRun::fall_back(std::size_t i, std::size_t j) {
-  static constexpr std::size_t kFallbackSteps = 256;  // per race; bounds the cost on long runs
+ControlledRun::FallBack ControlledRun::fall_back(std::size_t i, std::size_t j) {
   const sim::ActorId aj = hb_.actor(j);
   fallback_queue_.clear();
   fallback_seen_.clear();
@@ -227,17 +267,43 @@ bool ControlledRun::fall_back(std::size_t i, std::size_t j) {
     }
   };
   push_preds(i);
-  bool any = false;
-  for (std::size_t q = 0; q < fallback_queue_.size() && q < kFallbackSteps; ++q) {
+  FallBack f;
+  std::size_t q = 0;
+  for (; q < fallback_queue_.size() && q < kFallbackSteps; ++q) {
     const std::size_t k = fallback_queue_[q];
     const Reversal r = reverse(k, j);
     if (r == Reversal::Covered || r == Reversal::Added) {
-      any = true;
+      f.any = true;
       continue;
     }
+    if (r == Reversal::OverBound) f.over_bound = true;
     push_preds(k);
   }
-  return any;
+  f.exhausted = q < fallback_queue_.size();
+  return f;
+}
+
+ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_t j, bool& exhausted) {
+  const sim::ActorId aj = hb_.actor(j);
+  const std::size_t previous = hb_.previous_of(j);
+  // The schedule nodes at or before step i, latest first, back to aj's previous step.
+  auto it = std::upper_bound(node_steps_.begin(), node_steps_.end(), i);
+  std::size_t scanned = 0;
+  while (it != node_steps_.begin()) {
+    const std::size_t k = *--it;
+    if (previous != SIZE_MAX && k <= previous) break;
+    if (++scanned > kFallbackSteps) {
+      exhausted = true;
+      break;
+    }
+    Node& node = s_.stack[static_cast<std::size_t>(step_node_[k])];
+    if (!has_actor(node.candidates, aj)) continue;
+    if (has_actor(node.backtrack, aj) || has_actor(node.sleep, aj)) return Reversal::Covered;
+    if (!s_.within_bound(node, aj)) return Reversal::OverBound;
+    node.backtrack.push_back(aj);
+    return Reversal::Added;
+  }
+  return Reversal::Impossible;
 }
 
 }  // namespace ipcsim::explore::detail

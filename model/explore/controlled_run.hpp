@@ -21,6 +21,10 @@
 
 namespace ipcsim::explore::detail {
 
+// Steps a fall-back visits per race (ControlledRun::fall_back): bounds its cost
+// on long runs; a fall-back that hits it is counted (fallbacks_exhausted).
+inline constexpr std::size_t kFallbackSteps = 256;
+
 class ControlledRun final : public sim::Chooser, public sim::Observer {
  public:
   explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.options.dpor) {
@@ -29,6 +33,10 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   void set_context(RunContext& cx) { cx_ = &cx; }
   bool redundant() const { return redundant_; }
+  // Ended where every candidate not asleep was over the preemption bound.
+  bool preemption_cut() const { return preemption_cut_; }
+  // Ended early, by the sleep set or the preemption bound: not a final state.
+  bool cut_short() const { return redundant_ || preemption_cut_; }
   bool depth_bounded() const { return depth_bounded_; }
   const std::string& error() const { return error_; }
   std::size_t nodes_reached() const { return next_node_; }
@@ -47,6 +55,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // The program did not replay its prefix: remember why, end the run.
   void fail(std::string message);
   void become_redundant();
+  void become_preemption_cut();
   // A choice point already on the stack: answer its current value.
   std::uint32_t replay(std::size_t idx, const sim::ChoicePoint& point);
   // A new choice point: push it with the default answer.
@@ -65,7 +74,20 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   // Breadth-first over i's direct predecessors (of actors other than j's),
   // until a reversal is covered or added on every path, within a budget.
-  bool fall_back(std::size_t i, std::size_t j);
+  struct FallBack {
+    bool any = false;         // some path covered or added a reversal
+    bool over_bound = false;  // some reversal was refused by the preemption bound
+    bool exhausted = false;   // the budget ran out with paths left open
+  };
+  FallBack fall_back(std::size_t i, std::size_t j);
+
+  // j's actor may have been a candidate before i and lost its CPU to others
+  // (priorities, a holder that kept it): then only the schedule, not time,
+  // put j after i, even when j came at a later instant. Tries the reversal at
+  // the latest choice point before i, since that actor's previous step, where
+  // it was a candidate (Flanagan and Godefroid's fall-back when the racing
+  // process is not enabled at the race). `exhausted`: the scan hit its budget.
+  Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
 
   SearchState& s_;
   const bool dpor_;
@@ -78,6 +100,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   bool last_yielded_ = false;
   std::uint32_t preemptions_ = 0;
   bool redundant_ = false;
+  bool preemption_cut_ = false;
   bool depth_bounded_ = false;
   std::string error_;
   std::size_t first_new_step_ = SIZE_MAX;
@@ -85,6 +108,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   Step step_;
   HappensBefore hb_;
   std::vector<std::int64_t> step_node_;  // per step: its schedule node, or -1
+  std::vector<std::size_t> node_steps_;   // the steps that have a schedule node, in order
   std::vector<std::vector<std::size_t>> dispatches_;  // per CPU: its dispatch steps, in order
   std::vector<std::int64_t> step_time_;                // per step: its instant (ns)
   std::vector<std::size_t> races_;

@@ -129,6 +129,18 @@ TEST(DporSoundness, RandomProgramsWithGatesThresholdsAndEvents) {
   RecordProperty("compared", s.compared);
 }
 
+// Actors that change their own priority: a raised priority keeps a CPU, so an
+// actor that was a candidate beside it steps only at a later instant, and the
+// race with it crosses instants. Without the fall-back to where that actor
+// was last a candidate (ControlledRun::where_it_waited), DPOR missed final
+// states here (and in small RTOS priority-pass chains; see
+// cli/scenario/dpor_vs_plain_test.cpp).
+TEST(DporSoundness, RandomProgramsThatChangePriorities) {
+  const Sweep s = compare_random(1, 100, {.priority_changes = true}, 1500);
+  EXPECT_GE(s.compared, 65);
+  RecordProperty("compared", s.compared);
+}
+
 TEST(DporSoundness, LargerRandomPrograms) {
   const Sweep s = compare_random(1, 25, {.max_actors = 4, .max_ops = 5}, 1500);
   EXPECT_GE(s.compared, 12);

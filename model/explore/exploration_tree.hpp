@@ -19,7 +19,8 @@
 // "kind" is the short choice name of sim/choice.hpp ("s", "o", "drop", ...);
 // "actor" is the chosen actor's id for "s" nodes, else null; "end" is a
 // sim::RunOutcome name, "redundant" (DPOR's sleep set showed the rest of the
-// run equivalent to one already explored) or "depth-bound". The export is meant
+// run equivalent to one already explored), "preemption-bound" (every candidate
+// awake was over the preemption bound) or "depth-bound". The export is meant
 // for small scenarios: past max_nodes the tree stops growing and to_json()
 // fails with a message saying so.
 #pragma once

@@ -19,10 +19,21 @@ using detail::Node;
 using detail::SearchState;
 using detail::SleepEntry;
 
-const char* end_name(const Outcome& o, bool redundant, bool depth_bounded) {
-  if (redundant) return "redundant";
-  if (depth_bounded) return "depth-bound";
+const char* end_name(const Outcome& o, const ControlledRun& control) {
+  if (control.redundant()) return "redundant";
+  if (control.preemption_cut()) return "preemption-bound";
+  if (control.depth_bounded()) return "depth-bound";
   return sim::to_string(o.execution.run.outcome);
+}
+
+std::string count(std::uint64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
 }
 
 // Moves to the next alternative of the deepest choice point that has one.
@@ -97,16 +108,39 @@ void verify(Program& program, const ExploreOptions& opt, Counterexample& cex) {
 
 }  // namespace
 
+const char* to_string(SearchEnd e) {
+  switch (e) {
+    case SearchEnd::Exhausted: return "exhausted";
+    case SearchEnd::Violation: return "violation";
+    case SearchEnd::MaxExecutions: return "max-executions";
+    case SearchEnd::TimeLimit: return "time-limit";
+  }
+  return "?";
+}
+
 ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ExploreReport report;
   report.program = program.name();
+  report.dpor = options.dpor;
+  report.max_depth = options.max_depth;
+  report.max_preemptions = options.max_preemptions;
+  report.max_executions = options.max_executions;
+  report.time_limit_seconds = options.time_limit_seconds;
+  report.max_steps = options.run.limits.max_steps;
   SearchState s{options, report, {}, 0, {}, {}};
-  bool stopped_early = false;
+  report.end = SearchEnd::Exhausted;
 
   for (;;) {
     if (report.executions >= options.max_executions) {
-      stopped_early = true;
+      report.end = SearchEnd::MaxExecutions;
+      break;
+    }
+    // Wall time may stop the search here, between runs; it never steers it.
+    if (options.time_limit_seconds &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+            *options.time_limit_seconds) {
+      report.end = SearchEnd::TimeLimit;
       break;
     }
     ControlledRun control(s);
@@ -115,22 +149,25 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
                                [&](RunContext& cx) { control.set_context(cx); });
     ++report.executions;
     if (!control.error().empty()) throw ExplorationError("exploring '" + report.program + "': " + control.error());
-    if (run_index > 1 && control.nodes_reached() <= s.branch && !control.redundant()) {
+    if (run_index > 1 && control.nodes_reached() <= s.branch && !control.cut_short()) {
       throw ExplorationError("exploring '" + report.program +
                              "': a run ended before the choice point it was to explore (is the program deterministic?)");
     }
-    const bool redundant = control.redundant();
+    const bool cut_short = control.cut_short();
     if (control.depth_bounded()) ++report.depth_bounded;
     if (o.execution.run.outcome == sim::RunOutcome::StepLimit) ++report.step_limited;
+    report.events += o.execution.run.events;
+    report.faults_unasked += o.execution.run.faults_unasked;
     const std::int64_t leaf = s.stack.empty() ? 0 : s.stack.back().tree_id;
     if (options.tree != nullptr) {
-      options.tree->end_execution(leaf, end_name(o, redundant, control.depth_bounded()),
-                                  !redundant && o.violation ? o.violation->property : "");
+      options.tree->end_execution(leaf, end_name(o, control), !cut_short && o.violation ? o.violation->property : "");
     }
 
     bool stop = false;
-    if (redundant) {
+    if (control.redundant()) {
       ++report.redundant;
+    } else if (control.preemption_cut()) {
+      ++report.preemption_cut;
     } else {
       s.final_states.insert(o.execution.outcome_hash);
       if (o.violation) {
@@ -149,13 +186,13 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
       options.progress(report.executions, report.transitions);
     }
     if (stop) {
-      stopped_early = true;
+      report.end = SearchEnd::Violation;
       break;
     }
     if (!backtrack(s)) break;
   }
 
-  report.complete = !stopped_early;
+  report.complete = report.end == SearchEnd::Exhausted && report.depth_bounded == 0 && report.step_limited == 0;
   report.distinct_final_states = s.final_states.size();
   report.final_states.assign(s.final_states.begin(), s.final_states.end());
   report.violated_properties.assign(s.properties.begin(), s.properties.end());
@@ -165,15 +202,96 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   return report;
 }
 
+std::vector<std::string> ExploreReport::budget_hits() const {
+  std::vector<std::string> out;
+  if (end == SearchEnd::MaxExecutions) out.push_back("max executions (" + std::to_string(max_executions) + ") reached");
+  if (end == SearchEnd::TimeLimit) {
+    out.push_back("time limit (" + seconds_text(time_limit_seconds.value_or(0)) + " s) reached");
+  }
+  if (depth_bounded != 0) {
+    out.push_back(count(depth_bounded, "run", "runs") + " reached the depth bound (" + std::to_string(max_depth) +
+                  " choice points) and went on unexplored");
+  }
+  if (step_limited != 0) {
+    out.push_back(count(step_limited, "run", "runs") + " hit the step limit (" + std::to_string(max_steps) +
+                  " steps)");
+  }
+  return out;
+}
+
+std::vector<std::string> ExploreReport::assumptions() const {
+  std::vector<std::string> out;
+  if (max_preemptions && (preemption_pruned != 0 || preemption_cut != 0 || reversals_over_bound != 0)) {
+    out.push_back("at most " + count(*max_preemptions, "preemption", "preemptions") + " per run (" +
+                  count(preemption_pruned, "alternative", "alternatives") + " skipped, " +
+                  count(preemption_cut, "run", "runs") + " cut, " +
+                  count(reversals_over_bound, "race reversal", "race reversals") + " refused by the bound" +
+                  (dpor ? "; with DPOR even runs within the bound may be missed" : "") + ")");
+  }
+  if (faults_unasked != 0) {
+    out.push_back("the fault budget per run: " + count(faults_unasked, "fault point was", "fault points were") +
+                  " not asked because their run had spent it");
+  }
+  if (irreversible_races != 0) {
+    out.push_back(count(irreversible_races, "race", "races") +
+                  " within an instant that no choice point could reverse (the first step ran alone, no step of "
+                  "the same instant before it could reverse the race, and the second step's actor was no "
+                  "candidate before it)");
+  }
+  if (fallbacks_exhausted != 0) {
+    out.push_back(count(fallbacks_exhausted, "fall-back", "fall-backs") + " gave up after " +
+                  std::to_string(detail::kFallbackSteps) + " steps with paths left unreversed");
+  }
+  if (cross_instant_races != 0) {
+    out.push_back(count(cross_instant_races, "race", "races") +
+                  " across instants left as time ordered them (the later step's actor was no candidate at any "
+                  "choice point before the earlier step)");
+  }
+  if (dpor && events != 0) {
+    out.push_back(count(events, "event", "events") +
+                  " (timers, compute ends, timeouts, bus arrivals, faults) fired outside steps: each is assumed "
+                  "to touch only what the step that scheduled it touched, or the actor it wakes");
+  }
+  return out;
+}
+
+std::string ExploreReport::coverage() const {
+  const std::vector<std::string> hits = budget_hits();
+  if (end == SearchEnd::Violation) {
+    return "stopped at the first violation (run " + std::to_string(counterexample ? counterexample->execution : 0) +
+           ")";
+  }
+  auto join = [](const std::vector<std::string>& parts, const char* sep) {
+    std::string out;
+    for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+    return out;
+  };
+  if (!hits.empty() && counterexample) {
+    // Searching on for a shorter one (shortest) and cut short: the violation
+    // stands, only "shortest" is in doubt.
+    return "cut short after finding a violation (the shortest counterexample found, not necessarily the "
+           "shortest there is): explored " +
+           count(executions, "execution", "executions") + ", budget hit: " + join(hits, "; ");
+  }
+  if (!hits.empty()) {
+    return "inconclusive: explored " + count(executions, "execution", "executions") + ", budget hit: " +
+           join(hits, "; ");
+  }
+  const std::vector<std::string> assumed = assumptions();
+  if (assumed.empty()) return "complete";
+  return "complete under these assumptions:\n  - " + join(assumed, "\n  - ");
+}
+
 std::string ExploreReport::summary() const {
-  std::string out = "explored '" + program + "': " + std::to_string(executions) + " executions (" +
-                    std::to_string(redundant) + " redundant), " + std::to_string(transitions) + " transitions, " +
-                    std::to_string(distinct_final_states) + " distinct final states, " +
-                    std::to_string(pruned_branches) + " branches pruned by DPOR";
-  if (preemption_pruned != 0) out += ", " + std::to_string(preemption_pruned) + " over the preemption bound";
-  if (depth_bounded != 0) out += ", " + std::to_string(depth_bounded) + " runs reached the depth bound";
+  std::string out = "explored '" + program + "': " + count(executions, "execution", "executions") + " (" +
+                    std::to_string(redundant) + " redundant";
+  if (preemption_cut != 0) out += ", " + std::to_string(preemption_cut) + " cut by the preemption bound";
+  out += "), " + count(transitions, "transition", "transitions") + ", " +
+         count(distinct_final_states, "distinct final state", "distinct final states") + ", " +
+         std::to_string(pruned_branches) + " branches pruned by DPOR";
+  if (dpor) out += ", " + count(races, "race", "races");
   // No wall time here: the summary is compared across runs and jobs.
-  out += complete ? "; complete\n" : "; stopped early\n";
+  out += "\n" + coverage() + "\n";
   if (counterexample) {
     out += "counterexample (run " + std::to_string(counterexample->execution) + ", " +
            std::to_string(counterexample->choices.size()) + " choices): property '" + counterexample->property +

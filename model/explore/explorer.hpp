@@ -12,7 +12,7 @@
 //     sim::ReplayChooser replay(r.counterexample->choices);   // strict: reproduces it exactly
 //     run_once(p, replay, {.seed = r.counterexample->seed});
 //   }
-//   std::cout << r.summary();
+//   std::cout << r.summary();       // counts, then coverage(): complete / under assumptions / inconclusive
 //
 // What is explored:
 //  - Schedule choices (which candidate actor steps next). Without DPOR every
@@ -36,18 +36,42 @@
 // step_tracker.hpp. For each race i <. j found in a run, the explorer computes
 // the initials of v = notdep(i, E).j and, unless one of them is already in the
 // backtrack set or the sleep set at the choice point before step i, adds one
-// that was a candidate there. A race cannot be reversed when step i had no
-// choice point (it was the only candidate) or none of the initials was a
+// that was a candidate there. A race cannot be reversed there when step i had
+// no choice point (it was the only candidate) or none of the initials was a
 // candidate at it: under virtual time, actors are co-enabled only when they are
-// candidates at the same choice point. Sleep sets carry the footprint of each
+// candidates at the same choice point. Then (controlled_run.hpp) the reversal
+// is tried at i's causes of the same instant, and at the latest choice point
+// before i where j's actor was a candidate since its previous step: an actor
+// that lost its CPU there (to a higher priority, say a receiver raised to its
+// message's priority) steps later, maybe at a later instant, only because of
+// who was scheduled. Without that fall-back DPOR missed final states of small
+// priority-pass chains (cli/scenario/dpor_vs_plain_test.cpp). Sleep sets carry the footprint of each
 // sleeping actor's next step; a run in which every candidate sleeps is
 // redundant and ends early (when the Program bound its World).
 //
-// Soundness caveats (see the report's doubts):
+// What a search covered (ExploreReport::coverage()). A search ends
+// exhausted, at the first violation, or at a budget (max_executions, the
+// wall-clock time_limit_seconds, which may only stop a search and never steer
+// it). It is complete when it was exhausted and no run reached max_depth or the
+// step limit; otherwise, unless it found a violation, it is inconclusive and
+// says which budget it hit. A complete search still rests on assumptions, each
+// counted in the report and named by assumptions() whenever it is non-zero:
+//  - a preemption bound that refused something (alternatives skipped, race
+//    reversals refused, runs cut because every candidate awake was over the
+//    bound, which the cost model above makes impossible today: the actor that
+//    went last never sleeps and never costs a preemption);
+//  - fault points not asked because their run had spent its fault budget;
+//  - races DPOR could not reverse within an instant (irreversible_races), races
+//    across instants left as time ordered them (cross_instant_races), and
+//    fall-backs that hit their budget of kFallbackSteps steps with paths open;
+//  - with DPOR, events that fired outside steps (below).
+//
+// Soundness caveats (named in the report when they applied):
 //  - Events (timers, bus arrivals, timeouts, scheduled faults) are not steps;
 //    their effects are assumed to touch only what the step that scheduled them
 //    touched, or the actor they wake. The kernel's primitives are written so
 //    (a send touches its port; a blocking op touches the object it times out on).
+//    Plain search does not depend on this: it tries every order regardless.
 //  - With max_preemptions and DPOR together, coverage of all runs within the
 //    bound is not guaranteed (a known interaction, Coons et al. OOPSLA 2013);
 //    without DPOR the bound is exact.
@@ -71,6 +95,10 @@ struct ExploreOptions {
   std::uint32_t max_depth = 10'000;                // choice points per run that the search branches on
   std::optional<std::uint32_t> max_preemptions;    // none: unbounded
   std::uint64_t max_executions = 10'000'000;       // safety limit; the report says when it was hit
+  // Wall-clock limit on the whole search, in seconds (none: unlimited). Wall
+  // time may only stop a search, never steer one: a search it stopped is
+  // inconclusive, and nothing else in the report depends on it.
+  std::optional<double> time_limit_seconds;
   bool stop_on_violation = true;                   // end the search at the first violating run
   bool shortest = false;                           // search everything, keep the shortest counterexample
   bool verify_counterexample = true;               // replay it strictly and report whether it reproduces
@@ -93,9 +121,19 @@ struct Counterexample {
   std::string replay_note;         // why not, when it did not
 };
 
+// How a search ended.
+enum class SearchEnd : std::uint8_t {
+  Exhausted,      // no alternative left within the bounds
+  Violation,      // stopped at the first violating run (stop_on_violation): not a truncation
+  MaxExecutions,  // max_executions runs done, alternatives left: a budget
+  TimeLimit,      // time_limit_seconds passed, alternatives left: a budget
+};
+const char* to_string(SearchEnd e);
+
 struct ExploreReport {
   std::string program;
-  // Runs performed, each from scratch (complete ones and redundant ones).
+  // Runs performed, each from scratch (complete ones, redundant ones and those
+  // cut by the preemption bound).
   std::uint64_t executions = 0;
   // Steps taken over all runs, replayed prefixes included: the work done.
   std::uint64_t transitions = 0;
@@ -105,21 +143,53 @@ struct ExploreReport {
   // Schedule alternatives never run because DPOR showed them unnecessary, summed
   // over choice points: each stands for at least one execution avoided.
   std::uint64_t pruned_branches = 0;
-  // Schedule alternatives skipped because they exceeded max_preemptions.
-  std::uint64_t preemption_pruned = 0;
-  std::uint64_t depth_bounded = 0;  // runs that reached max_depth choice points
+
+  // ---- What may cost coverage: each is counted, and summary() names it ----
+  // Bounds the caller chose (assumptions of a complete search):
+  std::uint64_t preemption_pruned = 0;     // schedule alternatives skipped: over max_preemptions
+  std::uint64_t preemption_cut = 0;        // runs ended where every candidate awake was over the bound
+  std::uint64_t reversals_over_bound = 0;  // races whose reversal the preemption bound refused
+  std::uint64_t faults_unasked = 0;        // fault points not asked: their run had spent its fault budget
+  // Budgets (a search with any of these is inconclusive):
+  std::uint64_t depth_bounded = 0;  // runs that reached max_depth choice points (and went on unexplored)
   std::uint64_t step_limited = 0;   // runs that hit RunLimits::max_steps
-  std::uint64_t races = 0;          // races found (DPOR)
-  std::uint64_t irreversible_races = 0;  // of which no candidate could reverse
+  // DPOR's own limits (assumptions; all 0 without DPOR):
+  std::uint64_t races = 0;                // races found
+  std::uint64_t irreversible_races = 0;   // within one instant, and no choice point could reverse them
+  std::uint64_t cross_instant_races = 0;  // across instants: left as time ordered them
+  std::uint64_t fallbacks_exhausted = 0;  // fall-backs that hit their step budget with paths left open
+  std::uint64_t events = 0;               // events fired outside steps (see the soundness caveats)
+
   std::uint64_t violating = 0;      // non-redundant runs that violated a property
   std::vector<std::string> violated_properties;  // sorted, distinct
-  std::uint64_t distinct_final_states = 0;       // distinct outcome hashes of non-redundant runs
+  std::uint64_t distinct_final_states = 0;       // distinct outcome hashes of runs that ended
   std::vector<std::uint64_t> final_states;       // those hashes, sorted
   std::optional<Counterexample> counterexample;  // the first, or with `shortest` the shortest
-  bool complete = false;  // every run within the bounds was explored
+  SearchEnd end = SearchEnd::Exhausted;
+  // Every run within the bounds was explored: the tree was exhausted and no run
+  // reached the depth bound or the step limit.
+  bool complete = false;
   double wall_seconds = 0;  // wall time: for reports only, never for a schedule
 
-  // A few lines for people.
+  // The options that bound the search, for the texts below.
+  bool dpor = true;
+  std::uint32_t max_depth = 0;
+  std::optional<std::uint32_t> max_preemptions;
+  std::uint64_t max_executions = 0;
+  std::optional<double> time_limit_seconds;
+  std::uint64_t max_steps = 0;
+
+  // Why the search is not complete, one phrase per budget hit ("max executions
+  // (50) reached"); empty when it is complete or stopped at a violation only.
+  std::vector<std::string> budget_hits() const;
+  // What a complete search still assumed, one phrase each ("at most 2
+  // preemptions per run: ..."); empty when it assumed nothing.
+  std::vector<std::string> assumptions() const;
+  // The coverage verdict in one line: "complete", "complete under these
+  // assumptions: ...", "inconclusive: explored N executions, budget hit: ...",
+  // or "stopped at the first violation (run K)".
+  std::string coverage() const;
+  // A few lines for people (no wall time: it is compared across runs).
   std::string summary() const;
 };
 

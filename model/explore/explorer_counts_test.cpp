@@ -5,7 +5,9 @@
 // Schedule choice point; one live actor steps without a choice.
 #include <gtest/gtest.h>
 
+#include "model/explore/controlled_run.hpp"  // kFallbackSteps
 #include "model/explore/explorer.hpp"
+#include "model/explore/random_program.hpp"
 #include "model/explore/test_programs.hpp"
 #include "sim/fault_plan.hpp"
 
@@ -240,6 +242,180 @@ TEST(ExplorerCounts, DepthBoundCutsBranchingNotRuns) {
   ExploreReport r = exhaustive(p, o);
   EXPECT_EQ(r.executions, 2u);
   EXPECT_EQ(r.depth_bounded, 2u);
+}
+
+// ---- What a search covered: budgets and assumptions, each counted and named ----
+
+TEST(ExplorerCoverage, AnExhaustedSearchWithNothingToAssumeIsComplete) {
+  testing::SharedMutexPair p;
+  ExploreReport r = exhaustive(p, all(true));
+  EXPECT_EQ(r.end, SearchEnd::Exhausted);
+  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.budget_hits().empty());
+  EXPECT_TRUE(r.assumptions().empty());
+  EXPECT_EQ(r.coverage(), "complete");
+}
+
+TEST(ExplorerCoverage, MaxExecutionsMakesItInconclusive) {
+  testing::SharedMutexPair p;  // 14 runs without DPOR
+  ExploreOptions o = all(false);
+  o.max_executions = 3;
+  ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.executions, 3u);
+  EXPECT_EQ(r.end, SearchEnd::MaxExecutions);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hits(), std::vector<std::string>{"max executions (3) reached"});
+  EXPECT_EQ(r.coverage(), "inconclusive: explored 3 executions, budget hit: max executions (3) reached");
+  // The same bound, not reached, costs nothing.
+  o.max_executions = 14;
+  EXPECT_TRUE(exhaustive(p, o).complete);
+}
+
+TEST(ExplorerCoverage, ATimeLimitOnlyStopsTheSearch) {
+  testing::SharedMutexPair p;
+  ExploreOptions o = all(true);
+  o.time_limit_seconds = 0;  // already passed before the first run
+  ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.executions, 0u);
+  EXPECT_EQ(r.end, SearchEnd::TimeLimit);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.coverage(), "inconclusive: explored 0 executions, budget hit: time limit (0 s) reached");
+  // A limit that does not fire changes nothing, not even the summary.
+  o.time_limit_seconds = 3600;
+  ExploreReport unlimited = exhaustive(p, all(true));
+  ExploreReport limited = exhaustive(p, o);
+  EXPECT_TRUE(limited.complete);
+  EXPECT_EQ(limited.summary(), unlimited.summary());
+}
+
+TEST(ExplorerCoverage, DepthBoundedAndStepLimitedRunsMakeItInconclusive) {
+  testing::LostUpdate p(2, 1);
+  ExploreOptions o = all(false);
+  o.max_depth = 1;
+  ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.end, SearchEnd::Exhausted);  // the tree within the bound was exhausted...
+  EXPECT_FALSE(r.complete);                // ...but the runs went on past it unexplored
+  EXPECT_EQ(r.budget_hits(),
+            std::vector<std::string>{"2 runs reached the depth bound (1 choice points) and went on unexplored"});
+
+  testing::SharedMutexPair q;  // 6 or 7 steps a run
+  o = all(true);
+  o.run.limits.max_steps = 4;
+  r = exhaustive(q, o);
+  EXPECT_GT(r.step_limited, 0u);
+  EXPECT_FALSE(r.complete);
+  EXPECT_NE(r.coverage().find("hit the step limit (4 steps)"), std::string::npos) << r.coverage();
+}
+
+TEST(ExplorerCoverage, StoppingAtTheFirstViolationIsNotATruncation) {
+  testing::LostUpdate p(2, 1);
+  ExploreOptions o;  // stop_on_violation
+  ExploreReport r = exhaustive(p, o);
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(r.end, SearchEnd::Violation);
+  EXPECT_FALSE(r.complete);
+  EXPECT_TRUE(r.budget_hits().empty());
+  EXPECT_EQ(r.coverage(), "stopped at the first violation (run " + std::to_string(r.counterexample->execution) + ")");
+}
+
+TEST(ExplorerCoverage, APreemptionBoundIsAnAssumptionWhenItRefusedSomething) {
+  testing::LostUpdate p(2, 1);
+  ExploreOptions o = all(false);
+  o.max_preemptions = 1;
+  ExploreReport r = exhaustive(p, o);
+  ASSERT_GT(r.preemption_pruned, 0u);
+  EXPECT_TRUE(r.complete);  // within its bound
+  ASSERT_EQ(r.assumptions().size(), 1u);
+  EXPECT_EQ(r.assumptions()[0].rfind("at most 1 preemption per run (", 0), 0u) << r.assumptions()[0];
+  EXPECT_EQ(r.coverage().rfind("complete under these assumptions:\n  - at most 1 preemption", 0), 0u);
+  // With DPOR the bound refuses race reversals instead: counted too.
+  o.dpor = true;
+  o.max_preemptions = 0;
+  r = exhaustive(p, o);
+  EXPECT_EQ(r.reversals_over_bound, 1u);
+  EXPECT_NE(r.coverage().find("1 race reversal refused by the bound"), std::string::npos) << r.coverage();
+  // A bound that refused nothing assumed nothing.
+  o.max_preemptions = 10;
+  EXPECT_TRUE(exhaustive(p, o).assumptions().empty());
+}
+
+TEST(ExplorerCoverage, RacesAcrossInstantsAndEventsAreNamedUnderDpor) {
+  testing::BusMessageRace p;  // messages land at 1 us, events; the receiver starts at 5 us
+  ExploreReport dpor = exhaustive(p, all(true));
+  EXPECT_GT(dpor.cross_instant_races, 0u);
+  EXPECT_GT(dpor.events, 0u);
+  const std::string c = dpor.coverage();
+  EXPECT_EQ(c.rfind("complete under these assumptions:", 0), 0u) << c;
+  EXPECT_NE(c.find("races across instants left as time ordered them"), std::string::npos) << c;
+  EXPECT_NE(c.find("fired outside steps"), std::string::npos) << c;
+  // Plain search assumes neither: it tries every order whatever the footprints.
+  ExploreReport plain = exhaustive(p, all(false));
+  EXPECT_EQ(plain.coverage(), "complete");
+  EXPECT_EQ(plain.final_states, dpor.final_states);
+}
+
+TEST(ExplorerCoverage, AnUnaskedFaultPointIsAnAssumption) {
+  testing::ReorderThree p(1);  // two reorder points, a budget of one fault
+  ExploreReport r = exhaustive(p, all(false));
+  EXPECT_GT(r.faults_unasked, 0u);
+  ASSERT_EQ(r.assumptions().size(), 1u);
+  EXPECT_NE(r.assumptions()[0].find("not asked because their run had spent it"), std::string::npos);
+  testing::ReorderThree unbounded(10);
+  EXPECT_EQ(exhaustive(unbounded, all(false)).faults_unasked, 0u);
+}
+
+TEST(ExplorerCoverage, IrreversibleRacesAreCountedAndNamed) {
+  // A random program (model/explore/random_program.hpp) with races inside an
+  // instant that no choice point could reverse; DPOR still reaches plain
+  // search's final states on it (dpor_soundness_test.cpp), but the report
+  // must not hide the assumption.
+  testing::RandomProgram p(4);
+  ExploreReport r = exhaustive(p, all(true));
+  ASSERT_TRUE(r.complete);
+  EXPECT_GT(r.irreversible_races, 0u);
+  EXPECT_NE(r.coverage().find("within an instant that no choice point could reverse"), std::string::npos);
+  ExploreReport plain = exhaustive(p, all(false));
+  EXPECT_EQ(plain.final_states, r.final_states);
+}
+
+// A on a FIFO CPU takes `chain` steps alone (B waits behind it in the ready
+// queue: one candidate, no choice point), then stores 1 into x; B then stores
+// 2. The race of the two stores cannot be reversed at A's store, so the
+// fall-back walks back through A's chain to the one choice point, at its start.
+class LongChainThenRace final : public Program {
+ public:
+  explicit LongChainThenRace(int chain) : chain_(chain) {}
+  std::string name() const override { return "long_chain_then_race"; }
+  Execution run(RunContext& cx) override {
+    sim::World w({.seed = cx.seed()});
+    cx.bind(w);
+    sim::Cpu& c = w.add_cpu({.name = "cpu0"});
+    sim::Memory& x = w.add_shared_region("x", 8, {c.id()});
+    w.spawn(c, "A", [&x, n = chain_](sim::Ctx cx) -> sim::Task<> {
+      for (int i = 0; i < n; ++i) (void)co_await cx.cpu().memory().load<std::uint32_t>(0);
+      co_await x.store<std::uint32_t>(0, 1);
+    });
+    w.spawn(c, "B", [&x](sim::Ctx) -> sim::Task<> { co_await x.store<std::uint32_t>(0, 2); });
+    Execution e;
+    e.run = w.run(cx.limits());
+    e.outcome_hash = OutcomeHash().add(testing::peek_u32(x, 0)).value();
+    return e;
+  }
+
+ private:
+  int chain_;
+};
+
+TEST(ExplorerCoverage, AFallBackThatRunsOutOfItsBudgetIsCounted) {
+  LongChainThenRace short_chain(10);
+  ExploreReport r = exhaustive(short_chain, all(true));
+  EXPECT_EQ(r.fallbacks_exhausted, 0u);
+  LongChainThenRace long_chain(static_cast<int>(detail::kFallbackSteps) + 10);
+  r = exhaustive(long_chain, all(true));
+  EXPECT_GT(r.fallbacks_exhausted, 0u);
+  EXPECT_NE(r.coverage().find("gave up after 256 steps"), std::string::npos) << r.coverage();
+  // Plain search, for reference: both orders of A and B.
+  EXPECT_EQ(exhaustive(long_chain, all(false)).final_states, r.final_states);
 }
 
 }  // namespace

@@ -66,9 +66,10 @@ struct Execution {
   // "usage_error" (a sim::UsageError escaped run()) and "lock_order" (its
   // lock-order graph) on top.
   std::optional<model::Violation> violation;
-  // A digest of the observable final state (what a user would call "the
-  // result"): two runs with equal digests count as one distinct final state.
-  // Must not depend on pointer values or hash-table order.
+  // A digest of the final state (sim::World::state_digest() covers the whole
+  // simulated state; add what the program keeps outside it): two runs with
+  // equal digests count as one distinct final state. Must not depend on
+  // pointer values, hash-table order, or on the order of steps that commute.
   std::uint64_t outcome_hash = 0;
 };
 

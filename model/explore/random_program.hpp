@@ -33,6 +33,10 @@ struct RandomShape {
   // and a manual event (timed wait, set): the primitives whose footprints use
   // AccessMode::Update, so the sweep checks that those really commute.
   bool more_sync = false;
+  // Also priority changes (an actor sets its own priority, as a receiver at a
+  // priority-pass exchange does): a raised priority keeps a CPU that a waiting
+  // actor would otherwise have got, so that actor steps at a later instant.
+  bool priority_changes = false;
 };
 
 class RandomProgram final : public Program {
@@ -40,6 +44,7 @@ class RandomProgram final : public Program {
   enum class OpKind : std::uint8_t {
     Load, Store, Lock, Unlock, Signal, WaitFor, Yield, Sleep, Compute, Send, RecvFor,
     GateWaitFor, GatePulse, ThresholdSignal, ThresholdWaitFor, EventWaitFor, EventSet,
+    SetPriority,
   };
   struct Op {
     OpKind kind;
@@ -88,6 +93,7 @@ class RandomProgram final : public Program {
           case OpKind::EventWaitFor: op.arg = 1500; break;
           default: break;
         }
+        if (shape.priority_changes && rng.below(4) == 0) op = Op{OpKind::SetPriority, 1 + static_cast<std::uint32_t>(rng.below(3))};
         spec.ops.push_back(op);
       }
       for (std::uint32_t m = 0; m < 2; ++m) {
@@ -156,6 +162,11 @@ class RandomProgram final : public Program {
                       break;
                     case OpKind::EventWaitFor: log->push_back(co_await event.wait_for(sim::Duration{op.arg}) ? 8 : 9); break;
                     case OpKind::EventSet: co_await event.set(); break;
+                    case OpKind::SetPriority:
+                      // In local code, then one op (a yield) so that the change lies inside a step.
+                      cx.set_priority(static_cast<int>(op.arg));
+                      co_await cx.yield();
+                      break;
                     case OpKind::RecvFor: {
                       auto m = co_await ports[spec->cpu]->recv_for(sim::Duration{op.arg});
                       log->push_back(m ? 1000 + m->tag : 3);
