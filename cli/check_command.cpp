@@ -15,21 +15,6 @@
 namespace ipcsim::cli {
 namespace {
 
-struct CheckArgs {
-  std::string file;
-  std::optional<std::uint32_t> max_depth;       // default: [check] max_depth, else 10'000
-  std::optional<std::uint32_t> preemptions;     // default: [check] preemptions, else unbounded
-  bool no_dpor = false;
-  bool shortest = false;
-  bool json = false;
-  std::optional<std::uint64_t> max_executions;  // default: [check] max_executions, else 1'000'000
-  std::optional<double> time_limit;             // seconds of wall time
-  std::optional<std::uint64_t> seed;
-  std::optional<std::uint32_t> max_faults;
-  std::string out_dir = ".";
-  std::string tree;
-};
-
 constexpr std::uint32_t kDefaultMaxDepth = 10'000;
 constexpr std::uint64_t kDefaultMaxExecutions = 1'000'000;
 
@@ -61,6 +46,9 @@ int exit_code_of(Outcome o, bool as_expected) {
   return as_expected ? kExitOk : kExitMismatch;
 }
 
+
+}  // namespace
+
 // "90", "90s", "1.5min", "2h", "500ms": wall time in seconds.
 std::optional<double> parse_wall_time(const std::string& text) {
   auto number = [](std::string_view t) -> std::optional<double> {
@@ -89,7 +77,7 @@ std::optional<double> parse_wall_time(const std::string& text) {
   return std::nullopt;
 }
 
-int check(const CheckArgs& a) {
+int check_command(const CheckArgs& a) {
   auto s = load_or_report(a.file);
   if (!s) return kExitBadInput;
   scenario::ScenarioProgram program(*s);
@@ -237,45 +225,6 @@ int check(const CheckArgs& a) {
   fmt::print(stderr, "ipcsim check: {} executions in {:.3f} s ({:.0f} executions/s)\n", r.executions, seconds,
              seconds > 0 ? static_cast<double>(r.executions) / seconds : 0.0);
   return exit_code;
-}
-
-}  // namespace
-
-void add_check_command(CLI::App& app, int* exit_code) {
-  auto a = std::make_shared<CheckArgs>();
-  CLI::App* cmd = app.add_subcommand("check", "Explore every distinguishable schedule of a small scenario (DPOR)");
-  cmd->add_option("FILE", a->file, "Scenario file (TOML)")->required();
-  cmd->add_option("--max-depth", a->max_depth,
-                  "Choice points per run the search branches on; a run that reaches it makes the search "
-                  "inconclusive (default: the file's [check] max_depth, else 10000)")
-      ->check(CLI::Range(1u, 10'000'000u));
-  cmd->add_option("--preemptions", a->preemptions,
-                  "Bound on preemptions per run, an assumption the result names (default: the file's [check] "
-                  "preemptions, else unbounded)");
-  cmd->add_flag("--no-dpor", a->no_dpor, "Plain exhaustive search, without partial-order reduction");
-  cmd->add_flag("--shortest", a->shortest, "Search everything and keep the shortest counterexample");
-  cmd->add_option("--max-executions", a->max_executions,
-                  "Budget of runs; hitting it makes the search inconclusive (default: the file's [check] "
-                  "max_executions, else 1000000)")
-      ->check(CLI::Range(1ULL, 1'000'000'000ULL));
-  cmd->add_option_function<std::string>(
-         "--time-limit",
-         [a](const std::string& text) {
-           a->time_limit = parse_wall_time(text);
-           if (!a->time_limit) {
-             throw CLI::ValidationError("--time-limit",
-                                        "expected a wall-clock duration such as 90, 90s, 500ms, 5min or 2h, got \"" +
-                                            text + "\"");
-           }
-         },
-         "Wall-clock budget of the search (90, 90s, 5min, 2h); hitting it makes the search inconclusive")
-      ->type_name("DURATION");
-  cmd->add_option("--seed", a->seed, "The World's seed (default: the file's [run] seed)");
-  cmd->add_option("--max-faults", a->max_faults, "Fault budget per run (default: the file's)");
-  cmd->add_option("--out-dir", a->out_dir, "Where the counterexample file goes")->capture_default_str();
-  cmd->add_option("--tree", a->tree, "Write the explored execution tree as JSON (small scenarios)");
-  cmd->add_flag("--json", a->json, "Print the result as JSON (\"outcome\": pass, violation or inconclusive)");
-  cmd->callback([a, exit_code] { *exit_code = check(*a); });
 }
 
 }  // namespace ipcsim::cli

@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -17,22 +16,6 @@ std::optional<scenario::Scenario> load_or_report(const std::string& path) {
   auto s = scenario::load_scenario(path, diag);
   if (!s) std::cerr << diag.format();
   return s;
-}
-
-void refuse_wrapping_integers(CLI::App& app) {
-  const CLI::Validator whole_number(
-      [](std::string& text) -> std::string {
-        std::uint64_t value = 0;
-        const char* end = text.data() + text.size();
-        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-        if (!text.empty() && ec == std::errc{} && ptr == end) return "";
-        return "expected a whole number from 0 to " + std::to_string(UINT64_MAX) + ", got \"" + text + "\"";
-      },
-      "");
-  for (CLI::Option* o : app.get_options()) {
-    if (o->get_type_name().rfind("UINT", 0) == 0) o->check(whole_number);
-  }
-  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) refuse_wrapping_integers(*sub);
 }
 
 std::string format_time(sim::Instant t) { return scenario::format_duration(t - sim::kTimeZero); }

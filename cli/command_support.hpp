@@ -5,8 +5,6 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "cli/scenario/runner.hpp"
 #include "cli/scenario/scenario.hpp"
 
@@ -34,9 +32,5 @@ std::string format_run_json(const scenario::Scenario& s, const scenario::RunRepo
 
 std::string format_time(sim::Instant t);
 
-// CLI11 2.1 reads "-1" into an unsigned 64-bit option as 2^64 - 1 and a number
-// beyond 64 bits as 2^64 - 1 too. Gives every unsigned option of `app` and its
-// verbs a check that refuses both, naming the limit, before any conversion.
-void refuse_wrapping_integers(CLI::App& app);
 
 }  // namespace ipcsim::cli

@@ -14,15 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct DemoOptions {
-  std::uint64_t seed = 1;
-  int round_trips = 5;
-  double drop = 0;
-  double duplicate = 0;
-  double reorder = 0;
-  std::string trace_path;
-};
-
 // Prints the message traffic of a run as it happens, one line per event.
 class TrafficPrinter final : public sim::Observer {
  public:
@@ -57,7 +48,9 @@ class TrafficPrinter final : public sim::Observer {
 
 std::uint32_t to_ppm(double p) { return static_cast<std::uint32_t>(p * sim::kPpmOne + 0.5); }
 
-int run_demo(const DemoOptions& o) {
+}  // namespace
+
+int demo_command(const DemoOptions& o) {
   sim::World w({.seed = o.seed});
   TrafficPrinter printer(w);
   w.attach(printer);
@@ -113,24 +106,6 @@ int run_demo(const DemoOptions& o) {
     fmt::print("trace written to {}\n", o.trace_path);
   }
   return 0;
-}
-
-}  // namespace
-
-void add_demo_command(CLI::App& app, int* exit_code) {
-  auto options = std::make_shared<DemoOptions>();
-  CLI::App* demo = app.add_subcommand("demo", "Run the built-in kernel demo (ping-pong over a bus) and show what happened");
-  demo->add_option("--seed", options->seed, "Seed of the run")->capture_default_str();
-  demo->add_option("--round-trips", options->round_trips, "Messages ping sends")
-      ->check(CLI::Range(1, 1'000'000))
-      ->capture_default_str();
-  demo->add_option("--drop", options->drop, "Probability that the bus drops a message")->check(CLI::Range(0.0, 1.0));
-  demo->add_option("--duplicate", options->duplicate, "Probability that the bus duplicates a message")
-      ->check(CLI::Range(0.0, 1.0));
-  demo->add_option("--reorder", options->reorder, "Probability that a message is overtaken")
-      ->check(CLI::Range(0.0, 1.0));
-  demo->add_option("--trace", options->trace_path, "Write the JSON Lines trace to this file");
-  demo->callback([options, exit_code] { *exit_code = run_demo(*options); });
 }
 
 }  // namespace ipcsim::cli

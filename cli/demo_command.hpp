@@ -2,11 +2,21 @@
 // ping-pong over a bus), printing what happened message by message.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
 
 namespace ipcsim::cli {
 
-// Adds the `demo` verb to `app`; the verb stores its exit code in *exit_code.
-void add_demo_command(CLI::App& app, int* exit_code);
+struct DemoOptions {
+  std::uint64_t seed = 1;
+  int round_trips = 5;
+  double drop = 0;
+  double duplicate = 0;
+  double reorder = 0;
+  std::string trace_path;
+};
+
+// Runs the verb; returns its exit code (kExit* in command_support.hpp).
+int demo_command(const DemoOptions& a);
 
 }  // namespace ipcsim::cli

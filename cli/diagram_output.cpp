@@ -47,17 +47,6 @@ bool has_diagram_extension(const std::string& path) {
   return path.ends_with(".svg") || path.ends_with(".mmd") || path.ends_with(".dot") || path.ends_with(".html");
 }
 
-void add_diagram_flags(CLI::App& cmd, DiagramFlags& f) {
-  cmd.add_option("--from", f.from, "Diagram window: first simulated instant shown (e.g. 10us)");
-  cmd.add_option("--to", f.to, "Diagram window: last simulated instant shown");
-  cmd.add_option("--around-violation", f.around_violation, "Diagram window: N rows before and after the violation");
-  cmd.add_option("--actors", f.actors, "Diagram: only these actors (names, or prefix*); the rest fold together")
-      ->delimiter(',');
-  cmd.add_option("--detail", f.detail, "Diagram detail: messages, sync or all")
-      ->check(CLI::IsMember({"messages", "sync", "all"}))
-      ->capture_default_str();
-}
-
 bool diagram_options(const DiagramFlags& f, viz::SequenceOptions& o, const std::string& verb) {
   for (const auto& [flag, text, slot] : {std::tuple{"--from", &f.from, &o.from_ns}, std::tuple{"--to", &f.to, &o.to_ns}}) {
     if (text->empty()) continue;

@@ -5,12 +5,11 @@
 // <name>.perfetto.json).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/diagram_flags.hpp"
 #include "cli/output_files.hpp"
 #include "cli/scenario/runner.hpp"
 #include "cli/scenario/scenario.hpp"
@@ -21,16 +20,6 @@ struct SequenceOptions;
 }  // namespace ipcsim::viz
 
 namespace ipcsim::cli {
-
-// The window and filter flags every diagram-making verb accepts.
-struct DiagramFlags {
-  std::string from;    // duration, e.g. "10us"
-  std::string to;
-  std::optional<std::size_t> around_violation;
-  std::vector<std::string> actors;
-  std::string detail = "sync";
-};
-void add_diagram_flags(CLI::App& cmd, DiagramFlags& flags);
 
 // Checks the flags; on error prints why (naming the flag) and returns false.
 bool diagram_options(const DiagramFlags& flags, viz::SequenceOptions& out, const std::string& verb);

@@ -17,21 +17,6 @@
 namespace ipcsim::cli {
 namespace {
 
-struct FuzzArgs {
-  std::string file;
-  std::uint64_t runs = 100;
-  std::optional<std::uint64_t> seed;
-  unsigned jobs = 1;
-  std::string shard = "1/1";
-  bool json = false;
-  bool keep_going = false;
-  bool no_shrink = false;
-  std::uint64_t shrink_budget = 2000;
-  std::string out_dir = ".";
-  std::string policy = "random";
-  std::uint32_t depth = 2;
-};
-
 bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
@@ -84,7 +69,9 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
-int fuzz(const FuzzArgs& a) {
+}  // namespace
+
+int fuzz_command(const FuzzArgs& a) {
   unsigned shard_index = 1, shard_count = 1;
   if (!parse_shard(a.shard, shard_index, shard_count)) {
     std::cerr << "ipcsim fuzz: --shard: expected I/K with 1 <= I <= K, got \"" << a.shard << "\"\n";
@@ -181,35 +168,6 @@ int fuzz(const FuzzArgs& a) {
   fmt::print(stderr, "ipcsim fuzz: {} runs in {:.3f} s ({:.0f} runs/s)\n", r.runs_done, seconds,
              seconds > 0 ? static_cast<double>(r.runs_done) / seconds : 0.0);
   return code;
-}
-
-}  // namespace
-
-void add_fuzz_command(CLI::App& app, int* exit_code) {
-  auto a = std::make_shared<FuzzArgs>();
-  CLI::App* cmd = app.add_subcommand("fuzz", "Run many executions with consecutive seeds; report and shrink violations");
-  cmd->add_option("FILE", a->file, "Scenario file (TOML)")->required();
-  cmd->add_option("--runs", a->runs, "Number of runs")->required()->check(CLI::Range(1ULL, 100'000'000ULL));
-  cmd->add_option("--seed", a->seed, "Seed of run 0 (default: the file's [run] seed)");
-  cmd->add_option("--jobs", a->jobs, "Worker processes (results are identical to --jobs 1)")
-      ->check(CLI::Range(1u, 256u))
-      ->capture_default_str();
-  cmd->add_option("--shard", a->shard, "Run only shard I of K (I/K): shards together cover the whole campaign")
-      ->capture_default_str();
-  cmd->add_flag("--json", a->json, "Print the result as JSON");
-  cmd->add_flag("--keep-going", a->keep_going, "Do not stop at the first violation; collect them all");
-  cmd->add_flag("--no-shrink", a->no_shrink, "Report counterexamples as found, without shrinking");
-  cmd->add_option("--shrink-budget", a->shrink_budget, "Most runs spent shrinking one counterexample")
-      ->check(CLI::Range(1ULL, 1'000'000ULL))
-      ->capture_default_str();
-  cmd->add_option("--out-dir", a->out_dir, "Where counterexample files go")->capture_default_str();
-  cmd->add_option("--policy", a->policy, "Scheduling policy: uniform random, or PCT (probabilistic concurrency testing)")
-      ->check(CLI::IsMember({"random", "pct"}))
-      ->capture_default_str();
-  cmd->add_option("--depth", a->depth, "PCT bug depth d (d - 1 priority change points per run)")
-      ->check(CLI::Range(1u, 64u))
-      ->capture_default_str();
-  cmd->callback([a, exit_code] { *exit_code = fuzz(*a); });
 }
 
 }  // namespace ipcsim::cli

@@ -3,8 +3,28 @@
 // for the first violation found.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace ipcsim::cli {
-void add_fuzz_command(CLI::App& app, int* exit_code);
-}
+
+struct FuzzArgs {
+  std::string file;
+  std::uint64_t runs = 100;
+  std::optional<std::uint64_t> seed;
+  unsigned jobs = 1;
+  std::string shard = "1/1";
+  bool json = false;
+  bool keep_going = false;
+  bool no_shrink = false;
+  std::uint64_t shrink_budget = 2000;
+  std::string out_dir = ".";
+  std::string policy = "random";
+  std::uint32_t depth = 2;
+};
+
+// Runs the verb; returns its exit code (kExit* in command_support.hpp).
+int fuzz_command(const FuzzArgs& a);
+
+}  // namespace ipcsim::cli

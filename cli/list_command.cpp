@@ -46,18 +46,13 @@ void print_json() {
 
 }  // namespace
 
-void add_list_command(CLI::App& app, int* exit_code) {
-  auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("list", "List mechanisms, their workload keys and their properties");
-  cmd->add_flag("--json", *json, "Print as JSON");
-  cmd->callback([json, exit_code] {
-    if (*json) {
-      print_json();
-    } else {
-      print_human();
-    }
-    *exit_code = 0;
-  });
+int list_command(const ListArgs& a) {
+  if (a.json) {
+    print_json();
+  } else {
+    print_human();
+  }
+  return 0;
 }
 
 }  // namespace ipcsim::cli

@@ -1,8 +1,13 @@
 // `ipcsim list`: the mechanisms, their workload keys and their properties.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 namespace ipcsim::cli {
-void add_list_command(CLI::App& app, int* exit_code);
-}
+
+struct ListArgs {
+  bool json = false;
+};
+
+// Prints the list; returns its exit code (always 0).
+int list_command(const ListArgs& a);
+
+}  // namespace ipcsim::cli

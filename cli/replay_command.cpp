@@ -22,16 +22,6 @@
 namespace ipcsim::cli {
 namespace {
 
-struct ReplayArgs {
-  std::string file;
-  std::string scenario;  // replay against this file instead of the embedded scenario
-  std::string trace;
-  std::string diagram;
-  DiagramFlags diagram_flags;
-  bool json = false;
-  bool original = false;
-};
-
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 // The scenario to replay: the one the counterexample carries, or with
@@ -61,7 +51,9 @@ std::optional<scenario::Scenario> scenario_to_replay(const ReplayArgs& a, const 
   return s;
 }
 
-int replay(const ReplayArgs& a) {
+}  // namespace
+
+int replay_command(const ReplayArgs& a) {
   scenario::Diagnostics diag;
   auto cex = scenario::load_counterexample(a.file, diag, !a.scenario.empty());
   if (!cex) {
@@ -137,29 +129,6 @@ int replay(const ReplayArgs& a) {
     fmt::print("verdict    {}\n", verdict.text);
   }
   return verdict.as_expected ? kExitOk : kExitMismatch;
-}
-
-}  // namespace
-
-void add_replay_command(CLI::App& app, int* exit_code) {
-  auto a = std::make_shared<ReplayArgs>();
-  CLI::App* cmd = app.add_subcommand("replay", "Re-run a counterexample exactly");
-  cmd->add_option("CEX", a->file, "Counterexample file (.cex.json); it carries its scenario")->required();
-  cmd->add_option("--scenario", a->scenario,
-                  "Replay against this scenario file instead of the one the counterexample carries "
-                  "(warns when it differs; needed for version 1 files)");
-  cmd->add_option("--trace", a->trace, "Write the JSON Lines trace to this file");
-  cmd->add_option("--diagram", a->diagram, "Draw the run: .svg, .mmd (Mermaid), .dot or .html (with a Perfetto timeline)");
-  add_diagram_flags(*cmd, a->diagram_flags);
-  cmd->add_flag("--json", a->json, "Print the result as JSON");
-  cmd->add_flag("--original", a->original, "Replay the choice list as found, before shrinking");
-  cmd->footer(
-      "Exit codes: 0 the run reproduces the recorded violation and the scenario expects it (a broken variant), or "
-      "the run passes and the scenario expects a pass (the recorded bug no longer happens); 1 any other outcome (the "
-      "recorded violation in a scenario expected to pass, another violation, a missing one); 2 a refused file or flag, "
-      "or a run that departs from the recorded choices; 3 is never returned: a replay follows one recorded "
-      "execution to its end, it does not search.");
-  cmd->callback([a, exit_code] { *exit_code = replay(*a); });
 }
 
 }  // namespace ipcsim::cli

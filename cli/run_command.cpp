@@ -15,16 +15,9 @@
 namespace ipcsim::cli {
 namespace {
 
-struct RunArgs {
-  std::string file;
-  std::optional<std::uint64_t> seed;
-  std::string trace;
-  std::string diagram;
-  DiagramFlags diagram_flags;
-  bool json = false;
-};
+}  // namespace
 
-int run(const RunArgs& a) {
+int run_command(const RunArgs& a) {
   auto s = load_or_report(a.file);
   if (!s) return kExitBadInput;
   const std::string trace_path = !a.trace.empty() ? a.trace : s->output.trace;
@@ -63,20 +56,6 @@ int run(const RunArgs& a) {
     if (!diagram_path.empty()) std::cout << "diagram    " << diagram_path << "\n";
   }
   return r.as_expected ? kExitOk : kExitMismatch;
-}
-
-}  // namespace
-
-void add_run_command(CLI::App& app, int* exit_code) {
-  auto a = std::make_shared<RunArgs>();
-  CLI::App* cmd = app.add_subcommand("run", "Run one execution of a scenario and show what happened");
-  cmd->add_option("FILE", a->file, "Scenario file (TOML)")->required();
-  cmd->add_option("--seed", a->seed, "Seed (replaces the file's [run] seed)");
-  cmd->add_option("--trace", a->trace, "Write the JSON Lines trace to this file");
-  cmd->add_option("--diagram", a->diagram, "Draw the run: .svg, .mmd (Mermaid), .dot or .html (with a Perfetto timeline)");
-  add_diagram_flags(*cmd, a->diagram_flags);
-  cmd->add_flag("--json", a->json, "Print the result as JSON");
-  cmd->callback([a, exit_code] { *exit_code = run(*a); });
 }
 
 }  // namespace ipcsim::cli

@@ -2,8 +2,24 @@
 // matches the scenario's expectation, 1 when not, 2 on bad input.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/diagram_flags.hpp"
 
 namespace ipcsim::cli {
-void add_run_command(CLI::App& app, int* exit_code);
-}
+
+struct RunArgs {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string trace;
+  std::string diagram;
+  DiagramFlags diagram_flags;
+  bool json = false;
+};
+
+// Runs the verb; returns its exit code (kExit* in command_support.hpp).
+int run_command(const RunArgs& a);
+
+}  // namespace ipcsim::cli

@@ -1,8 +1,17 @@
 // `ipcsim validate FILE...`: checks scenario files without running them.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace ipcsim::cli {
-void add_validate_command(CLI::App& app, int* exit_code);
-}
+
+struct ValidateArgs {
+  std::vector<std::string> files;
+};
+
+// Checks every file (all of them, even after a refusal); returns 0 when all
+// are valid, 2 when any is not.
+int validate_command(const ValidateArgs& a);
+
+}  // namespace ipcsim::cli

@@ -18,16 +18,6 @@
 namespace ipcsim::cli {
 namespace {
 
-struct VizArgs {
-  std::string trace;
-  std::string tree;
-  std::string diagram;
-  std::string perfetto;
-  std::string locks;
-  std::string topology;
-  DiagramFlags flags;
-};
-
 // A graph output is .svg (rendered in-process) or .dot text.
 bool check_graph_path(const std::string& flag, const std::string& path) {
   if (!path.ends_with(".dot") && !path.ends_with(".svg")) {
@@ -49,7 +39,9 @@ bool write_all(const std::vector<OutputFile>& outputs) {
   return true;
 }
 
-int viz_main(const VizArgs& a) {
+}  // namespace
+
+int viz_command(const VizArgs& a) {
   if (a.trace.empty() == a.tree.empty()) {
     std::cerr << "ipcsim viz: expected either a TRACE file or --tree FILE (not both, not neither)\n";
     return kExitBadInput;
@@ -94,21 +86,6 @@ int viz_main(const VizArgs& a) {
     return kExitBadInput;
   }
   return write_all(outputs) ? kExitOk : kExitBadInput;
-}
-
-}  // namespace
-
-void add_viz_command(CLI::App& app, int* exit_code) {
-  auto a = std::make_shared<VizArgs>();
-  CLI::App* cmd = app.add_subcommand("viz", "Draw a trace (sequence diagram, timeline, lock graph, machine) or a tree");
-  cmd->add_option("TRACE", a->trace, "A JSON Lines trace (from run, replay or fuzz --trace)");
-  cmd->add_option("--tree", a->tree, "An exploration tree (from check --tree) to draw with --diagram");
-  cmd->add_option("--diagram", a->diagram, "Sequence diagram: .svg, .mmd, .dot or .html (report + Perfetto timeline)");
-  cmd->add_option("--perfetto", a->perfetto, "Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev)");
-  cmd->add_option("--locks", a->locks, "Lock-order graph, cycles highlighted: .svg or .dot");
-  cmd->add_option("--topology", a->topology, "The machine: CPUs, memories, shared regions, buses: .svg or .dot");
-  add_diagram_flags(*cmd, a->flags);
-  cmd->callback([a, exit_code] { *exit_code = viz_main(*a); });
 }
 
 }  // namespace ipcsim::cli

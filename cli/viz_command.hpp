@@ -2,8 +2,23 @@
 // timeline, the lock-order graph, the machine), or of an exploration tree.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/diagram_flags.hpp"
 
 namespace ipcsim::cli {
-void add_viz_command(CLI::App& app, int* exit_code);
-}
+
+struct VizArgs {
+  std::string trace;
+  std::string tree;
+  std::string diagram;
+  std::string perfetto;
+  std::string locks;
+  std::string topology;
+  DiagramFlags flags;
+};
+
+// Runs the verb; returns its exit code (kExit* in command_support.hpp).
+int viz_command(const VizArgs& a);
+
+}  // namespace ipcsim::cli
