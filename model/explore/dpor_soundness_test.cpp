@@ -8,6 +8,7 @@
 #include "model/explore/random_program.hpp"
 #include "model/explore/test_programs.hpp"
 #include "sim/replay_chooser.hpp"
+#include "testing/sweep.hpp"
 
 namespace ipcsim::explore {
 namespace {
@@ -107,15 +108,15 @@ Sweep compare_random(std::uint64_t first, std::uint64_t last, testing::RandomSha
 // (Sweeps of 3,000 + 1,500 + 600 programs of these shapes, run while writing
 // the explorer, found no difference either; they take minutes.)
 TEST(DporSoundness, RandomProgramsReachTheSameFinalStatesAsPlainSearch) {
-  const Sweep s = compare_random(1, 160, {}, 1500);
-  EXPECT_GE(s.compared, 125);
+  const Sweep s = compare_random(1, sweep(160), {}, 1500);
+  EXPECT_GE(s.compared, sweep(125));
   EXPECT_LT(s.dpor_runs * 10, s.plain_runs);
   RecordProperty("compared", s.compared);
 }
 
 TEST(DporSoundness, RandomProgramsWithBusFaultsToo) {
-  const Sweep s = compare_random(1, 60, {.bus_faults = true}, 1500);
-  EXPECT_GE(s.compared, 40);
+  const Sweep s = compare_random(1, sweep(60), {.bus_faults = true}, 1500);
+  EXPECT_GE(s.compared, sweep(40));
   EXPECT_LT(s.dpor_runs * 10, s.plain_runs);
 }
 
@@ -123,8 +124,8 @@ TEST(DporSoundness, RandomProgramsWithBusFaultsToo) {
 // commutative AccessMode::Update (signals, blocking at a gate), which this
 // checks against plain search.
 TEST(DporSoundness, RandomProgramsWithGatesThresholdsAndEvents) {
-  const Sweep s = compare_random(1, 120, {.more_sync = true}, 1500);
-  EXPECT_GE(s.compared, 90);
+  const Sweep s = compare_random(1, sweep(120), {.more_sync = true}, 1500);
+  EXPECT_GE(s.compared, sweep(90));
   EXPECT_LT(s.dpor_runs * 5, s.plain_runs);
   RecordProperty("compared", s.compared);
 }
@@ -136,14 +137,14 @@ TEST(DporSoundness, RandomProgramsWithGatesThresholdsAndEvents) {
 // states here (and in small RTOS priority-pass chains; see
 // cli/scenario/dpor_vs_plain_test.cpp).
 TEST(DporSoundness, RandomProgramsThatChangePriorities) {
-  const Sweep s = compare_random(1, 100, {.priority_changes = true}, 1500);
-  EXPECT_GE(s.compared, 65);
+  const Sweep s = compare_random(1, sweep(100), {.priority_changes = true}, 1500);
+  EXPECT_GE(s.compared, sweep(65));
   RecordProperty("compared", s.compared);
 }
 
 TEST(DporSoundness, LargerRandomPrograms) {
-  const Sweep s = compare_random(1, 25, {.max_actors = 4, .max_ops = 5}, 1500);
-  EXPECT_GE(s.compared, 12);
+  const Sweep s = compare_random(1, sweep(25), {.max_actors = 4, .max_ops = 5}, 1500);
+  EXPECT_GE(s.compared, sweep(12));
 }
 
 // cpu0 is priority-preemptive: H (high) blocks on a semaphore at once, then L

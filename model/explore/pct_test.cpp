@@ -7,6 +7,7 @@
 
 #include "model/explore/fuzz.hpp"
 #include "model/explore/test_programs.hpp"
+#include "testing/sweep.hpp"
 
 namespace ipcsim::explore {
 namespace {
@@ -117,7 +118,7 @@ TEST(PctVersusRandom, FindsTheDepthTwoBugInFewerRuns) {
   // Uniform random: about (1/2) * (1/2)^8 per run. PCT with d = 2: A starts
   // higher (1/2) and the one change point falls on A's store (about 1/k).
   testing::Depth2Bug p(4);
-  constexpr std::uint64_t kSeeds = 51;
+  constexpr std::uint64_t kSeeds = sweep(51);
   constexpr std::uint64_t kCap = 20'000;
   std::vector<std::uint64_t> random_runs;
   std::vector<std::uint64_t> pct_runs;
