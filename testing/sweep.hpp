@@ -5,7 +5,9 @@
 // slower, and a sweep over hundreds of random programs is there for breadth of
 // inputs, which the default build already gives; the sanitizers' job is to watch
 // every code path, which the first programs of a sweep already take. So there a
-// sweep runs a quarter of its programs, and CI's second suite stays small.
+// sweep runs a quarter of its programs, and CI's second suite stays small. A
+// single case that is all breadth (tens of thousands of plain-search runs) may
+// skip there instead, with GTEST_SKIP saying so.
 #pragma once
 
 #include <algorithm>
