@@ -198,6 +198,7 @@ int check_command(const CheckArgs& a) {
                      {"preemption_cut", r.preemption_cut},
                      {"reversals_over_bound", r.reversals_over_bound},
                      {"faults_unasked", r.faults_unasked},
+                     {"horizon_ended", r.horizon_ended},
                      {"depth_bounded", r.depth_bounded},
                      {"step_limited", r.step_limited},
                      {"races", r.races},

@@ -354,6 +354,24 @@ TEST(ExplorerCoverage, RacesAcrossInstantsAndEventsAreNamedUnderDpor) {
   EXPECT_EQ(plain.final_states, dpor.final_states);
 }
 
+TEST(ExplorerCoverage, RunsEndingAtTheHorizonAreAnAssumption) {
+  testing::BusMessageRace p;  // the receiver is spawned at 5 us
+  ExploreOptions o = all(false);
+  o.run.limits.horizon = sim::at_ns(2000);  // after the arrivals, before the receiver
+  ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.horizon_ended, r.executions);
+  EXPECT_TRUE(r.complete);  // the horizon is part of the program, not a budget of the search
+  ASSERT_EQ(r.assumptions().size(), 1u);
+  EXPECT_EQ(r.assumptions()[0], std::to_string(r.executions) +
+                                    " runs ended at the scenario's horizon (2us); what comes after it is not explored");
+  EXPECT_EQ(r.coverage().rfind("complete under these assumptions:\n  - ", 0), 0u) << r.coverage();
+  // Runs that end before the horizon assume nothing about it.
+  o.run.limits.horizon = sim::at_ns(1'000'000);
+  r = exhaustive(p, o);
+  EXPECT_EQ(r.horizon_ended, 0u);
+  EXPECT_EQ(r.coverage(), "complete");
+}
+
 TEST(ExplorerCoverage, AnUnaskedFaultPointIsAnAssumption) {
   testing::ReorderThree p(1);  // two reorder points, a budget of one fault
   ExploreReport r = exhaustive(p, all(false));
