@@ -101,6 +101,7 @@ class RunContext {
   // the program did not bind its World).
   void request_stop(std::string reason);
   bool bound() const { return world_ != nullptr; }
+  const sim::World* world() const { return world_; }  // the bound World, for naming actors in errors
   void unbind() { world_ = nullptr; }
 
  private:
