@@ -136,7 +136,7 @@ int check_command(const CheckArgs& a) {
     std::cerr << "ipcsim check: " << a.file << ": the scenario is not deterministic: " << e.what() << "\n";
     return kExitMismatch;
   }
-  std::string found = r.counterexample ? scenario::scenario_property(r.counterexample->property) : "";
+  std::string found = r.counterexample ? r.counterexample->property : "";
   const Outcome outcome = outcome_of(r);
   const bool as_expected = scenario::meets_expectation(*s, found);
   const int exit_code = exit_code_of(outcome, as_expected);
