@@ -281,18 +281,22 @@ std::string ExploreReport::coverage() const {
     for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
     return out;
   };
+  const std::vector<std::string> assumed = assumptions();
+  // A search cut short still counts what its runs assumed: every counter that
+  // is not zero is named, whatever the verdict.
+  const std::string also_assumed =
+      assumed.empty() ? "" : "\nthe runs it did explore rest on these assumptions:\n  - " + join(assumed, "\n  - ");
   if (!hits.empty() && counterexample) {
     // Searching on for a shorter one (shortest) and cut short: the violation
     // stands, only "shortest" is in doubt.
     return "cut short after finding a violation (the shortest counterexample found, not necessarily the "
            "shortest there is): explored " +
-           count(executions, "execution", "executions") + ", budget hit: " + join(hits, "; ");
+           count(executions, "execution", "executions") + ", budget hit: " + join(hits, "; ") + also_assumed;
   }
   if (!hits.empty()) {
     return "inconclusive: explored " + count(executions, "execution", "executions") + ", budget hit: " +
-           join(hits, "; ");
+           join(hits, "; ") + also_assumed;
   }
-  const std::vector<std::string> assumed = assumptions();
   if (assumed.empty()) return "complete";
   return "complete under these assumptions:\n  - " + join(assumed, "\n  - ");
 }

@@ -189,12 +189,13 @@ struct ExploreReport {
   // Why the search is not complete, one phrase per budget hit ("max executions
   // (50) reached"); empty when it is complete or stopped at a violation only.
   std::vector<std::string> budget_hits() const;
-  // What a complete search still assumed, one phrase each ("at most 2
-  // preemptions per run: ..."); empty when it assumed nothing.
+  // What the runs explored assumed, one phrase each ("at most 2 preemptions
+  // per run: ..."); empty when they assumed nothing.
   std::vector<std::string> assumptions() const;
-  // The coverage verdict in one line: "complete", "complete under these
-  // assumptions: ...", "inconclusive: explored N executions, budget hit: ...",
-  // or "stopped at the first violation (run K)".
+  // The coverage verdict: "complete", "complete under these assumptions:
+  // ...", "inconclusive: explored N executions, budget hit: ..." (followed by
+  // the assumptions of the runs explored, if any), or "stopped at the first
+  // violation (run K)".
   std::string coverage() const;
   // A few lines for people (no wall time: it is compared across runs).
   std::string summary() const;

@@ -307,6 +307,24 @@ TEST(ExplorerCoverage, DepthBoundedAndStepLimitedRunsMakeItInconclusive) {
   EXPECT_NE(r.coverage().find("hit the step limit (4 steps)"), std::string::npos) << r.coverage();
 }
 
+TEST(ExplorerCoverage, AnInconclusiveSearchStillNamesWhatItsRunsAssumed) {
+  testing::BusMessageRace p;  // under DPOR: races across instants, events outside steps
+  ExploreOptions o = all(true);
+  o.max_executions = 1;
+  ExploreReport r = exhaustive(p, o);
+  ASSERT_EQ(r.end, SearchEnd::MaxExecutions);
+  ASSERT_GT(r.cross_instant_races, 0u);
+  ASSERT_GT(r.events, 0u);
+  const std::string c = r.coverage();
+  EXPECT_EQ(c.rfind("inconclusive: explored 1 execution, budget hit: max executions (1) reached\n"
+                    "the runs it did explore rest on these assumptions:\n  - ",
+                    0),
+            0u)
+      << c;
+  EXPECT_NE(c.find("across instants left as time ordered them"), std::string::npos) << c;
+  EXPECT_NE(c.find("fired outside steps"), std::string::npos) << c;
+}
+
 TEST(ExplorerCoverage, StoppingAtTheFirstViolationIsNotATruncation) {
   testing::LostUpdate p(2, 1);
   ExploreOptions o;  // stop_on_violation
