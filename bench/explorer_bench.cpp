@@ -230,7 +230,7 @@ void BM_ScheduleDependentBugs(benchmark::State& state) {
   const auto depth = static_cast<std::uint32_t>(state.range(1));
   const scenario::Scenario s = load_bundled(bug.file);
   scenario::ScenarioProgram p(s);
-  const std::string expected = scenario::explorer_property(bug.property);
+  const std::string expected = bug.property;
   const std::uint64_t k = depth == 0 ? 0 : estimate_choices(p, RunSettings{.seed = s.run.seed}, 1);
   std::vector<std::uint64_t> runs;
   std::uint64_t capped = 0;

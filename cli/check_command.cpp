@@ -4,6 +4,8 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "cli/command_support.hpp"
 #include "cli/output_files.hpp"
@@ -44,6 +46,24 @@ Outcome outcome_of(const explore::ExploreReport& r) {
 int exit_code_of(Outcome o, bool as_expected) {
   if (o == Outcome::Inconclusive) return kExitInconclusive;
   return as_expected ? kExitOk : kExitMismatch;
+}
+
+// The budgets the search hit that the file's [check] did not set itself. A
+// file's bounded_because speaks for its own max_depth and max_executions only:
+// a step limit, a --time-limit, the default caps or a bound given on the
+// command line are never what the file reasoned about.
+std::vector<std::string> budgets_not_from_the_file(const explore::ExploreReport& r, const CheckArgs& a,
+                                                   const scenario::CheckSpec& c) {
+  std::vector<std::string> out;
+  if (r.end == explore::SearchEnd::MaxExecutions && (a.max_executions || !c.max_executions)) {
+    out.push_back(a.max_executions ? "--max-executions" : "the default cap on executions");
+  }
+  if (r.end == explore::SearchEnd::TimeLimit) out.push_back("--time-limit");
+  if (r.depth_bounded != 0 && (a.max_depth || !c.max_depth)) {
+    out.push_back(a.max_depth ? "--max-depth" : "the default depth bound");
+  }
+  if (r.step_limited != 0) out.push_back("the step limit ([run] max_steps)");
+  return out;
 }
 
 
@@ -116,13 +136,19 @@ int check_command(const CheckArgs& a) {
     std::cerr << "ipcsim check: " << a.file << ": the scenario is not deterministic: " << e.what() << "\n";
     return kExitMismatch;
   }
-  std::string found = r.counterexample ? scenario::scenario_property(r.counterexample->property) : "";
+  std::string found = r.counterexample ? r.counterexample->property : "";
   const Outcome outcome = outcome_of(r);
   const bool as_expected = scenario::meets_expectation(*s, found);
   const int exit_code = exit_code_of(outcome, as_expected);
-  // The file's own bounds, with its reason, when one of them is in force.
-  const bool file_bounded = (!a.max_depth && s->check.max_depth) || (!a.preemptions && s->check.preemptions) ||
-                            (!a.max_executions && s->check.max_executions);
+  // The file's reason stands with the result only for what the file bounded:
+  // an inconclusive search when every budget it hit is one the file set; any
+  // other result when one of the file's bounds was in force.
+  const bool file_bound_in_force = (!a.max_depth && s->check.max_depth) ||
+                                   (!a.preemptions && s->check.preemptions) ||
+                                   (!a.max_executions && s->check.max_executions);
+  const std::vector<std::string> not_from_file = budgets_not_from_the_file(r, a, s->check);
+  const bool file_bounded = outcome == Outcome::Inconclusive ? file_bound_in_force && not_from_file.empty()
+                                                             : file_bound_in_force;
 
   std::string cex_path;
   if (r.counterexample) {
@@ -172,6 +198,7 @@ int check_command(const CheckArgs& a) {
                      {"preemption_cut", r.preemption_cut},
                      {"reversals_over_bound", r.reversals_over_bound},
                      {"faults_unasked", r.faults_unasked},
+                     {"horizon_ended", r.horizon_ended},
                      {"depth_bounded", r.depth_bounded},
                      {"step_limited", r.step_limited},
                      {"races", r.races},
@@ -203,7 +230,13 @@ int check_command(const CheckArgs& a) {
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << r.summary();
-    if (file_bounded) fmt::print("bounded by the file's [check]: {}\n", s->check.bounded_because);
+    if (file_bounded) {
+      fmt::print("bounded by the file's [check]: {}\n", s->check.bounded_because);
+    } else if (outcome == Outcome::Inconclusive && !s->check.bounded_because.empty()) {
+      std::string which;
+      for (const std::string& b : not_from_file) which += (which.empty() ? "" : ", ") + b;
+      fmt::print("the reason in the file's [check] does not cover what cut this search short: {}\n", which);
+    }
     if (r.counterexample) {
       fmt::print("counterexample: {} ({} choices{}): {}  (ipcsim replay {})\n", cex_path,
                  r.counterexample->choices.size(),

@@ -1,6 +1,6 @@
 // The ipcsim command. Exit codes: 0 ok (as expected), 1 a property was violated
 // or the outcome did not match the expectation, 2 bad input (nothing ran),
-// 3 inconclusive (a search or campaign cut short by its budget found nothing).
+// 3 inconclusive (check only: a search cut short by its budget found nothing).
 #include "cli/command_line.hpp"
 #include "cli/drivers/drivers.hpp"
 

@@ -48,8 +48,7 @@ explore::ExploreReport explore_all(const scenario::Scenario& s) {
 
 std::uint64_t explored(const explore::ExploreReport& r) { return r.executions - r.redundant; }
 
-bool violated(const explore::ExploreReport& r, const std::string& scenario_property) {
-  const std::string p = scenario::explorer_property(scenario_property);
+bool violated(const explore::ExploreReport& r, const std::string& p) {
   return std::find(r.violated_properties.begin(), r.violated_properties.end(), p) != r.violated_properties.end();
 }
 

@@ -1,9 +1,11 @@
 # ctest helper for ipcsim_scenario(... CHECK): `ipcsim check FILE` must meet
 # the scenario's expectation with a search that earned it (exit 0: a complete
 # search, or one stopped at the expected violation). An inconclusive search
-# (exit 3: a budget was hit) passes only when the file bounds the search itself
-# and says why that is enough ([check] bounded_because, which the command then
-# prints); anything else fails. The output goes to the test log either way, so
+# (exit 3: a budget was hit) passes only when every budget it hit is one the
+# file set itself ([check] max_depth, max_executions) and the file says why
+# that is enough (bounded_because): the command prints "bounded by the file's
+# [check]" then and only then. A step limit, a --time-limit or the default caps
+# are never excused. Anything else fails. The output goes to the test log either way, so
 # the coverage counts and assumptions of every model-checked scenario are on
 # record.
 # Variables: IPCSIM, FILE (relative to SOURCE_DIR), OUT (a directory), SOURCE_DIR;

@@ -53,8 +53,7 @@ bool Mutex::LockOp::result() const {
 void Mutex::UnlockOp::apply(World& w, Actor& self) {
   w.touch(m_->id(), AccessMode::Write);
   if (m_->owner_ != self.id) {
-    std::string owner = "none";
-    if (m_->owner_ != kNoActor) owner = std::string("#").append(std::to_string(m_->owner_));
+    const std::string owner = m_->owner_ != kNoActor ? w.describe_actor(m_->owner_) : std::string("none");
     w.usage_error("actor " + w.describe_actor(self) + " unlocks mutex '" + std::string(m_->name()) +
                   "' that it does not hold (owner: " + owner + ")");
   }

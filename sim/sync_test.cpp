@@ -86,6 +86,28 @@ TEST(MutexTest, UnlockByANonOwnerIsAUsageErrorNamingActorAndMutex) {
   }
 }
 
+TEST(MutexTest, UnlockOfAMutexAnotherActorHoldsNamesTheOwnerByName) {
+  World w;
+  Cpu& c0 = w.add_cpu({.name = "cpu0"});
+  Cpu& c1 = w.add_cpu({.name = "cpu1"});
+  Mutex m(w, "table-lock");
+  w.spawn(c0, "holder", [&](Ctx cx) -> Task<> {
+    co_await m.lock();
+    co_await cx.sleep(10us);
+  }, {.daemon = true});
+  w.spawn(c1, "intruder", [&](Ctx cx) -> Task<> {
+    co_await cx.sleep(1us);
+    co_await m.unlock();
+  });
+  try {
+    w.run();
+    FAIL();
+  } catch (const UsageError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("that it does not hold (owner: 'holder' (#1 on cpu0))"), std::string::npos) << msg;
+  }
+}
+
 TEST(SemaphoreTest, CountsWakesAndSaturates) {
   World w;
   Cpu& c = w.add_cpu({});

@@ -248,6 +248,14 @@ std::string World::describe_actor(const Actor& a) const {
   return "'" + a.name + "' (#" + std::to_string(a.id) + " on " + std::string(a.cpu->name_) + ")";
 }
 
+std::string World::describe_actor(ActorId id) const {
+  // Error paths only: a scan of the slots is cheap enough there.
+  for (const Actor& a : actors_) {
+    if (a.id == id && a.cpu != nullptr) return describe_actor(a);
+  }
+  return "#" + std::to_string(id) + " (no longer in the world)";
+}
+
 // ---- Events ------------------------------------------------------------------------
 
 void World::at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon) {

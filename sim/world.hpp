@@ -277,6 +277,9 @@ class World {
   void charge(Actor& a, Duration cost) { a.debt += cost; }
   void set_priority(Actor& a, int priority);
   std::string describe_actor(const Actor& a) const;  // "'ping' (#1 on cpu0)"
+  // The same for an actor known by its id only (an owner recorded somewhere):
+  // "#7 (no longer in the world)" when its slot went to another actor.
+  std::string describe_actor(ActorId id) const;
   // Message ids and flow ids (trace.hpp): both name hand-offs, unique in a
   // run. In a step they come from the stepping actor: its id times 10^9, plus
   // how many it drew, this one included (actor 2's third id: 2000000003). One

@@ -189,7 +189,7 @@ void Join::apply(World& w, Actor& self) {
 // By name, as the deadlock report names everyone else: "join 'worker' (#3 on cpu0)".
 std::string Join::describe(const World& w) const {
   const Actor* target = w.find(target_);
-  return "join " + (target != nullptr ? w.describe_actor(*target) : "actor #" + std::to_string(target_.id));
+  return "join " + (target != nullptr ? w.describe_actor(*target) : w.describe_actor(target_.id));
 }
 
 JoinResult Join::result() const {

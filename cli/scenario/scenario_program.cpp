@@ -1,20 +1,15 @@
 #include "cli/scenario/scenario_program.hpp"
 
+#include <string_view>
+
 #include "cli/scenario/runner.hpp"
+#include "model/explore/runner.hpp"
 
 namespace ipcsim::scenario {
 
-std::string scenario_property(const std::string& p) {
-  if (p == "deadlock") return kDeadlockFree;
-  if (p == "usage_error") return kNoUsageError;
-  return p;
-}
-
-std::string explorer_property(const std::string& p) {
-  if (p == kDeadlockFree) return "deadlock";
-  if (p == kNoUsageError) return "usage_error";
-  return p;
-}
+// One name for each built-in, whoever reports it.
+static_assert(std::string_view(kDeadlockFree) == explore::kDeadlockFree);
+static_assert(std::string_view(kNoUsageError) == explore::kNoUsageError);
 
 explore::Execution ScenarioProgram::run(explore::RunContext& cx) {
   RunOptions o;

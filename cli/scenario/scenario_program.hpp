@@ -3,9 +3,9 @@
 // chooser and observers bound to the fresh World, so exploration sees exactly
 // the runs `ipcsim run` and `ipcsim replay` see.
 //
-// Property names: the explorer calls the built-ins "deadlock" and
-// "usage_error"; scenarios call them deadlock_free and no_usage_error.
-// explorer_property() and scenario_property() translate.
+// Property names: the explorer's built-ins (deadlock_free, no_usage_error)
+// carry the names scenarios use, so a counterexample, a verdict and a report
+// all say the same thing.
 #pragma once
 
 #include <string>
@@ -24,8 +24,5 @@ class ScenarioProgram final : public explore::Program {
  private:
   const Scenario* scenario_;
 };
-
-std::string scenario_property(const std::string& explorer_property);
-std::string explorer_property(const std::string& scenario_property);
 
 }  // namespace ipcsim::scenario

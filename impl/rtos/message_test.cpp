@@ -262,7 +262,7 @@ TEST(MessageTest, ReleasingAnotherTasksMessageIsRefusedNamingTheOwner) {
     co_await m.os->msg_rel(msg);
   });
   const std::string err = m.run_expecting_usage_error();
-  EXPECT_NE(err.find("belongs to task #1"), std::string::npos) << err;
+  EXPECT_NE(err.find("belongs to task 'owner' (#1 on cpu0)"), std::string::npos) << err;
 }
 
 TEST(MessageTest, ProxySectionsMustLieInsideTheRealBody) {

@@ -293,7 +293,7 @@ void Rtos::check_owner(const sim::Actor& self, Addr cb, const char* service, con
            std::string(what) + " " + std::to_string(cb) + " is queued at exchange '" + std::string(x->name()) + "'");
   }
   const sim::ActorId actor = owner_actor(owner);
-  refuse(self, service, std::string(what) + " " + std::to_string(cb) + " belongs to task #" + std::to_string(actor));
+  refuse(self, service, std::string(what) + " " + std::to_string(cb) + " belongs to task " + world_->describe_actor(actor));
 }
 
 BodySource& Rtos::check_source(const sim::Actor& self, BodySource& source, Addr dbp, const char* service) {

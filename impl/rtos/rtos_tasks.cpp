@@ -101,7 +101,7 @@ void Rtos::DeleteOp::apply(sim::World& w, sim::Actor& self) {
     if (!slot) return;  // already deleted or reaped
   } else {
     if (!os.tcb_pool_->is_block(task_.tcb)) {
-      os.refuse(self, service, "actor #" + std::to_string(target) + " is not a task of this RTOS");
+      os.refuse(self, service, "actor " + w.describe_actor(target) + " is not a task of this RTOS");
     }
     if (target == self.id) os.refuse(self, service, "a task deletes itself by returning from its body");
     if (!slot || os.tasks_[*slot].tcb != task_.tcb) return;  // gone already

@@ -153,6 +153,24 @@ TEST(TaskTest, DeletingItselfOrANonTaskIsAUsageError) {
   }
 }
 
+TEST(TaskTest, DeletingAPlainActorIsAUsageErrorNamingItByName) {
+  Machine m;
+  sim::Gate never(m.w, "never");
+  const sim::ActorRef plain =
+      m.w.spawn(*m.cpu, "bystander", [&](sim::Ctx) -> sim::Task<> { co_await never.wait(); }, {.daemon = true});
+  m.os->create_task(*m.cpu, "boss", 5, [&](sim::Ctx) -> sim::Task<> {
+    (void)co_await m.os->delete_task(TaskRef{plain, /*tcb=*/4});
+  });
+  try {
+    m.w.run();
+    FAIL();
+  } catch (const sim::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("actor 'bystander' (#1 on cpu0) is not a task of this RTOS"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(TaskTest, ACrashLosesTheMemoryAndARestartFormatsTheRtosAgain) {
   sim::World w({.seed = 4});
   testing::RecordLog log;

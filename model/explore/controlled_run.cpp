@@ -34,8 +34,8 @@ void ControlledRun::on_step(const sim::StepInfo& info) {
   if (node_index >= 0) {
     Node& node = s_.stack[static_cast<std::size_t>(node_index)];
     if (node.chosen() != step_.actor) {
-      return fail("the step after a schedule choice was taken by actor #" + std::to_string(step_.actor) +
-                  ", not by the chosen #" + std::to_string(node.chosen()));
+      return fail("the step after a schedule choice was taken by actor " + who(step_.actor) +
+                  ", not by the chosen " + who(node.chosen()));
     }
     node.step_footprint = step_.footprint;
     node.step_seen = true;
@@ -60,6 +60,12 @@ std::uint32_t ControlledRun::fallback(const sim::ChoicePoint& point) {
     if (point.candidates->candidate(i).actor == last_actor_) return i;
   }
   return 0;
+}
+
+// By name when the program bound its World ("'slave0' (#2 on cpu1)").
+std::string ControlledRun::who(sim::ActorId actor) const {
+  const sim::World* w = cx_ != nullptr ? cx_->world() : nullptr;
+  return w != nullptr ? w->describe_actor(actor) : "#" + std::to_string(actor);
 }
 
 void ControlledRun::fail(std::string message) {

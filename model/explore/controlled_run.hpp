@@ -54,6 +54,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   std::uint32_t fallback(const sim::ChoicePoint& point);
   // The program did not replay its prefix: remember why, end the run.
   void fail(std::string message);
+  std::string who(sim::ActorId actor) const;
   void become_redundant();
   void become_preemption_cut();
   // A choice point already on the stack: answer its current value.

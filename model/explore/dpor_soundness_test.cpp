@@ -30,7 +30,7 @@ std::vector<Case> bug_zoo() {
   out.push_back({std::make_unique<testing::LostUpdate>(2, 1), {"lost_update"}});
   out.push_back({std::make_unique<testing::LostUpdate>(3, 1), {"lost_update"}});
   out.push_back({std::make_unique<testing::LostUpdate>(2, 2), {"lost_update"}});
-  out.push_back({std::make_unique<testing::AbbaDeadlock>(), {"deadlock"}});
+  out.push_back({std::make_unique<testing::AbbaDeadlock>(), {"deadlock_free"}});
   out.push_back({std::make_unique<testing::AtomicityViolation>(false), {"atomicity"}});
   out.push_back({std::make_unique<testing::AtomicityViolation>(true), {}});
   out.push_back({std::make_unique<testing::Depth2Bug>(3), {"depth2"}});
@@ -232,7 +232,7 @@ TEST(Counterexample, DeadlockCounterexampleReplays) {
   testing::AbbaDeadlock p;
   const ExploreReport r = exhaustive(p, {});
   ASSERT_TRUE(r.counterexample);
-  EXPECT_EQ(r.counterexample->property, "deadlock");
+  EXPECT_EQ(r.counterexample->property, "deadlock_free");
   EXPECT_NE(r.counterexample->message.find("m1"), std::string::npos) << r.counterexample->message;
   EXPECT_TRUE(r.counterexample->replay_reproduces) << r.counterexample->replay_note;
 }
@@ -290,7 +290,7 @@ TEST(ExplorerErrors, UsageErrorsInSomeSchedulesAreViolations) {
   WrongUnlock p;
   for (bool dpor : {false, true}) {
     const ExploreReport r = exhaustive(p, all(dpor));
-    EXPECT_EQ(r.violated_properties, std::vector<std::string>{"usage_error"});
+    EXPECT_EQ(r.violated_properties, std::vector<std::string>{"no_usage_error"});
     EXPECT_LT(r.violating, r.executions) << "only some schedules fail";
   }
   const ExploreReport r = exhaustive(p, {});

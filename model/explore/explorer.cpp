@@ -30,6 +30,15 @@ std::string count(std::uint64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// "2us", "1500ns", "3s": the largest unit that divides the time exactly.
+std::string instant_text(sim::Instant t) {
+  const std::int64_t ns = sim::to_ns(t);
+  if (ns != 0 && ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
+  if (ns != 0 && ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns != 0 && ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
+}
+
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", s);
@@ -128,6 +137,7 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   report.max_executions = options.max_executions;
   report.time_limit_seconds = options.time_limit_seconds;
   report.max_steps = options.run.limits.max_steps;
+  report.horizon = options.run.limits.horizon;
   SearchState s{options, report, {}, 0, {}, {}};
   report.end = SearchEnd::Exhausted;
 
@@ -156,6 +166,7 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
     const bool cut_short = control.cut_short();
     if (control.depth_bounded()) ++report.depth_bounded;
     if (o.execution.run.outcome == sim::RunOutcome::StepLimit) ++report.step_limited;
+    if (o.execution.run.outcome == sim::RunOutcome::Horizon) ++report.horizon_ended;
     report.events += o.execution.run.events;
     report.faults_unasked += o.execution.run.faults_unasked;
     const std::int64_t leaf = s.stack.empty() ? 0 : s.stack.back().tree_id;
@@ -232,6 +243,10 @@ std::vector<std::string> ExploreReport::assumptions() const {
     out.push_back("the fault budget per run: " + count(faults_unasked, "fault point was", "fault points were") +
                   " not asked because their run had spent it");
   }
+  if (horizon_ended != 0) {
+    out.push_back(count(horizon_ended, "run", "runs") + " ended at the scenario's horizon (" + instant_text(horizon) +
+                  "); what comes after it is not explored");
+  }
   if (irreversible_races != 0) {
     out.push_back(count(irreversible_races, "race", "races") +
                   " within an instant that no choice point could reverse (the first step ran alone, no step of "
@@ -266,18 +281,22 @@ std::string ExploreReport::coverage() const {
     for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
     return out;
   };
+  const std::vector<std::string> assumed = assumptions();
+  // A search cut short still counts what its runs assumed: every counter that
+  // is not zero is named, whatever the verdict.
+  const std::string also_assumed =
+      assumed.empty() ? "" : "\nthe runs it did explore rest on these assumptions:\n  - " + join(assumed, "\n  - ");
   if (!hits.empty() && counterexample) {
     // Searching on for a shorter one (shortest) and cut short: the violation
     // stands, only "shortest" is in doubt.
     return "cut short after finding a violation (the shortest counterexample found, not necessarily the "
            "shortest there is): explored " +
-           count(executions, "execution", "executions") + ", budget hit: " + join(hits, "; ");
+           count(executions, "execution", "executions") + ", budget hit: " + join(hits, "; ") + also_assumed;
   }
   if (!hits.empty()) {
     return "inconclusive: explored " + count(executions, "execution", "executions") + ", budget hit: " +
-           join(hits, "; ");
+           join(hits, "; ") + also_assumed;
   }
-  const std::vector<std::string> assumed = assumptions();
   if (assumed.empty()) return "complete";
   return "complete under these assumptions:\n  - " + join(assumed, "\n  - ");
 }

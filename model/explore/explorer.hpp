@@ -61,6 +61,8 @@
 //    bound, which the cost model above makes impossible today: the actor that
 //    went last never sleeps and never costs a preemption);
 //  - fault points not asked because their run had spent its fault budget;
+//  - runs that ended at the program's horizon (RunLimits::horizon) with
+//    events still pending: what would come after it is not explored;
 //  - races DPOR could not reverse within an instant (irreversible_races), races
 //    across instants left as time ordered them (cross_instant_races), and
 //    fall-backs that hit their budget of kFallbackSteps steps with paths open;
@@ -87,6 +89,7 @@
 #include "model/explore/exploration_tree.hpp"
 #include "model/explore/program.hpp"
 #include "model/explore/runner.hpp"
+#include "sim/time.hpp"
 
 namespace ipcsim::explore {
 
@@ -150,6 +153,9 @@ struct ExploreReport {
   std::uint64_t preemption_cut = 0;        // runs ended where every candidate awake was over the bound
   std::uint64_t reversals_over_bound = 0;  // races whose reversal the preemption bound refused
   std::uint64_t faults_unasked = 0;        // fault points not asked: their run had spent its fault budget
+  // Part of the program's definition (assumptions too): runs that ended at
+  // RunLimits::horizon with events still pending, what comes after unexplored.
+  std::uint64_t horizon_ended = 0;
   // Budgets (a search with any of these is inconclusive):
   std::uint64_t depth_bounded = 0;  // runs that reached max_depth choice points (and went on unexplored)
   std::uint64_t step_limited = 0;   // runs that hit RunLimits::max_steps
@@ -178,16 +184,18 @@ struct ExploreReport {
   std::uint64_t max_executions = 0;
   std::optional<double> time_limit_seconds;
   std::uint64_t max_steps = 0;
+  sim::Instant horizon = sim::kTimeNever;
 
   // Why the search is not complete, one phrase per budget hit ("max executions
   // (50) reached"); empty when it is complete or stopped at a violation only.
   std::vector<std::string> budget_hits() const;
-  // What a complete search still assumed, one phrase each ("at most 2
-  // preemptions per run: ..."); empty when it assumed nothing.
+  // What the runs explored assumed, one phrase each ("at most 2 preemptions
+  // per run: ..."); empty when they assumed nothing.
   std::vector<std::string> assumptions() const;
-  // The coverage verdict in one line: "complete", "complete under these
-  // assumptions: ...", "inconclusive: explored N executions, budget hit: ...",
-  // or "stopped at the first violation (run K)".
+  // The coverage verdict: "complete", "complete under these assumptions:
+  // ...", "inconclusive: explored N executions, budget hit: ..." (followed by
+  // the assumptions of the runs explored, if any), or "stopped at the first
+  // violation (run K)".
   std::string coverage() const;
   // A few lines for people (no wall time: it is compared across runs).
   std::string summary() const;

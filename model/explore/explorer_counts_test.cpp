@@ -307,6 +307,24 @@ TEST(ExplorerCoverage, DepthBoundedAndStepLimitedRunsMakeItInconclusive) {
   EXPECT_NE(r.coverage().find("hit the step limit (4 steps)"), std::string::npos) << r.coverage();
 }
 
+TEST(ExplorerCoverage, AnInconclusiveSearchStillNamesWhatItsRunsAssumed) {
+  testing::BusMessageRace p;  // under DPOR: races across instants, events outside steps
+  ExploreOptions o = all(true);
+  o.max_executions = 1;
+  ExploreReport r = exhaustive(p, o);
+  ASSERT_EQ(r.end, SearchEnd::MaxExecutions);
+  ASSERT_GT(r.cross_instant_races, 0u);
+  ASSERT_GT(r.events, 0u);
+  const std::string c = r.coverage();
+  EXPECT_EQ(c.rfind("inconclusive: explored 1 execution, budget hit: max executions (1) reached\n"
+                    "the runs it did explore rest on these assumptions:\n  - ",
+                    0),
+            0u)
+      << c;
+  EXPECT_NE(c.find("across instants left as time ordered them"), std::string::npos) << c;
+  EXPECT_NE(c.find("fired outside steps"), std::string::npos) << c;
+}
+
 TEST(ExplorerCoverage, StoppingAtTheFirstViolationIsNotATruncation) {
   testing::LostUpdate p(2, 1);
   ExploreOptions o;  // stop_on_violation
@@ -352,6 +370,24 @@ TEST(ExplorerCoverage, RacesAcrossInstantsAndEventsAreNamedUnderDpor) {
   ExploreReport plain = exhaustive(p, all(false));
   EXPECT_EQ(plain.coverage(), "complete");
   EXPECT_EQ(plain.final_states, dpor.final_states);
+}
+
+TEST(ExplorerCoverage, RunsEndingAtTheHorizonAreAnAssumption) {
+  testing::BusMessageRace p;  // the receiver is spawned at 5 us
+  ExploreOptions o = all(false);
+  o.run.limits.horizon = sim::at_ns(2000);  // after the arrivals, before the receiver
+  ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.horizon_ended, r.executions);
+  EXPECT_TRUE(r.complete);  // the horizon is part of the program, not a budget of the search
+  ASSERT_EQ(r.assumptions().size(), 1u);
+  EXPECT_EQ(r.assumptions()[0], std::to_string(r.executions) +
+                                    " runs ended at the scenario's horizon (2us); what comes after it is not explored");
+  EXPECT_EQ(r.coverage().rfind("complete under these assumptions:\n  - ", 0), 0u) << r.coverage();
+  // Runs that end before the horizon assume nothing about it.
+  o.run.limits.horizon = sim::at_ns(1'000'000);
+  r = exhaustive(p, o);
+  EXPECT_EQ(r.horizon_ended, 0u);
+  EXPECT_EQ(r.coverage(), "complete");
 }
 
 TEST(ExplorerCoverage, AnUnaskedFaultPointIsAnAssumption) {

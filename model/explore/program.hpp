@@ -62,8 +62,8 @@ namespace ipcsim::explore {
 struct Execution {
   sim::RunResult run;
   // The first property the program's own monitors saw violated, if any. The
-  // explorer adds "deadlock" (RunOutcome::Deadlock, unless disabled),
-  // "usage_error" (a sim::UsageError escaped run()) and "lock_order" (its
+  // explorer adds "deadlock_free" (RunOutcome::Deadlock, unless disabled),
+  // "no_usage_error" (a sim::UsageError escaped run()) and "lock_order" (its
   // lock-order graph) on top.
   std::optional<model::Violation> violation;
   // A digest of the final state (sim::World::state_digest() covers the whole
@@ -101,6 +101,7 @@ class RunContext {
   // the program did not bind its World).
   void request_stop(std::string reason);
   bool bound() const { return world_ != nullptr; }
+  const sim::World* world() const { return world_; }  // the bound World, for naming actors in errors
   void unbind() { world_ = nullptr; }
 
  private:
@@ -118,7 +119,7 @@ class Program {
   // A short name for reports ("lost_update").
   virtual std::string name() const = 0;
   // One run from scratch (see the file comment). May throw sim::UsageError;
-  // the explorer reports it as the property "usage_error".
+  // the explorer reports it as the property "no_usage_error".
   virtual Execution run(RunContext& cx) = 0;
 };
 

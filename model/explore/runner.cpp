@@ -53,10 +53,10 @@ Outcome run_once(Program& program, sim::Chooser& chooser, const RunSettings& set
   out.violation = out.execution.violation;
   if (lockdep) keep_first(out.violation, lockdep->violation());
   if (usage_error) {
-    keep_first(out.violation, model::Violation{"usage_error", UINT64_MAX, {}, *usage_error});
+    keep_first(out.violation, model::Violation{kNoUsageError, UINT64_MAX, {}, *usage_error});
   } else if (settings.deadlock_is_violation && out.execution.run.outcome == sim::RunOutcome::Deadlock) {
     const auto& d = out.execution.run.deadlock;
-    keep_first(out.violation, model::Violation{"deadlock", UINT64_MAX, out.execution.run.end_time,
+    keep_first(out.violation, model::Violation{kDeadlockFree, UINT64_MAX, out.execution.run.end_time,
                                                d ? d->text : std::string("deadlock")});
   }
   return out;

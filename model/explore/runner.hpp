@@ -7,9 +7,10 @@
 //   Outcome o = run_once(program, replay, settings);
 //   if (o.violation) ... o.violation->property ...
 //
-// Built-in properties, added to the program's own:
-//  - "deadlock": the run ended in RunOutcome::Deadlock (unless disabled);
-//  - "usage_error": a sim::UsageError escaped the program's run();
+// Built-in properties, added to the program's own, under the names scenario
+// files, verdicts and counterexamples use for them (one name everywhere):
+//  - "deadlock_free": the run ended in RunOutcome::Deadlock (unless disabled);
+//  - "no_usage_error": a sim::UsageError escaped the program's run();
 //  - "lock_order": the lock-order graph found a cycle during this run.
 // When several apply, the one seen first in the trace wins (deadlock and usage
 // errors count as seen at the end).
@@ -25,6 +26,9 @@
 #include "sim/choice.hpp"
 
 namespace ipcsim::explore {
+
+inline constexpr const char* kDeadlockFree = "deadlock_free";   // violated: the run ended in a deadlock
+inline constexpr const char* kNoUsageError = "no_usage_error";  // violated: a sim::UsageError escaped run()
 
 struct RunSettings {
   std::uint64_t seed = 1;                     // the World's seed (workload randomness)

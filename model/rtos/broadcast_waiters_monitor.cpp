@@ -10,6 +10,7 @@ void BroadcastWaitersMonitor::forget(std::uint64_t rtos) {
   };
   drop(waiting_);
   drop(owed_);
+  rounds_.forget(rtos);
 }
 
 std::string BroadcastWaitersMonitor::unserved(std::uint64_t x, const Owed& owed, sim::ActorId who) const {
@@ -48,15 +49,19 @@ void BroadcastWaitersMonitor::watch(const sim::TraceRecord& r) {
   } else if (k == "rtos.msg.send") {
     const std::uint64_t x = key(r, "xchg");
     if (!is_broadcast(x)) return;
+    const std::uint64_t round = rounds_.open(x, u(r, "flow_out"));
     if (!check_closed(r, x, "a later round was sent")) return;
-    owed_[x] = Owed{u(r, "round"), u(r, "msg"), r.actor, r.time, waiting_[x]};
+    owed_[x] = Owed{round, u(r, "msg"), r.actor, r.time, waiting_[x]};
   } else if (k == "rtos.msg.receive") {
     const std::uint64_t x = key(r, "xchg");
     if (!is_broadcast(x)) return;
     auto it = owed_.find(x);
     if (it == owed_.end() || it->second.waiters.count(r.actor) == 0) return;  // a late receiver owes nothing
-    if (u(r, "round") != it->second.round) {
-      violate(r, unserved(x, it->second, r.actor) + " (it received round " + num(u(r, "round")) + " instead)");
+    const std::uint64_t taken = rounds_.of_flow(x, u(r, "flow_in"));
+    if (taken != it->second.round) {
+      violate(r, unserved(x, it->second, r.actor) + " (it received " +
+                     (taken == 0 ? std::string("a hand-off that no send there made") : "round " + num(taken)) +
+                     " instead)");
       return;
     }
     it->second.waiters.erase(r.actor);

@@ -10,12 +10,15 @@
 // them owes a receive of that round. It is a violation when one of them is
 // woken (or times out) without it, when the round closes (a later round, an
 // rtos.bcast.clear) with one still owed, or when the run ends with one owed.
+// Rounds are the monitor's own (broadcast_rounds.hpp): a waiter is served by
+// a receive that took the hand-off of the round it is owed.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <set>
 
+#include "model/rtos/broadcast_rounds.hpp"
 #include "model/rtos/rtos_monitor.hpp"
 
 namespace ipcsim::model::rtos {
@@ -43,6 +46,7 @@ class BroadcastWaitersMonitor final : public RtosMonitor {
 
   std::map<std::uint64_t, std::set<sim::ActorId>> waiting_;  // key(rtos, xchg) -> blocked there now
   std::map<std::uint64_t, Owed> owed_;                       // key(rtos, xchg) -> the round on show
+  BroadcastRounds rounds_;                                   // rounds numbered by their sends, not by the RTOS
   std::uint64_t served_ = 0;
 };
 

@@ -75,6 +75,42 @@ TEST(BroadcastWaitersMonitorTest, CatchesAWaiterLeftBehindWhenTheRunEndsOrTheRou
   }
 }
 
+// The round a waiter is owed is the monitor's own count of sends; the RTOS's
+// round field (here 0 throughout) is never what decides.
+TEST(BroadcastWaitersMonitorTest, NumbersRoundsItselfWhateverTheRoundFieldSays) {
+  {
+    Feed f;
+    BroadcastWaitersMonitor m;
+    declare(f, m);
+    blocks(f, m, 4);
+    blocks(f, m, 5);
+    send(f, m, 3000, 600, 0, 1, 3, /*round=*/0);
+    receive(f, m, 3000, 600, 0, 1, 4, 0);
+    wakes(f, m, 4);
+    receive(f, m, 3000, 600, 0, 1, 5, 0);
+    wakes(f, m, 5);
+    send(f, m, 3000, 600, 0, 2, 3, 0);
+    m.finish(ended(sim::RunOutcome::Quiescent));
+    EXPECT_FALSE(m.violated()) << m.violation()->message;
+    EXPECT_EQ(m.waiters_served(), 2u);
+  }
+  {
+    // Round 1 goes out to nobody; 4 then waits and is owed round 2, but is
+    // handed round 1's hand-off, the record claiming round 2.
+    Feed f;
+    BroadcastWaitersMonitor m;
+    declare(f, m);
+    send(f, m, 3000, 600, 0, 1, 3, 1);
+    blocks(f, m, 4);
+    send(f, m, 3000, 600, 0, 2, 3, 2);
+    receive(f, m, 3000, 600, 0, 1, 4, /*round=*/2);
+    ASSERT_TRUE(m.violated());
+    EXPECT_NE(m.violation()->message.find("sent round 2 (message 3000)"), std::string::npos) << m.violation()->message;
+    EXPECT_NE(m.violation()->message.find("(it received round 1 instead)"), std::string::npos)
+        << m.violation()->message;
+  }
+}
+
 TEST(BroadcastWaitersMonitorTest, AWaiterThatTimedOutOrWasKilledBeforeTheSendOwesNothing) {
   Feed f;
   BroadcastWaitersMonitor m;

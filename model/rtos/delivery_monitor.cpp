@@ -8,6 +8,7 @@ void DeliveryMonitor::forget(std::uint64_t rtos) {
   for (auto it = boards_.lower_bound(key(rtos, 0)); it != boards_.end() && (it->first >> 32) == rtos;) {
     it = boards_.erase(it);
   }
+  rounds_.forget(rtos);
 }
 
 void DeliveryMonitor::close_round(const sim::TraceRecord& r, std::uint64_t board, std::uint64_t round) {
@@ -36,7 +37,8 @@ void DeliveryMonitor::watch(const sim::TraceRecord& r) {
     if (is_broadcast(x)) {
       Board& board = boards_[x];
       close_round(r, x, board.round);  // a new round closes the one on show
-      board.round = u(r, "round");
+      board.round = rounds_.open(x, u(r, "flow_out"));
+      board.msg = u(r, "msg");
     } else {
       sends_[u(r, "flow_out")] = Send{u(r, "msg"), 0};
     }
@@ -44,10 +46,22 @@ void DeliveryMonitor::watch(const sim::TraceRecord& r) {
     const std::uint64_t x = key(r, "xchg");
     if (is_broadcast(x)) {
       Board& board = boards_[x];
-      const std::uint64_t round = u(r, "round");
-      if (round != board.round) {
-        violate(r, "slave " + actor_name(r.actor) + " received round " + num(round) + " of exchange " +
-                       exchange_name(x) + " but round " + num(board.round) + " is on show");
+      const std::uint64_t round = board.round;
+      if (round == 0) {
+        violate(r, "slave " + actor_name(r.actor) + " received message " + num(u(r, "msg")) + " from exchange " +
+                       exchange_name(x) + " while no round is on show");
+        return;
+      }
+      const std::uint64_t taken = rounds_.of_flow(x, u(r, "flow_in"));
+      if (taken != round) {
+        violate(r, "slave " + actor_name(r.actor) + " took " +
+                       (taken == 0 ? std::string("a hand-off that no send to it made") : "round " + num(taken)) +
+                       " of exchange " + exchange_name(x) + " but round " + num(round) + " is on show");
+        return;
+      }
+      if (u(r, "msg") != board.msg) {
+        violate(r, "slave " + actor_name(r.actor) + " received message " + num(u(r, "msg")) + " from exchange " +
+                       exchange_name(x) + " but round " + num(round) + " showed message " + num(board.msg));
         return;
       }
       auto [it, fresh] = board.last.try_emplace(r.actor, 0);
@@ -79,7 +93,8 @@ void DeliveryMonitor::watch(const sim::TraceRecord& r) {
     it->second.receiver = r.actor;
     ++deliveries_;
   } else if (k == "rtos.bcast.clear") {
-    close_round(r, key(r, "xchg"), u(r, "round"));
+    const std::uint64_t x = key(r, "xchg");
+    if (auto it = boards_.find(x); it != boards_.end()) close_round(r, x, it->second.round);
   }
 }
 

@@ -6,17 +6,20 @@
 // From the trace alone (impl/rtos/trace_schema.md):
 //  - normal/pass: every rtos.msg.receive takes the flow of one rtos.msg.send
 //    of the same message, and no flow is taken twice;
-//  - broadcast: an actor that has received from a broadcast exchange is one of
-//    its slaves (until it exits or is killed); receiving round r twice is a
-//    violation at once; when round r closes (the next round is sent, or the
-//    message leaves the exchange: rtos.bcast.clear), every slave must have
-//    received round r.
+//  - broadcast: rounds are the monitor's own (broadcast_rounds.hpp): each
+//    send to the exchange opens the next one, and a receive must take the
+//    hand-off of the round on show, of the message on show. An actor that has
+//    received from a broadcast exchange is one of its slaves (until it exits
+//    or is killed); receiving round r twice is a violation at once; when
+//    round r closes (the next round is sent, or the message leaves the
+//    exchange: rtos.bcast.clear), every slave must have received round r.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "model/rtos/broadcast_rounds.hpp"
 #include "model/rtos/rtos_monitor.hpp"
 
 namespace ipcsim::model::rtos {
@@ -39,7 +42,8 @@ class DeliveryMonitor final : public RtosMonitor {
     std::uint64_t receiver = 0;  // 0 until taken
   };
   struct Board {                                  // a broadcast exchange
-    std::uint64_t round = 0;                      // the round on show, 0 for none
+    std::uint64_t round = 0;                      // the round on show (our number), 0 for none
+    std::uint64_t msg = 0;                        // the message its send put on show
     std::map<std::uint64_t, std::uint64_t> last;  // slave -> last round received
   };
 
@@ -47,6 +51,7 @@ class DeliveryMonitor final : public RtosMonitor {
 
   std::map<std::uint64_t, Send> sends_;    // by flow id
   std::map<std::uint64_t, Board> boards_;  // by key(rtos, xchg)
+  BroadcastRounds rounds_;
   std::uint64_t deliveries_ = 0;
   std::uint64_t rounds_closed_ = 0;
 };

@@ -23,6 +23,7 @@ std::vector<std::uint64_t> parse_list(std::string_view text) {
 void MessageLossMonitor::forget(std::uint64_t rtos) {
   drop_rtos(waiting_, rtos);
   drop_rtos(shows_, rtos);
+  rounds_.forget(rtos);
 }
 
 void MessageLossMonitor::watch(const sim::TraceRecord& r) {
@@ -33,12 +34,13 @@ void MessageLossMonitor::watch(const sim::TraceRecord& r) {
     if (is_broadcast(x)) {
       // One message at a time: another one may only go on show once the one
       // there was taken off (rtos.bcast.clear), or its round never closed.
+      const std::uint64_t round = rounds_.open(x, u(r, "flow_out"));
       auto it = shows_.find(x);
       if (it != shows_.end() && it->second.msg != u(r, "msg")) {
         violate(r, never_closed(x, it->second) + ": message " + num(u(r, "msg")) + " was put on show in its place");
         return;
       }
-      shows_[x] = Show{u(r, "msg"), u(r, "round"), r.actor};
+      shows_[x] = Show{u(r, "msg"), round, r.actor};
     } else {
       waiting_[x][u(r, "flow_out")] = Sent{u(r, "msg"), r.actor, r.time};
     }

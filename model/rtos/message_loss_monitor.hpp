@@ -25,6 +25,7 @@
 #include <set>
 #include <string>
 
+#include "model/rtos/broadcast_rounds.hpp"
 #include "model/rtos/rtos_monitor.hpp"
 
 namespace ipcsim::model::rtos {
@@ -47,7 +48,7 @@ class MessageLossMonitor final : public RtosMonitor {
   };
   struct Show {
     std::uint64_t msg = 0;  // 0: nothing on show
-    std::uint64_t round = 0;
+    std::uint64_t round = 0;  // our number (broadcast_rounds.hpp), not the RTOS's
     sim::ActorId sender = sim::kNoActor;
   };
   void inventory(const sim::TraceRecord& r);
@@ -55,6 +56,7 @@ class MessageLossMonitor final : public RtosMonitor {
 
   std::map<std::uint64_t, std::map<std::uint64_t, Sent>> waiting_;  // key(rtos, xchg) -> flow -> sent
   std::map<std::uint64_t, Show> shows_;                             // key(rtos, xchg), broadcast exchanges
+  BroadcastRounds rounds_;
   std::set<std::uint64_t> inventoried_;                             // exchanges whose inventory came
   std::uint64_t inventories_ = 0;
 };

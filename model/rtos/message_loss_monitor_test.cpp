@@ -86,8 +86,8 @@ TEST(MessageLossMonitorTest, CatchesPhantomsBrokenQueuesWrongCountsAndRoundsThat
     Feed f;
     MessageLossMonitor m;
     declare(f, m, /*named=*/true);
-    send(f, m, 3000, 600, 0, 1, 3, 1);
-    send(f, m, 3000, 600, 0, 2, 3, 2);
+    send(f, m, 3000, 600, 0, 1, 3, /*round=*/0);  // the round field is not what numbers rounds
+    send(f, m, 3000, 600, 0, 2, 3, /*round=*/0);
     inventory(f, m, 600, 0, "", 0, 2);
     ASSERT_TRUE(m.violated());
     EXPECT_EQ(m.violation()->message,

@@ -288,6 +288,68 @@ TEST(DeliveryMonitorTest, EachSlaveGetsEachBroadcastRoundExactlyOnce) {
   }
 }
 
+// An RTOS that lies about its rounds (every record says round 0, the message
+// handle is the same every round): the monitor numbers rounds by the sends it
+// saw and ties each receive to its send by the hand-off's flow, so it judges
+// as it would with honest records.
+TEST(DeliveryMonitorTest, NumbersBroadcastRoundsItselfWhateverTheRoundFieldSays) {
+  auto start = [](Feed& f, Monitor& m) {
+    declare(f, m);
+    send(f, m, 3000, 600, 0, 20, 2, /*round=*/0);
+    receive(f, m, 3000, 600, 0, 20, 3, 0);
+    receive(f, m, 3000, 600, 0, 20, 4, 0);
+  };
+  {
+    Feed f;
+    DeliveryMonitor m;
+    start(f, m);
+    send(f, m, 3000, 600, 0, 21, 2, 0);
+    receive(f, m, 3000, 600, 0, 21, 4, 0);
+    receive(f, m, 3000, 600, 0, 21, 3, 0);
+    f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 0}}, 2);
+    EXPECT_FALSE(m.violated()) << m.violation()->message;
+    EXPECT_EQ(m.rounds_closed(), 2u);
+  }
+  {
+    Feed f;
+    DeliveryMonitor m;
+    start(f, m);
+    receive(f, m, 3000, 600, 0, 20, 4, 0);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "slave #4 received broadcast round 1 of exchange #600 twice");
+  }
+  {
+    Feed f;
+    DeliveryMonitor m;
+    start(f, m);
+    send(f, m, 3000, 600, 0, 21, 2, 0);
+    receive(f, m, 3000, 600, 0, 21, 4, 0);
+    f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 0}}, 2);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "slave #3 missed broadcast round 2 of exchange #600 (its last was round 1)");
+  }
+  {
+    // Round 2 on show, but slave 3 is handed round 1's hand-off again.
+    Feed f;
+    DeliveryMonitor m;
+    start(f, m);
+    send(f, m, 3000, 600, 0, 21, 2, 0);
+    receive(f, m, 3000, 600, 0, 20, 3, 0);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "slave #3 took round 1 of exchange #600 but round 2 is on show");
+  }
+  {
+    // A receive after the message left the exchange.
+    Feed f;
+    DeliveryMonitor m;
+    start(f, m);
+    f(m, "rtos.bcast.clear", {{"rtos", 1}, {"xchg", 600}, {"msg", 3000}, {"round", 0}}, 2);
+    receive(f, m, 3000, 600, 0, 20, 3, 0);
+    ASSERT_TRUE(m.violated());
+    EXPECT_EQ(m.violation()->message, "slave #3 received message 3000 from exchange #600 while no round is on show");
+  }
+}
+
 TEST(SectionsMonitorTest, EveryProxySectionIsFilledExactlyOnceBeforeTheRealMessageGoesOn) {
   auto start = [](Feed& f, Monitor& m) {
     declare(f, m, /*named=*/true);
