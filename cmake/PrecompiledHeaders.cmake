@@ -37,6 +37,7 @@ function(ipcsim_precompiled_headers)
   add_library(ipcsim_pch_test OBJECT ${src})
   target_link_libraries(ipcsim_pch_test PRIVATE GTest::gtest)
   target_precompile_headers(ipcsim_pch_test PRIVATE ${IPCSIM_PCH_STD} <gtest/gtest.h>)
+  target_compile_options(ipcsim_pch_test PRIVATE ${IPCSIM_TEST_OPTIMIZE})  # as the tests that reuse it
 
   ipcsim_pch_targets(${PROJECT_SOURCE_DIR} targets)
   foreach(t ${targets})
