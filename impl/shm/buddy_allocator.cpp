@@ -33,10 +33,7 @@ BuddyAllocator::BuddyAllocator(const BuddyConfig& config)
   }
   const std::size_t n = std::size_t{1} << max_order_;
   // All allocation of bookkeeping happens here, never per operation.
-  state_.assign(n, State::Interior);
-  order_.assign(n, 0);
-  next_.assign(n, kNil);
-  prev_.assign(n, kNil);
+  node_.assign(n, Node{});
   for (unsigned k = 0; k <= kMaxOrderLimit; ++k) {
     head_[k] = kNil;
     free_count_[k] = 0;
@@ -51,11 +48,11 @@ unsigned BuddyAllocator::order_for(std::uint64_t bytes) const {
 }
 
 void BuddyAllocator::push_free(std::uint32_t index, unsigned order) {
-  state_[index] = State::Free;
-  order_[index] = static_cast<std::uint8_t>(order);
-  prev_[index] = kNil;
-  next_[index] = head_[order];
-  if (head_[order] != kNil) prev_[head_[order]] = index;
+  node_[index].state = State::Free;
+  node_[index].order = static_cast<std::uint8_t>(order);
+  node_[index].prev = kNil;
+  node_[index].next = head_[order];
+  if (head_[order] != kNil) node_[head_[order]].prev = index;
   head_[order] = index;
   ++free_count_[order];
   nonempty_ |= std::uint32_t{1} << order;
@@ -64,14 +61,14 @@ void BuddyAllocator::push_free(std::uint32_t index, unsigned order) {
 
 // The caller gives the block its next state (Interior or Allocated).
 void BuddyAllocator::unlink_free(std::uint32_t index, unsigned order) {
-  const std::uint32_t p = prev_[index];
-  const std::uint32_t n = next_[index];
+  const std::uint32_t p = node_[index].prev;
+  const std::uint32_t n = node_[index].next;
   if (p != kNil) {
-    next_[p] = n;
+    node_[p].next = n;
   } else {
     head_[order] = n;
   }
-  if (n != kNil) prev_[n] = p;
+  if (n != kNil) node_[n].prev = p;
   if (--free_count_[order] == 0) nonempty_ &= ~(std::uint32_t{1} << order);
   free_units_ -= units(order);
 }
@@ -79,7 +76,7 @@ void BuddyAllocator::unlink_free(std::uint32_t index, unsigned order) {
 bool BuddyAllocator::is_live_head(std::uint64_t offset, std::uint32_t& index) const {
   if (offset >= capacity_bytes() || (offset & (min_block_bytes_ - 1)) != 0) return false;
   index = static_cast<std::uint32_t>(offset >> min_shift_);
-  return state_[index] == State::Allocated;
+  return node_[index].state == State::Allocated;
 }
 
 BuddyAlloc BuddyAllocator::allocate(std::uint64_t bytes) {
@@ -96,24 +93,24 @@ BuddyAlloc BuddyAllocator::allocate(std::uint64_t bytes) {
     --j;
     push_free(i + units(j), j);  // the upper half stays free
   }
-  state_[i] = State::Allocated;
-  order_[i] = static_cast<std::uint8_t>(k);
+  node_[i].state = State::Allocated;
+  node_[i].order = static_cast<std::uint8_t>(k);
   return {.offset = std::uint64_t{i} << min_shift_, .bytes = block_bytes(k), .order = k};
 }
 
 BuddyError BuddyAllocator::free(std::uint64_t offset) {
   std::uint32_t i = 0;
   if (!is_live_head(offset, i)) return BuddyError::NotAllocated;
-  unsigned k = order_[i];
-  state_[i] = State::Interior;
+  unsigned k = node_[i].order;
+  node_[i].state = State::Interior;
   if (!bugs_.no_coalesce) {
     // The buddy is always the head of some block (the blocks tile the range
     // and it starts an aligned region), so its state and order are current.
     while (k < max_order_) {
       const std::uint32_t b = i ^ units(k);
-      if (state_[b] != State::Free || order_[b] != k) break;
+      if (node_[b].state != State::Free || node_[b].order != k) break;
       unlink_free(b, k);
-      state_[b] = State::Interior;
+      node_[b].state = State::Interior;
       i &= b;  // the lower of the pair heads the merged block
       ++k;
     }
@@ -127,7 +124,7 @@ BuddyError BuddyAllocator::resize(std::uint64_t offset, std::uint64_t bytes) {
   if (!is_live_head(offset, i)) return BuddyError::NotAllocated;
   if (bytes == 0) return BuddyError::ZeroSize;
   if (bytes > capacity_bytes()) return BuddyError::TooLarge;
-  const unsigned k = order_[i];
+  const unsigned k = node_[i].order;
   const unsigned target = order_for(bytes);
   if (target < k) {
     // Contract: give back the upper half at each level. None of these halves
@@ -139,35 +136,35 @@ BuddyError BuddyAllocator::resize(std::uint64_t offset, std::uint64_t bytes) {
     if ((i & (units(target) - 1)) != 0) return BuddyError::NeedsMove;
     for (unsigned j = k; j < target; ++j) {
       const std::uint32_t b = i + units(j);
-      if (state_[b] != State::Free || order_[b] != j) return BuddyError::NeedsMove;
+      if (node_[b].state != State::Free || node_[b].order != j) return BuddyError::NeedsMove;
     }
     for (unsigned j = k; j < target; ++j) {
       const std::uint32_t b = i + units(j);
       unlink_free(b, j);
-      state_[b] = State::Interior;
+      node_[b].state = State::Interior;
     }
   }
-  order_[i] = static_cast<std::uint8_t>(target);
+  node_[i].order = static_cast<std::uint8_t>(target);
   return BuddyError::None;
 }
 
 std::uint64_t BuddyAllocator::allocated_bytes(std::uint64_t offset) const {
   std::uint32_t i = 0;
-  return is_live_head(offset, i) ? block_bytes(order_[i]) : 0;
+  return is_live_head(offset, i) ? block_bytes(node_[i].order) : 0;
 }
 
 std::vector<BuddyBlock> BuddyAllocator::free_blocks_by_address() const {
   std::vector<BuddyBlock> out;
-  for (std::uint32_t i = 0; i < units(max_order_); i += units(order_[i])) {
-    if (state_[i] == State::Free) out.push_back({std::uint64_t{i} << min_shift_, order_[i]});
+  for (std::uint32_t i = 0; i < units(max_order_); i += units(node_[i].order)) {
+    if (node_[i].state == State::Free) out.push_back({std::uint64_t{i} << min_shift_, node_[i].order});
   }
   return out;
 }
 
 std::vector<BuddyBlock> BuddyAllocator::allocations_by_address() const {
   std::vector<BuddyBlock> out;
-  for (std::uint32_t i = 0; i < units(max_order_); i += units(order_[i])) {
-    if (state_[i] == State::Allocated) out.push_back({std::uint64_t{i} << min_shift_, order_[i]});
+  for (std::uint32_t i = 0; i < units(max_order_); i += units(node_[i].order)) {
+    if (node_[i].state == State::Allocated) out.push_back({std::uint64_t{i} << min_shift_, node_[i].order});
   }
   return out;
 }
@@ -178,8 +175,8 @@ std::string BuddyAllocator::check_consistency() const {
   std::uint64_t free_units = 0;
   const std::uint32_t n = units(max_order_);
   for (std::uint32_t i = 0; i < n;) {
-    const unsigned k = order_[i];
-    if (state_[i] == State::Interior) {
+    const unsigned k = node_[i].order;
+    if (node_[i].state == State::Interior) {
       err << "index " << i << " starts no block but follows one that ended; ";
       return err.str();
     }
@@ -188,17 +185,17 @@ std::string BuddyAllocator::check_consistency() const {
       return err.str();
     }
     for (std::uint32_t t = i + 1; t < i + units(k); ++t) {
-      if (state_[t] != State::Interior) {
+      if (node_[t].state != State::Interior) {
         err << "index " << t << " inside the block at " << i << " is not interior; ";
         return err.str();
       }
     }
-    if (state_[i] == State::Free) {
+    if (node_[i].state == State::Free) {
       ++counted[k];
       free_units += units(k);
       // Full coalescing: a free block's buddy is never a whole free block of the same order.
       const std::uint32_t b = i ^ units(k);
-      if (!bugs_.no_coalesce && k < max_order_ && state_[b] == State::Free && order_[b] == k && b > i) {
+      if (!bugs_.no_coalesce && k < max_order_ && node_[b].state == State::Free && node_[b].order == k && b > i) {
         err << "free buddies at " << i << " and " << b << " (order " << k << ") were not merged; ";
       }
     }
@@ -208,9 +205,9 @@ std::string BuddyAllocator::check_consistency() const {
   for (unsigned k = 0; k <= max_order_; ++k) {
     std::uint32_t listed = 0;
     std::uint32_t prev = kNil;
-    for (std::uint32_t i = head_[k]; i != kNil && listed <= n; i = next_[i]) {
-      if (state_[i] != State::Free || order_[i] != k) err << "list " << k << " holds index " << i << " not free of that order; ";
-      if (prev_[i] != prev) err << "list " << k << " back link of " << i << " is wrong; ";
+    for (std::uint32_t i = head_[k]; i != kNil && listed <= n; i = node_[i].next) {
+      if (node_[i].state != State::Free || node_[i].order != k) err << "list " << k << " holds index " << i << " not free of that order; ";
+      if (node_[i].prev != prev) err << "list " << k << " back link of " << i << " is wrong; ";
       prev = i;
       ++listed;
     }
