@@ -206,6 +206,8 @@ RC_GTEST_PROP(ShmBuddyState, AgreesWithAnIntervalModel, ()) {
 }
 
 // The property is worth something only if it catches the broken variant.
+// (rapidcheck prints the shrunk counterexample and a "reproduce" line for it:
+// that output is expected.)
 TEST(ShmBuddyState, CatchesAFreeThatDoesNotCoalesce) {
   const bool passed = rc::check("no_coalesce agrees with the model", [] {
     const std::string why = run_against_model(draw_ops(), {.no_coalesce = true});

@@ -16,8 +16,8 @@
 // rounded up to the smallest order that holds it; a larger free block is split
 // on the way down; on free, a block merges with its buddy while that buddy is
 // free and of the same order. Every expected failure (no room, a bad offset, a
-// double free) is a returned BuddyError: nothing throws or aborts after
-// construction, and no operation allocates heap memory.
+// double free) is a returned BuddyError: allocate, free and resize never
+// throw or abort, and never allocate heap memory.
 //
 // Implementation: a per-minimum-block array (state, order, and the links of an
 // intrusive doubly-linked free list per order) plus a bitmask of the orders
