@@ -19,6 +19,11 @@ set(IPCSIM_PCH_STD
   <source_location> <span> <sstream> <stdexcept> <string> <string_view> <type_traits> <utility>
   <variant> <vector>)
 
+# The (empty) unit every precompiled-header target compiles; made here, before
+# the modules, since a module may add one of its own (property_tests/).
+set(IPCSIM_PCH_SOURCE ${PROJECT_BINARY_DIR}/ipcsim_pch.cpp)
+file(CONFIGURE OUTPUT ${IPCSIM_PCH_SOURCE} CONTENT "// The unit that builds the shared precompiled headers.\n")
+
 function(ipcsim_pch_targets dir out)
   get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
   get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
@@ -30,8 +35,7 @@ function(ipcsim_pch_targets dir out)
 endfunction()
 
 function(ipcsim_precompiled_headers)
-  set(src ${PROJECT_BINARY_DIR}/ipcsim_pch.cpp)
-  file(CONFIGURE OUTPUT ${src} CONTENT "// The unit that builds the shared precompiled headers.\n")
+  set(src ${IPCSIM_PCH_SOURCE})
   add_library(ipcsim_pch_std OBJECT ${src})
   target_precompile_headers(ipcsim_pch_std PRIVATE ${IPCSIM_PCH_STD})
   add_library(ipcsim_pch_test OBJECT ${src})
@@ -49,7 +53,8 @@ function(ipcsim_precompiled_headers)
       continue()
     endif()
     get_target_property(own ${t} PRECOMPILE_HEADERS)
-    if(own)
+    get_target_property(reused ${t} PRECOMPILE_HEADERS_REUSE_FROM)
+    if(own OR reused)
       continue()  # a target with heavier headers of its own (the CLI, rapidcheck tests)
     endif()
     get_target_property(is_test ${t} IPCSIM_TEST)
