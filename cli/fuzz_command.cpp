@@ -141,23 +141,23 @@ int fuzz_command(const FuzzArgs& a) {
       std::cerr << "ipcsim fuzz: --out-dir: " << error << "\n";
       code = kExitBadInput;
     }
+    // Shrinking minimises faults and departures from the default schedule
+    // first, length after (cli/scenario/shrink.hpp): a shrunk list may be
+    // longer, so both figures are reported.
+    const scenario::ShrinkCost before = scenario::shrink_cost(f.original);
+    const scenario::ShrinkCost after = scenario::shrink_cost(f.shrunk);
     j["findings"].push_back({{"run", f.run_index},
                              {"seed", f.seed},
                              {"property", f.property},
                              {"message", f.message},
                              {"choices_before_shrinking", f.original.size()},
                              {"choices_after_shrinking", f.shrunk.size()},
-                             {"off_default_before_shrinking", scenario::shrink_cost(f.original).nonzero_schedule},
-                             {"off_default_after_shrinking", scenario::shrink_cost(f.shrunk).nonzero_schedule},
+                             {"off_default_before_shrinking", before.nonzero_schedule},
+                             {"off_default_after_shrinking", after.nonzero_schedule},
                              {"shrink_runs", f.shrink_runs},
                              {"counterexample", path}});
     if (!a.json) {
       fmt::print("found: run {} (seed {}) violates {}: {}\n", f.run_index, f.seed, f.property, f.message);
-      // Shrinking minimises faults and departures from the default schedule
-      // first, length after (cli/scenario/shrink.hpp): a shrunk list may be
-      // longer, so both figures are shown.
-      const scenario::ShrinkCost before = scenario::shrink_cost(f.original);
-      const scenario::ShrinkCost after = scenario::shrink_cost(f.shrunk);
       fmt::print("  choices: {} ({} off the default schedule, {} faults) -> {} ({} off, {} faults) after shrinking "
                  "({} shrink runs)\n",
                  f.original.size(), before.nonzero_schedule, before.faults, f.shrunk.size(), after.nonzero_schedule,
