@@ -122,7 +122,9 @@ BENCHMARK(BM_FuzzToFirstViolation)->Arg(0)->Arg(1)->ArgName("pct")->Unit(benchma
 
 scenario::Scenario load_bundled(const std::string& name, int rounds = 0) {
   drivers::register_all();
-  const std::string path = std::string(::ipcsim::source_dir()) + "/scenarios/rtos/" + name;
+  // "scan/x.toml" names a file of another mechanism's folder; a bare name is an RTOS one.
+  const std::string folder = name.find('/') == std::string::npos ? "/scenarios/rtos/" : "/scenarios/";
+  const std::string path = std::string(::ipcsim::source_dir()) + folder + name;
   scenario::Diagnostics diag;
   auto s = scenario::load_scenario(path, diag);
   if (!s) throw std::runtime_error(diag.format());
@@ -204,6 +206,10 @@ constexpr ScheduleDependentBug kScheduleDependent[] = {
     {"seed_interlock_broadcasters.toml", "deadlock_free"},
     {"pulse_before_send.toml", "no_double_delivery"},
     {"peek_then_gate.toml", "deadlock_free"},
+    // A skip shows as an overtaken message or, when nothing newer follows, as
+    // one retrieved too late: either property may come first.
+    {"scan/successor_after_remove.toml", "in_order|exactly_once"},
+    {"scan/unlocked_scan.toml", "live_slots_only"},
 };
 constexpr std::uint64_t kCampaigns = 100;
 constexpr std::uint64_t kCampaignCap = 2000;
@@ -252,7 +258,7 @@ void BM_ScheduleDependentBugs(benchmark::State& state) {
         runs.push_back(kCampaignCap);  // a lower bound: counted as the cap
         continue;
       }
-      if (r.first->property != expected) {
+      if (("|" + expected + "|").find("|" + r.first->property + "|") == std::string::npos) {
         state.SkipWithError(("campaign ended on " + r.first->property + ", not " + expected).c_str());
         return;
       }
@@ -273,7 +279,7 @@ void BM_ScheduleDependentBugs(benchmark::State& state) {
   state.counters["runs/s"] = benchmark::Counter(static_cast<double>(total_runs), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScheduleDependentBugs)
-    ->ArgsProduct({{0, 1, 2, 3}, {0, 1, 2, 3}})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {0, 1, 2, 3}})
     ->ArgNames({"bug", "pct_depth"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
