@@ -34,11 +34,11 @@ void print_table(const std::vector<CompareRow>& rows) {
 
 std::string csv_text(const std::vector<CompareRow>& rows) {
   std::string out =
-      "strategy,processors,list_length,delivered,inspections,inspections_per_message,latency_mean_ns,latency_p99_ns,"
+      "strategy,processors,list_length,delivered,inspections,trailing_inspections,inspections_per_message,latency_mean_ns,latency_p99_ns,"
       "out_of_order,missed_runs,resets,ratio_inspections,ratio_p99\n";
   for (const CompareRow& r : rows) {
-    out += fmt::format("{},{},{},{},{},{:.4f},{:.1f},{:.1f},{},{},{},{:.4f},{:.4f}\n", r.strategy, r.processors,
-                       r.list_length, r.delivered, r.inspections, r.inspections_per_message, r.latency_mean_ns,
+    out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{:.1f},{},{},{},{:.4f},{:.4f}\n", r.strategy, r.processors,
+                       r.list_length, r.delivered, r.inspections, r.trailing_inspections, r.inspections_per_message, r.latency_mean_ns,
                        r.latency_p99_ns, r.out_of_order, r.missed, r.resets, r.ratio_inspections, r.ratio_p99);
   }
   return out;
@@ -93,6 +93,7 @@ nlohmann::ordered_json json_rows(const std::vector<CompareRow>& rows) {
                    {"list_length", r.list_length},
                    {"delivered", r.delivered},
                    {"inspections", r.inspections},
+                   {"trailing_inspections", r.trailing_inspections},
                    {"inspections_per_message", r.inspections_per_message},
                    {"latency_mean_ns", r.latency_mean_ns},
                    {"latency_p99_ns", r.latency_p99_ns},

@@ -13,7 +13,10 @@ namespace {
 
 // Latency and resets, read from the trace: posting time from scan.post,
 // retrieval time from scan.retrieve, resets from scan.start, inspections from
-// scan.end (each scan's own count of the slots it walked).
+// scan.end (each scan's own count of the slots it walked). Inspections count
+// up to each processor's last retrieval: the empty scans after it, with which
+// a processor makes sure nothing is left before it stops, are an artifact of
+// ending the simulation (a real processor scans on) and are counted apart.
 class Stats final : public sim::Observer {
  public:
   std::vector<std::int64_t> latencies;
@@ -29,11 +32,22 @@ class Stats final : public sim::Observer {
       const sim::FieldValue* reset = r.field("reset");
       if (reset != nullptr && reset->s != "none") ++resets;
     } else if (r.kind == "scan.end") {
-      inspections += r.field("inspections")->u;
+      const std::uint64_t proc = r.field("proc")->u;
+      unclaimed_[proc] += r.field("inspections")->u;
+      if (r.field("msg")->u != 0) {
+        inspections += unclaimed_[proc];
+        unclaimed_[proc] = 0;
+      }
     }
+  }
+  std::uint64_t trailing() const {
+    std::uint64_t n = 0;
+    for (const auto& [proc, k] : unclaimed_) n += k;
+    return n;
   }
 
  private:
+  std::map<std::uint64_t, std::uint64_t> unclaimed_;
   std::map<std::uint64_t, std::int64_t> posted_;
 };
 
@@ -153,6 +167,7 @@ std::vector<CompareRow> compare_scan(const CompareConfig& config) {
             row.delivered += wl->retrievals();
           }
           row.inspections += stats.inspections;
+          row.trailing_inspections += stats.trailing();
           row.resets += stats.resets;
           row.out_of_order += order.deviations();
           latencies.insert(latencies.end(), stats.latencies.begin(), stats.latencies.end());

@@ -49,7 +49,8 @@ struct CompareRow {
   std::uint32_t processors = 0;
   std::uint32_t list_length = 0;
   std::uint64_t delivered = 0;     // retrievals, over every seed
-  std::uint64_t inspections = 0;
+  std::uint64_t inspections = 0;           // by scans up to each processor's last retrieval
+  std::uint64_t trailing_inspections = 0;  // by the empty scans after it, before the processor stops
   double inspections_per_message = 0;
   double latency_mean_ns = 0;      // posting to retrieval, simulated
   double latency_p99_ns = 0;

@@ -16,7 +16,7 @@ ParamTable<ScanKeys> scan_table() {
       .count("urgent_percent", &K::urgent_percent, 0, 100, "share of messages linked in at the head, in percent")
       .duration("scan_period", &K::scan_period, "a processor's pause after a scan that found nothing")
       .duration("process_time", &K::process_time, "processing one retrieved message")
-      .count("patience", &K::patience, 1, 1'000, "empty scans after the last posting before a processor stops")
+      .count("patience", &K::patience, 1, 1'000, "empty scans, once every planned posting is made, before a processor stops")
       .choice("removal", &K::removal,
               {{"after_processing", scan::Removal::AfterProcessing}, {"at_retrieval", scan::Removal::AtRetrieval}},
               "when the last recipient removes a message")

@@ -27,6 +27,7 @@ inline constexpr std::uint64_t kHdrTail = 12;      // u32: last slot of the list
 inline constexpr std::uint64_t kHdrFree = 16;      // u32: first free slot
 inline constexpr std::uint64_t kHdrLive = 20;      // u32: slots in the list
 inline constexpr std::uint64_t kHdrNextSeq = 24;   // u64: the next message's sequence number
+inline constexpr std::uint64_t kHdrPosted = 32;    // u32: postings made by processors (not the backlog)
 inline constexpr std::uint32_t kMagic = 0x5343414e;  // "SCAN"
 
 // One slot.
@@ -52,7 +53,13 @@ inline constexpr std::uint32_t kUrgent = 1;
 static_assert(kSlotPending + kMaxProcessors / 8 == kSlotPayload);
 static_assert(kSlotPayload + kPayloadBytes == kSlotBytes);
 
-constexpr std::uint64_t section_bytes(std::uint32_t slots) { return kHeaderBytes + kSlotBytes * slots; }
+// After the slots, one u32 per processor: how many of its planned postings it
+// made. It survives a crash of the processor's CPU, so the restarted processor
+// resumes its postings where the crashed one stopped.
+constexpr std::uint64_t posted_by_offset(std::uint32_t slots, std::uint32_t proc) {
+  return kHeaderBytes + kSlotBytes * slots + 4 * proc;
+}
+constexpr std::uint64_t section_bytes(std::uint32_t slots) { return posted_by_offset(slots, kMaxProcessors); }
 constexpr std::uint64_t slot_offset(std::uint32_t slot) { return kHeaderBytes + kSlotBytes * (slot - 1); }
 
 // A processor's cache in its local memory (the seed's S2, S7): the look-ahead

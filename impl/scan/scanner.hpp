@@ -32,12 +32,15 @@ struct Cache {
 };
 static_assert(sizeof(Cache) == kCacheBytes);
 
-enum class Reset : std::uint8_t { None, Invalid, Threshold };
+// Final: the processor is about to stop and makes sure nothing waits behind
+// its cursor (an empty scan from the cursor proves nothing).
+enum class Reset : std::uint8_t { None, Invalid, Threshold, Final };
 inline const char* to_string(Reset r) {
   switch (r) {
     case Reset::None: return "none";
     case Reset::Invalid: return "invalid";
     case Reset::Threshold: return "threshold";
+    case Reset::Final: return "final";
   }
   return "?";
 }
@@ -53,7 +56,7 @@ struct ScanStart {
 // cache is cleared and "the head" is what the next scan starts from (the
 // seed's second way, S6).
 template <class B>
-ScanStart begin_scan(B& b, Cache& c, const StrategyConfig& cfg, const Bugs& bugs) {
+ScanStart begin_scan(B& b, Cache& c, const StrategyConfig& cfg, const Bugs& bugs, bool final = false) {
   ScanStart st;
   st.old = c;
   if (cfg.strategy == Strategy::Baseline || c.slot == kNull) {
@@ -61,7 +64,9 @@ ScanStart begin_scan(B& b, Cache& c, const StrategyConfig& cfg, const Bugs& bugs
     c.scans = 0;  // a scan from the head sees everything: it restarts the count
     return st;
   }
-  if (!bugs.no_reset) {
+  if (final) {
+    st.reset = Reset::Final;
+  } else if (!bugs.no_reset) {
     const bool thresholded = cfg.strategy == Strategy::CachedFixed || cfg.strategy == Strategy::CachedAdaptive;
     std::uint32_t limit = cfg.threshold;
     if (cfg.strategy == Strategy::CachedAdaptive) limit = c.threshold != 0 ? c.threshold : cfg.threshold_min;
@@ -185,9 +190,10 @@ void before_remove(B& b, Cache& c, std::uint32_t s, std::uint32_t gen) {
 // A whole scan in one go (under the section lock): begin, walk, end. The
 // tracer sees each inspection.
 template <class B, class T>
-ScanResult scan_once(B& b, T& t, Cache& c, const StrategyConfig& cfg, const Bugs& bugs, std::uint32_t me) {
+ScanResult scan_once(B& b, T& t, Cache& c, const StrategyConfig& cfg, const Bugs& bugs, std::uint32_t me,
+                     bool final = false) {
   ScanResult r;
-  r.start = begin_scan(b, c, cfg, bugs);
+  r.start = begin_scan(b, c, cfg, bugs, final);
   t.start(r.start);
   const std::uint32_t limit = b.get32(kHdrSlots) + 1;
   for (std::uint32_t s = r.start.first; s != kNull;) {

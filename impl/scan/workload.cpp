@@ -97,7 +97,6 @@ class ScanWorkload final : public Workload {
         pp.urgent = rng.below(100) < p_.urgent_percent;
         procs_[sender].posts.push_back(std::move(pp));
       }
-      posts_end_ = std::max(posts_end_, at);
     }
   }
 
@@ -172,6 +171,9 @@ class ScanWorkload final : public Workload {
     if (a.slot == kNull) {
       if (w_.tracing()) w_.emit("scan.full", section_.id(), {{"proc", me}});
     } else {
+      b.put32(kHdrPosted, b.get32(kHdrPosted) + 1);
+      const std::uint64_t mine = posted_by_offset(section_.slots(), me);
+      b.put32(mine, b.get32(mine) + 1);
       record_post(a, me, pp.recipients, pp.urgent, flow);
     }
     co_await section_.lock().unlock();
@@ -222,13 +224,17 @@ class ScanWorkload final : public Workload {
 
   // The literal reading of "concurrency not described": the walk takes no
   // lock, one inspection per step; only the retrieval does.
-  sim::Task<ScanResult> scan_unlocked(sim::Ctx cx, std::uint32_t me, sim::Memory& local, std::uint64_t cache_at) {
+  // `all_posted` is read with the head, in the same step, so that a scan
+  // that starts before the last posting never ends its processor's loop.
+  sim::Task<ScanResult> scan_unlocked(sim::Ctx cx, std::uint32_t me, sim::Memory& local, std::uint64_t cache_at,
+                                      bool final, bool* all_posted) {
     (void)cx;
     auto b = section_.bytes();
     auto t = section_.tracer(me);
     Cache c = local.get<Cache>(cache_at);
+    *all_posted = b.get32(kHdrPosted) == p_.messages;
     ScanResult r;
-    r.start = begin_scan(b, c, p_.strategy, p_.bugs);
+    r.start = begin_scan(b, c, p_.strategy, p_.bugs, final);
     t.start(r.start);
     local.put<Cache>(cache_at, c);
     const std::uint32_t limit = section_.slots() + 1;
@@ -262,14 +268,22 @@ class ScanWorkload final : public Workload {
     co_return r;
   }
 
+  struct Scanned {
+    bool hit = false;
+    bool from_head = false;   // the scan started at the head: an empty one proves nothing waits
+    bool all_posted = false;  // every planned posting was made (read under the lock)
+  };
+
   // One scan with its retrieval (and, when nothing delays it, the removal).
-  // Returns whether it retrieved a message.
-  sim::Task<bool> scan(sim::Ctx cx, std::uint32_t me, sim::Memory& local, std::uint64_t cache_at) {
+  // `final`: start at the head whatever the cursor says (before stopping).
+  sim::Task<Scanned> scan(sim::Ctx cx, std::uint32_t me, sim::Memory& local, std::uint64_t cache_at, bool final) {
     ScanResult r;
+    Scanned out;
     bool finished = false;
     const bool remove_now = p_.removal == Removal::AtRetrieval || p_.process_time == sim::Duration{0};
     if (p_.bugs.unlocked_scan) {
-      r = co_await scan_unlocked(cx, me, local, cache_at);
+      bool all_posted = false;
+      r = co_await scan_unlocked(cx, me, local, cache_at, final, &all_posted);
       co_await section_.lock().lock();
       if (r.hit != kNull) record_retrieve(me, r);
       record_end(me, r);
@@ -277,13 +291,14 @@ class ScanWorkload final : public Workload {
         finish(me, local, cache_at, r.hit, r.hit_gen, r.hit_seq);
         finished = true;
       }
+      out.all_posted = all_posted;
       co_await section_.lock().unlock();
     } else {
       co_await section_.lock().lock();
       auto b = section_.bytes();
       auto t = section_.tracer(me);
       Cache c = local.get<Cache>(cache_at);
-      r = scan_once(b, t, c, p_.strategy, p_.bugs, me);
+      r = scan_once(b, t, c, p_.strategy, p_.bugs, me, final);
       local.put<Cache>(cache_at, c);
       if (r.hit != kNull) record_retrieve(me, r);
       record_end(me, r);
@@ -291,9 +306,12 @@ class ScanWorkload final : public Workload {
         finish(me, local, cache_at, r.hit, r.hit_gen, r.hit_seq);
         finished = true;
       }
+      out.all_posted = b.get32(kHdrPosted) == p_.messages;
       co_await section_.lock().unlock();
     }
-    if (r.hit == kNull) co_return false;
+    out.hit = r.hit != kNull;
+    out.from_head = r.start.from_head;
+    if (r.hit == kNull) co_return out;
     if (p_.process_time != sim::Duration{0}) co_await cx.compute(p_.process_time);
     if (!finished) {
       co_await section_.lock().lock();
@@ -312,7 +330,7 @@ class ScanWorkload final : public Workload {
       c.mode = kStartAt;
       local.put<Cache>(cache_at, c);
     }
-    co_return true;
+    co_return out;
   }
 
   sim::Task<> processor(sim::Ctx cx, std::uint32_t me, bool restarted) {
@@ -322,21 +340,31 @@ class ScanWorkload final : public Workload {
       w_.emit("scan.proc.start", section_.id(),
               {{"proc", me}, {"restarted", restarted}, {"strategy", to_string(p_.strategy.strategy)}});
     }
+    // A restarted processor resumes its postings where the crashed one
+    // stopped: the count survives in the section (shared memory).
     std::size_t next = 0;
-    // A restarted processor leaves the postings whose time has passed: they
-    // were made before the crash or died with it.
-    while (restarted && next < pr.posts.size() && pr.posts[next].at < cx.now()) ++next;
+    if (restarted) next = section_.bytes().get32(posted_by_offset(section_.slots(), me));
     std::uint32_t empty = 0;
+    bool final = false;
     for (;;) {
       while (next < pr.posts.size() && pr.posts[next].at <= cx.now()) {
         if (!co_await post(cx, me, pr.posts[next])) break;  // full: scan, then try again
         ++next;
       }
-      if (co_await scan(cx, me, local, pr.cache_offset)) {
+      const Scanned s = co_await scan(cx, me, local, pr.cache_offset, final);
+      final = false;
+      if (s.hit) {
         empty = 0;
         continue;
       }
-      if (next == pr.posts.size() && cx.now() >= posts_end_ && ++empty >= p_.patience) break;
+      // Once every planned posting is made, stop after `patience` empty
+      // scans, the last of them from the head: a message linked in behind
+      // the cursor is invisible from it.
+      if (next == pr.posts.size() && s.all_posted) {
+        ++empty;
+        if (s.from_head && empty >= p_.patience) break;
+        if (empty >= p_.patience) final = true;
+      }
       sim::Instant wake = cx.now() + p_.scan_period;
       if (next < pr.posts.size()) wake = std::min(wake, std::max(pr.posts[next].at, cx.now() + sim::Duration{1}));
       co_await cx.sleep_until(wake);
@@ -349,7 +377,6 @@ class ScanWorkload final : public Workload {
   Section section_;
   std::vector<Proc> procs_;
   std::vector<sim::Cpu*> booted_;
-  sim::Instant posts_end_{};
   std::uint64_t posted_ = 0;
   std::uint64_t retrievals_ = 0;
   std::uint64_t scans_ = 0;

@@ -18,8 +18,9 @@ void ExactlyOnceMonitor::observe(const sim::TraceRecord& r) {
     for (const auto& [msg, w] : waits_[proc]) {
       if (n > w.deadline) {
         violate(r, "processor " + proc_name(proc) + " did not retrieve " + msg_name(msg) + " within " +
-                       std::to_string(w.deadline - w.posted_at) + " scans of its posting (bound (k+1)(N+1), N = " +
-                       (n_ == UINT32_MAX ? std::string("none") : std::to_string(n_)) + ")");
+                       std::to_string(w.deadline - w.posted_at) + " scans of its posting (bound (k+1)(N+1): k = " + std::to_string(w.ahead) + " ahead of it, N = " +
+                       (w.factor == 1 ? std::string("0 for a message appended at the tail") : std::to_string(w.factor - 1)) +
+                       ")");
         return;
       }
     }
@@ -34,7 +35,9 @@ void ExactlyOnceMonitor::observe(const sim::TraceRecord& r) {
       if (m->urgent) {
         // Linked in at the head: it goes ahead of everything waiting.
         for (auto& [msg, w] : mine) {
-          if (w.deadline != UINT64_MAX) w.deadline += w.factor;
+          if (w.deadline == UINT64_MAX) continue;
+          w.deadline += w.factor;
+          ++w.ahead;
         }
       } else {
         ahead = mine.size();
@@ -42,6 +45,7 @@ void ExactlyOnceMonitor::observe(const sim::TraceRecord& r) {
       Wait w;
       w.factor = factor;
       w.posted_at = scans_[p];
+      w.ahead = ahead;
       w.deadline = factor == 0 ? UINT64_MAX : scans_[p] + (ahead + 1) * factor;
       mine[m->msg] = w;
     }

@@ -77,7 +77,8 @@ TEST(ExactlyOnceMonitorTest, ATailMessageMustComeWithinItsScans) {
   f.scan(m, 0);
   ASSERT_TRUE(m.violated());
   EXPECT_EQ(m.violation()->message,
-            "processor 'p0' did not retrieve message #2 within 2 scans of its posting (bound (k+1)(N+1), N = 4)");
+            "processor 'p0' did not retrieve message #2 within 2 scans of its posting (bound (k+1)(N+1): k = 1 ahead "
+            "of it, N = 0 for a message appended at the tail)");
 }
 
 TEST(ExactlyOnceMonitorTest, AnUrgentMessageMayWaitForAReset) {
