@@ -72,9 +72,7 @@ void BM_ScanPerDeliveredMessage(benchmark::State& state) {
   state.counters["inspections_per_message"] =
       delivered == 0 ? 0.0 : static_cast<double>(b.tracer.inspections) / static_cast<double>(delivered);
 }
-BENCHMARK(BM_ScanPerDeliveredMessage)
-    ->ArgsProduct({{0, 1, 2, 3}, {100, 1000, 10000}})
-    ->ArgNames({"strategy", "slots"});
+BENCHMARK(BM_ScanPerDeliveredMessage)->ArgsProduct({{0, 1, 2, 3}, {100, 1000, 10000}})->ArgNames({"strategy", "slots"});
 
 }  // namespace
 }  // namespace ipcsim::scan

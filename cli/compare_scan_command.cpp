@@ -22,8 +22,8 @@ void print_table(const std::vector<CompareRow>& rows) {
              "p99/base");
   for (const CompareRow& r : rows) {
     fmt::print("{:<22} {:>5} {:>6} {:>9} {:>10.2f} {:>9.0f}ns {:>9.0f}ns {:>6} {:>6} {:>7} {:>9} {:>9}\n", r.strategy,
-               r.processors, r.list_length, r.delivered, r.inspections_per_message, r.latency_mean_ns,
-               r.latency_p99_ns, r.out_of_order, r.missed, r.resets, ratio(r.ratio_inspections), ratio(r.ratio_p99));
+               r.processors, r.list_length, r.delivered, r.inspections_per_message, r.latency_mean_ns, r.latency_p99_ns,
+               r.out_of_order, r.missed, r.resets, ratio(r.ratio_inspections), ratio(r.ratio_p99));
   }
   for (const CompareRow& r : rows) {
     if (!r.first_violation.empty()) {
@@ -34,12 +34,14 @@ void print_table(const std::vector<CompareRow>& rows) {
 
 std::string csv_text(const std::vector<CompareRow>& rows) {
   std::string out =
-      "strategy,processors,list_length,delivered,inspections,trailing_inspections,inspections_per_message,latency_mean_ns,latency_p99_ns,"
+      "strategy,processors,list_length,delivered,inspections,trailing_inspections,inspections_per_message,latency_mean_"
+      "ns,latency_p99_ns,"
       "out_of_order,missed_runs,resets,ratio_inspections,ratio_p99\n";
   for (const CompareRow& r : rows) {
     out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{:.1f},{},{},{},{:.4f},{:.4f}\n", r.strategy, r.processors,
-                       r.list_length, r.delivered, r.inspections, r.trailing_inspections, r.inspections_per_message, r.latency_mean_ns,
-                       r.latency_p99_ns, r.out_of_order, r.missed, r.resets, r.ratio_inspections, r.ratio_p99);
+                       r.list_length, r.delivered, r.inspections, r.trailing_inspections, r.inspections_per_message,
+                       r.latency_mean_ns, r.latency_p99_ns, r.out_of_order, r.missed, r.resets, r.ratio_inspections,
+                       r.ratio_p99);
   }
   return out;
 }
@@ -57,12 +59,15 @@ std::string plot_text(const std::vector<CompareRow>& rows) {
   std::map<std::string, std::size_t> index;
   std::vector<std::string> order;
   for (const CompareRow& r : rows) {
-    const std::string name = r.strategy + (r.list_length == rows.front().list_length && [&] {
-      for (const CompareRow& o : rows) {
-        if (o.list_length != r.list_length) return false;
-      }
-      return true;
-    }() ? "" : " (list " + std::to_string(r.list_length) + ")");
+    const std::string name = r.strategy + (r.list_length == rows.front().list_length &&
+                                                   [&] {
+                                                     for (const CompareRow& o : rows) {
+                                                       if (o.list_length != r.list_length) return false;
+                                                     }
+                                                     return true;
+                                                   }()
+                                               ? ""
+                                               : " (list " + std::to_string(r.list_length) + ")");
     if (!index.count(name)) {
       index[name] = a.series.size();
       a.series.push_back({name, {}});

@@ -24,7 +24,9 @@ std::string read(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string bundled_path(const std::string& name) { return std::string(::ipcsim::source_dir()) + "/scenarios/scan/" + name; }
+std::string bundled_path(const std::string& name) {
+  return std::string(::ipcsim::source_dir()) + "/scenarios/scan/" + name;
+}
 
 scenario::Scenario parse(const std::string& text, const std::string& path) {
   drivers::register_all();

@@ -48,18 +48,18 @@ struct CompareRow {
   std::string strategy;
   std::uint32_t processors = 0;
   std::uint32_t list_length = 0;
-  std::uint64_t delivered = 0;     // retrievals, over every seed
+  std::uint64_t delivered = 0;             // retrievals, over every seed
   std::uint64_t inspections = 0;           // by scans up to each processor's last retrieval
   std::uint64_t trailing_inspections = 0;  // by the empty scans after it, before the processor stops
   double inspections_per_message = 0;
-  double latency_mean_ns = 0;      // posting to retrieval, simulated
+  double latency_mean_ns = 0;  // posting to retrieval, simulated
   double latency_p99_ns = 0;
   std::uint64_t out_of_order = 0;  // retrievals that passed over an older message for the same processor
   std::uint64_t missed = 0;        // runs in which a property was violated (a message skipped, lost, ...)
   std::uint64_t resets = 0;
-  double ratio_inspections = 0;    // to the baseline row of the same (P, L); 0 without one
+  double ratio_inspections = 0;  // to the baseline row of the same (P, L); 0 without one
   double ratio_p99 = 0;
-  std::string first_violation;     // property: message, of the first run that had one
+  std::string first_violation;  // property: message, of the first run that had one
 };
 
 std::vector<StrategySpec> default_strategies();

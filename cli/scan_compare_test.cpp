@@ -2,9 +2,9 @@
 // list of 1,000 slots, where the cached look-ahead pointer must need at least
 // ten times fewer inspections per delivered message than the baseline, with
 // no message missed; and the parsing of strategy names.
-#include <gtest/gtest.h>
-
 #include "cli/scan_compare.hpp"
+
+#include <gtest/gtest.h>
 
 namespace ipcsim::cli {
 namespace {
@@ -25,8 +25,8 @@ TEST(ScanCompareTest, TheCachedPointerInspectsTenTimesFewerSlotsAt64ProcessorsAn
     EXPECT_EQ(r.missed, 0u) << r.strategy << ": " << r.first_violation;
     EXPECT_EQ(r.delivered, 1000u * 8) << r.strategy;  // every message reached each of its 8 recipients
   }
-  EXPECT_LE(rows[1].ratio_inspections, 0.1) << rows[1].inspections_per_message << " vs "
-                                            << rows[0].inspections_per_message;
+  EXPECT_LE(rows[1].ratio_inspections, 0.1)
+      << rows[1].inspections_per_message << " vs " << rows[0].inspections_per_message;
   EXPECT_LT(rows[1].ratio_p99, 1.0);
 }
 

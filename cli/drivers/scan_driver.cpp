@@ -38,7 +38,8 @@ class ScanDriver final : public scenario::MechanismDriver {
     for (const auto& [name, description] : scan_properties()) out.push_back({name, description});
     return out;
   }
-  std::unique_ptr<scenario::WorkloadConfig> parse_workload(ConfigTable& t, const scenario::MachineSpec& m) const override {
+  std::unique_ptr<scenario::WorkloadConfig> parse_workload(ConfigTable& t,
+                                                           const scenario::MachineSpec& m) const override {
     auto cfg = std::make_unique<ScanConfig>();
     (void)t.choice("kind", {"message_list"}, "message_list");
     cfg->bug = t.choice("bug", bug_names(), "none");
@@ -85,14 +86,14 @@ class ScanDriver final : public scenario::MechanismDriver {
     }
     const scan::Strategy s = k.strategy;
     const std::string& bug = cfg.bug;
-    if (s == scan::Strategy::Baseline &&
-        (bug == "no_reset" || bug == "address_only_validity" || bug == "successor_after_remove" ||
-         bug == "cached_null_is_end")) {
+    if (s == scan::Strategy::Baseline && (bug == "no_reset" || bug == "address_only_validity" ||
+                                          bug == "successor_after_remove" || bug == "cached_null_is_end")) {
       t.error("bug", "\"" + bug + "\" has no effect with strategy \"baseline\" (it keeps no look-ahead pointer)");
     }
     if (bug == "counter_restarts_on_hit" && s != scan::Strategy::CachedFixed && s != scan::Strategy::CachedAdaptive) {
-      t.error("bug", "\"counter_restarts_on_hit\" has no effect without a threshold (strategy cached_fixed or "
-                     "cached_adaptive)");
+      t.error("bug",
+              "\"counter_restarts_on_hit\" has no effect without a threshold (strategy cached_fixed or "
+              "cached_adaptive)");
     }
     if (cfg.region < m.regions.size() && !cfg.cpus.empty()) {
       const scenario::RegionSpec& r = m.regions[cfg.region];
@@ -103,7 +104,8 @@ class ScanDriver final : public scenario::MechanismDriver {
       }
       for (std::size_t c : cfg.cpus) {
         if (std::find(r.cpus.begin(), r.cpus.end(), c) == r.cpus.end()) {
-          t.error("cpus", "\"" + m.cpus[c].name + "\" runs processors but region \"" + r.name + "\" is not mapped into it");
+          t.error("cpus",
+                  "\"" + m.cpus[c].name + "\" runs processors but region \"" + r.name + "\" is not mapped into it");
           break;
         }
       }

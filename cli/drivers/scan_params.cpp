@@ -16,7 +16,8 @@ ParamTable<ScanKeys> scan_table() {
       .count("urgent_percent", &K::urgent_percent, 0, 100, "share of messages linked in at the head, in percent")
       .duration("scan_period", &K::scan_period, "a processor's pause after a scan that found nothing")
       .duration("process_time", &K::process_time, "processing one retrieved message")
-      .count("patience", &K::patience, 1, 1'000, "empty scans, once every planned posting is made, before a processor stops")
+      .count("patience", &K::patience, 1, 1'000,
+             "empty scans, once every planned posting is made, before a processor stops")
       .choice("removal", &K::removal,
               {{"after_processing", scan::Removal::AfterProcessing}, {"at_retrieval", scan::Removal::AtRetrieval}},
               "when the last recipient removes a message")
@@ -55,10 +56,12 @@ const std::vector<std::pair<std::string, std::string>>& bug_docs() {
   static const std::vector<std::pair<std::string, std::string>> docs = {
       {"no_reset", "the cached pointer is used with no reset condition at all (not with strategy baseline)"},
       {"dangling_next", "removal leaves the predecessor's next link pointing at the freed slot"},
-      {"address_only_validity", "the cursor is valid when its slot is live, whatever its generation: ABA (not baseline)"},
+      {"address_only_validity",
+       "the cursor is valid when its slot is live, whatever its generation: ABA (not baseline)"},
       {"successor_after_remove", "the successor is read from the hit slot after its removal (not baseline)"},
       {"cached_null_is_end", "a null successor is cached and taken for the end of the list (not baseline)"},
-      {"counter_restarts_on_hit", "the scans-since-reset counter restarts at every hit (cached_fixed, cached_adaptive)"},
+      {"counter_restarts_on_hit",
+       "the scans-since-reset counter restarts at every hit (cached_fixed, cached_adaptive)"},
       {"unlocked_scan", "scans walk the links without the section lock, one inspection per step"},
   };
   return docs;

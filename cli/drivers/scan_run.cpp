@@ -69,7 +69,8 @@ class ScanRun final : public scenario::MechanismRun {
 
 }  // namespace
 
-std::unique_ptr<scenario::MechanismRun> make_scan_run(const ScanConfig& cfg, const std::vector<std::string>& properties) {
+std::unique_ptr<scenario::MechanismRun> make_scan_run(const ScanConfig& cfg,
+                                                      const std::vector<std::string>& properties) {
   return std::make_unique<ScanRun>(cfg, properties);
 }
 

@@ -12,6 +12,7 @@
 
 namespace ipcsim::drivers::scan_scenario {
 
-std::unique_ptr<scenario::MechanismRun> make_scan_run(const ScanConfig& cfg, const std::vector<std::string>& properties);
+std::unique_ptr<scenario::MechanismRun> make_scan_run(const ScanConfig& cfg,
+                                                      const std::vector<std::string>& properties);
 
 }  // namespace ipcsim::drivers::scan_scenario

@@ -24,8 +24,8 @@ std::string_view to_string(Strategy s);
 
 struct StrategyConfig {
   Strategy strategy = Strategy::Cached;
-  std::uint32_t threshold = 8;       // CachedFixed: scans from the cursor before a reset
-  std::uint32_t threshold_min = 2;   // CachedAdaptive: the bounds of the adaptive threshold
+  std::uint32_t threshold = 8;      // CachedFixed: scans from the cursor before a reset
+  std::uint32_t threshold_min = 2;  // CachedAdaptive: the bounds of the adaptive threshold
   std::uint32_t threshold_max = 64;
   // The most scans from the cursor between two resets (the N of the seed's
   // liveness bound (k+1)(N+1)); UINT32_MAX when the strategy has no such bound.

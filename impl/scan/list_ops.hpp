@@ -17,13 +17,21 @@
 namespace ipcsim::scan {
 
 template <class B>
-std::uint32_t next_of(B& b, std::uint32_t s) { return b.get32(slot_offset(s) + kSlotNext); }
+std::uint32_t next_of(B& b, std::uint32_t s) {
+  return b.get32(slot_offset(s) + kSlotNext);
+}
 template <class B>
-std::uint32_t prev_of(B& b, std::uint32_t s) { return b.get32(slot_offset(s) + kSlotPrev); }
+std::uint32_t prev_of(B& b, std::uint32_t s) {
+  return b.get32(slot_offset(s) + kSlotPrev);
+}
 template <class B>
-std::uint32_t gen_of(B& b, std::uint32_t s) { return b.get32(slot_offset(s) + kSlotGen); }
+std::uint32_t gen_of(B& b, std::uint32_t s) {
+  return b.get32(slot_offset(s) + kSlotGen);
+}
 template <class B>
-bool live(B& b, std::uint32_t s) { return b.get32(slot_offset(s) + kSlotState) == kLive; }
+bool live(B& b, std::uint32_t s) {
+  return b.get32(slot_offset(s) + kSlotState) == kLive;
+}
 template <class B>
 bool pending_for(B& b, std::uint32_t s, std::uint32_t proc) {
   const std::uint64_t word = slot_offset(s) + kSlotPending + 8 * (proc / 64);

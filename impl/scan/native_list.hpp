@@ -20,9 +20,7 @@ namespace ipcsim::scan {
 
 class NativeBytes {
  public:
-  explicit NativeBytes(std::uint32_t slots) : bytes_(section_bytes(slots)) {
-    list_init(*this, slots);
-  }
+  explicit NativeBytes(std::uint32_t slots) : bytes_(section_bytes(slots)) { list_init(*this, slots); }
   std::uint32_t get32(std::uint64_t off) const { return get<std::uint32_t>(off); }
   std::uint64_t get64(std::uint64_t off) const { return get<std::uint64_t>(off); }
   void put32(std::uint64_t off, std::uint32_t v) { std::memcpy(bytes_.data() + off, &v, sizeof v); }

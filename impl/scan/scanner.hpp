@@ -37,10 +37,14 @@ static_assert(sizeof(Cache) == kCacheBytes);
 enum class Reset : std::uint8_t { None, Invalid, Threshold, Final };
 inline const char* to_string(Reset r) {
   switch (r) {
-    case Reset::None: return "none";
-    case Reset::Invalid: return "invalid";
-    case Reset::Threshold: return "threshold";
-    case Reset::Final: return "final";
+    case Reset::None:
+      return "none";
+    case Reset::Invalid:
+      return "invalid";
+    case Reset::Threshold:
+      return "threshold";
+    case Reset::Final:
+      return "final";
   }
   return "?";
 }

@@ -47,7 +47,10 @@ void Section::init() {
   PokeBytes b(*region_, base_);
   list_init(b, slots_);
   world_->emit("scan.section.create", id_,
-               {{"region", region_->id()}, {"base", base_}, {"slots", slots_}, {"slot_bytes", kSlotBytes},
+               {{"region", region_->id()},
+                {"base", base_},
+                {"slots", slots_},
+                {"slot_bytes", kSlotBytes},
                 {"lock", lock_.id()}});
 }
 
@@ -62,7 +65,9 @@ void Section::record_inventory() {
       if (pending_for(b, s, p)) pending += (pending.empty() ? "" : ",") + std::to_string(p);
     }
     world_->emit("scan.left", id_,
-                 {{"msg", b.get64(slot_offset(s) + kSlotSeq)}, {"slot", s}, {"pending", pending},
+                 {{"msg", b.get64(slot_offset(s) + kSlotSeq)},
+                  {"slot", s},
+                  {"pending", pending},
                   {"remaining", b.get32(slot_offset(s) + kSlotRemaining)}});
   }
 }
@@ -78,7 +83,9 @@ void Section::Tracer::tail(std::uint32_t slot) {
 void Section::Tracer::start(const ScanStart& st) {
   if (!s_->world_->tracing()) return;
   s_->world_->emit("scan.start", s_->id_,
-                   {{"proc", proc_}, {"from", st.from_head ? "head" : "cursor"}, {"reset", to_string(st.reset)},
+                   {{"proc", proc_},
+                    {"from", st.from_head ? "head" : "cursor"},
+                    {"reset", to_string(st.reset)},
                     {"first", st.first}});
 }
 

@@ -32,13 +32,13 @@ enum class Removal : std::uint8_t {
 
 struct ScanParams {
   std::uint32_t processors = 4;
-  std::uint32_t slots = 64;       // the section's capacity
-  std::uint32_t messages = 20;    // posted while the processors run
-  std::uint32_t backlog = 0;      // messages already in the list when they start
-  std::uint32_t recipients = 1;   // recipients of each message (distinct processors)
+  std::uint32_t slots = 64;      // the section's capacity
+  std::uint32_t messages = 20;   // posted while the processors run
+  std::uint32_t backlog = 0;     // messages already in the list when they start
+  std::uint32_t recipients = 1;  // recipients of each message (distinct processors)
   sim::Duration first_post = 1us;
-  sim::Duration post_gap = 2us;   // mean time between postings
-  std::uint32_t burst = 1;        // messages posted together by one processor
+  sim::Duration post_gap = 2us;      // mean time between postings
+  std::uint32_t burst = 1;           // messages posted together by one processor
   std::uint32_t urgent_percent = 0;  // share of messages linked in at the head
   sim::Duration scan_period = 1us;   // a processor's pause after a scan that found nothing
   sim::Duration process_time = 0ns;  // processing one retrieved message

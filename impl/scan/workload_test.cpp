@@ -2,12 +2,13 @@
 // retrieved by each of its recipients, runs are deterministic, the cached
 // strategies inspect fewer slots than the baseline, and a restarted CPU's
 // processors come back.
+#include "impl/scan/workload.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
-#include "impl/scan/workload.hpp"
 #include "sim/trace.hpp"
 
 namespace ipcsim::scan {
@@ -47,7 +48,8 @@ struct SimRun {
 
 TEST(ScanWorkloadTest, EveryRecipientRetrievesEachMessageOnce) {
   for (Strategy s : {Strategy::Baseline, Strategy::Cached, Strategy::CachedFixed, Strategy::CachedAdaptive}) {
-    ScanParams p{.processors = 5, .slots = 16, .messages = 40, .recipients = 2, .post_gap = std::chrono::nanoseconds(300)};
+    ScanParams p{
+        .processors = 5, .slots = 16, .messages = 40, .recipients = 2, .post_gap = std::chrono::nanoseconds(300)};
     p.strategy.strategy = s;
     SimRun r(p, 3);
     r.go();
@@ -72,7 +74,11 @@ TEST(ScanWorkloadTest, OneSeedOneTrace) {
 }
 
 TEST(ScanWorkloadTest, CachedScansInspectFewerSlotsThanTheBaseline) {
-  ScanParams p{.processors = 8, .slots = 128, .messages = 60, .backlog = 60, .recipients = 8,
+  ScanParams p{.processors = 8,
+               .slots = 128,
+               .messages = 60,
+               .backlog = 60,
+               .recipients = 8,
                .post_gap = std::chrono::nanoseconds(500)};
   p.trace_inspections = false;
   std::map<Strategy, double> per_message;

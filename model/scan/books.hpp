@@ -37,7 +37,7 @@ struct Message {
   std::uint32_t slot = 0;
   std::uint32_t sender = 0;
   bool urgent = false;
-  std::int64_t order = 0;                // list order: head inserts below 0, tail appends above
+  std::int64_t order = 0;  // list order: head inserts below 0, tail appends above
   std::set<std::uint32_t> recipients;
   std::set<std::uint32_t> not_retrieved;
   std::set<std::uint32_t> not_done;

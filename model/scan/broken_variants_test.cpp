@@ -18,8 +18,7 @@ using namespace std::chrono_literals;
 
 // Heavy removal and slot reuse: a small section, one recipient per message.
 ScanParams churn(Strategy s) {
-  ScanParams p{.processors = 4, .slots = 6, .messages = 40, .recipients = 1, .post_gap = 200ns,
-               .scan_period = 500ns};
+  ScanParams p{.processors = 4, .slots = 6, .messages = 40, .recipients = 1, .post_gap = 200ns, .scan_period = 500ns};
   p.strategy.strategy = s;
   p.strategy.threshold = 3;
   p.strategy.threshold_min = 2;

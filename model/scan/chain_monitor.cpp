@@ -52,8 +52,8 @@ void ChainMonitor::check(const sim::TraceRecord& r) {
     }
   }
   if (last != tail_) {
-    violate(r, "the chain ends at slot " + std::to_string(last) + " but the tail pointer is slot " +
-                   std::to_string(tail_));
+    violate(
+        r, "the chain ends at slot " + std::to_string(last) + " but the tail pointer is slot " + std::to_string(tail_));
   }
 }
 

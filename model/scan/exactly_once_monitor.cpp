@@ -17,10 +17,13 @@ void ExactlyOnceMonitor::observe(const sim::TraceRecord& r) {
     const std::uint64_t n = ++scans_[proc];
     for (const auto& [msg, w] : waits_[proc]) {
       if (n > w.deadline) {
-        violate(r, "processor " + proc_name(proc) + " did not retrieve " + msg_name(msg) + " within " +
-                       std::to_string(w.deadline - w.posted_at) + " scans of its posting (bound (k+1)(N+1): k = " + std::to_string(w.ahead) + " ahead of it, N = " +
-                       (w.factor == 1 ? std::string("0 for a message appended at the tail") : std::to_string(w.factor - 1)) +
-                       ")");
+        violate(
+            r,
+            "processor " + proc_name(proc) + " did not retrieve " + msg_name(msg) + " within " +
+                std::to_string(w.deadline - w.posted_at) +
+                " scans of its posting (bound (k+1)(N+1): k = " + std::to_string(w.ahead) + " ahead of it, N = " +
+                (w.factor == 1 ? std::string("0 for a message appended at the tail") : std::to_string(w.factor - 1)) +
+                ")");
         return;
       }
     }

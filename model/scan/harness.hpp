@@ -35,7 +35,8 @@ inline Outcome run_scan(const ipcsim::scan::ScanParams& p, std::uint64_t seed, s
     cs.push_back(&w.add_cpu({.name = "cpu" + std::to_string(i)}));
     ids.push_back(cs.back()->id());
   }
-  sim::Memory& region = w.add_shared_region("shm", ipcsim::scan::region_bytes_needed(p), ids, {.per_access = access_cost});
+  sim::Memory& region =
+      w.add_shared_region("shm", ipcsim::scan::region_bytes_needed(p), ids, {.per_access = access_cost});
   Outcome out;
   {
     auto wl = ipcsim::scan::build_workload(w, cs, region, p);

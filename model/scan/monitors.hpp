@@ -41,10 +41,10 @@ class ExactlyOnceMonitor final : public Monitor {
 
  private:
   struct Wait {
-    std::uint64_t deadline = 0;  // in the processor's scan count; UINT64_MAX: none
-    std::uint64_t factor = 1;    // N_m + 1
-    std::uint64_t posted_at = 0; // the processor's scan count at the posting
-    std::uint64_t ahead = 0;     // k: its messages ahead of it
+    std::uint64_t deadline = 0;   // in the processor's scan count; UINT64_MAX: none
+    std::uint64_t factor = 1;     // N_m + 1
+    std::uint64_t posted_at = 0;  // the processor's scan count at the posting
+    std::uint64_t ahead = 0;      // k: its messages ahead of it
   };
   Books books_;
   std::uint32_t n_;

@@ -1,11 +1,11 @@
 // The scan monitors on hand-built traces: each catches what it must and
 // accepts what is allowed.
+#include "model/scan/monitors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "model/scan/monitors.hpp"
 
 namespace ipcsim::model::scan {
 namespace {
@@ -106,7 +106,7 @@ TEST(OrderMonitorTest, OvertakingATailMessageFailsAnUrgentOneIsCounted) {
   Feed f;
   f.post(m, 1, 1, 0, "0");
   f.post(m, 2, 2, 1, "0", /*urgent=*/true);  // at the head: ahead of #1
-  f.retrieve(m, 0, 1);                        // passes over the urgent one: counted
+  f.retrieve(m, 0, 1);                       // passes over the urgent one: counted
   EXPECT_FALSE(m.violated());
   EXPECT_EQ(m.deviations(), 1u);
   f.post(m, 3, 3, 1, "0");
