@@ -213,8 +213,10 @@ sim::Task<> ScanWorkload::processor(sim::Ctx cx, std::uint32_t me, bool restarte
       if (s.from_head && empty >= p_.patience) break;
       if (empty >= p_.patience) final = true;
     }
+    // Wake for the next scan, or sooner for a posting that is not due yet; a
+    // posting that is due found the section full: it waits for the next scan.
     sim::Instant wake = cx.now() + p_.scan_period;
-    if (next < pr.posts.size()) wake = std::min(wake, std::max(pr.posts[next].at, cx.now() + sim::Duration{1}));
+    if (next < pr.posts.size() && pr.posts[next].at > cx.now()) wake = std::min(wake, pr.posts[next].at);
     co_await cx.sleep_until(wake);
   }
   if (w_.tracing()) w_.emit("scan.proc.done", section_.id(), {{"proc", me}});
