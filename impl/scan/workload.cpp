@@ -96,15 +96,16 @@ void ScanWorkload::record_post(const Added& a, std::uint32_t sender, const std::
   if (flow != 0) {
     w_.emit("scan.post", section_.id(),
             {{"msg", a.seq},
+             {"recipients", list},
              {"slot", a.slot},
              {"gen", a.gen},
              {"from", sender},
-             {"to", list},
              {"urgent", urgent},
              {"flow_out", flow}});
   } else {
-    w_.emit("scan.post", section_.id(),
-            {{"msg", a.seq}, {"slot", a.slot}, {"gen", a.gen}, {"from", sender}, {"to", list}, {"urgent", urgent}});
+    w_.emit(
+        "scan.post", section_.id(),
+        {{"msg", a.seq}, {"recipients", list}, {"slot", a.slot}, {"gen", a.gen}, {"from", sender}, {"urgent", urgent}});
   }
 }
 

@@ -37,7 +37,7 @@ Message* Books::about(const sim::TraceRecord& r) {
     m.sender = static_cast<std::uint32_t>(u(r, "from"));
     m.urgent = b(r, "urgent");
     m.order = m.urgent ? --head_order_ : ++tail_order_;
-    m.recipients = parse_procs(s(r, "to"));
+    m.recipients = parse_procs(s(r, "recipients"));
     m.not_retrieved = m.recipients;
     m.not_done = m.recipients;
     m.posted = r.time;

@@ -27,7 +27,8 @@ struct Feed {
     (*this)(m, "scan.link", {{"from", slot}, {"to", 0u}});
     (*this)(m, "scan.link", {{"from", prev_tail}, {"to", slot}});
     (*this)(m, "scan.tail", {{"slot", slot}});
-    (*this)(m, "scan.post", {{"msg", msg}, {"slot", slot}, {"gen", 0u}, {"from", 0u}, {"to", to}, {"urgent", urgent}});
+    (*this)(m, "scan.post",
+            {{"msg", msg}, {"recipients", to}, {"slot", slot}, {"gen", 0u}, {"from", 0u}, {"urgent", urgent}});
   }
   void scan(Monitor& m, std::uint32_t proc) { (*this)(m, "scan.start", {{"proc", proc}}); }
   void retrieve(Monitor& m, std::uint32_t proc, std::uint64_t msg) {
@@ -149,7 +150,7 @@ TEST(ChainMonitorTest, AWrongTailFails) {
   f.post(m, 1, 1, 0, "0");
   f(m, "scan.link", {{"from", 2u}, {"to", 0u}});
   f(m, "scan.link", {{"from", 1u}, {"to", 2u}});
-  f(m, "scan.post", {{"msg", 2u}, {"slot", 2u}, {"to", "0"}});  // the tail pointer left at 1
+  f(m, "scan.post", {{"msg", 2u}, {"slot", 2u}, {"recipients", "0"}});  // the tail pointer left at 1
   ASSERT_TRUE(m.violated());
   EXPECT_EQ(m.violation()->message, "the chain ends at slot 2 but the tail pointer is slot 1");
 }
