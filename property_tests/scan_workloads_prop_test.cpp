@@ -41,5 +41,32 @@ RC_GTEST_PROP(ScanProperties, TheCorrectProtocolKeepsEveryPropertyOnRandomWorklo
   RC_ASSERT(o.retrievals == std::uint64_t{p.messages} * p.recipients);
 }
 
+// The cursor's broken variants make scans skip messages or start in the free
+// list; they never break the chain or lose a message. Whatever they do on a
+// random workload, only the properties about what scans see may fail: the
+// monitors of the list itself stay quiet (no false alarm from them).
+RC_GTEST_PROP(ScanProperties, CursorBugsOnlyEverFailTheScanProperties, ()) {
+  ScanParams p;
+  p.processors = *rc::gen::inRange<std::uint32_t>(2, 7);
+  p.slots = *rc::gen::inRange<std::uint32_t>(2, 7);
+  p.messages = *rc::gen::inRange<std::uint32_t>(1, 31);
+  p.recipients = *rc::gen::inRange<std::uint32_t>(1, p.processors + 1);
+  p.burst = *rc::gen::inRange<std::uint32_t>(1, 4);
+  p.post_gap = std::chrono::nanoseconds(*rc::gen::inRange<std::int64_t>(0, 500));
+  p.scan_period = std::chrono::nanoseconds(*rc::gen::inRange<std::int64_t>(100, 600));
+  p.strategy.strategy = Strategy::Cached;
+  const int bug = *rc::gen::inRange(0, 4);
+  p.bugs.no_reset = bug == 0;
+  p.bugs.address_only_validity = bug == 1;
+  p.bugs.successor_after_remove = bug == 2;
+  p.bugs.cached_null_is_end = bug == 3;
+  const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
+  const model::scan::testing::Outcome o = model::scan::testing::run_scan(p, seed, 3);
+  RC_LOG() << "bug " << bug << " violation: " << o.violated << ": " << o.message << "\n";
+  RC_TAG(o.violated.empty() ? "not exposed" : o.violated);
+  RC_ASSERT(o.violated != "well_formed_chain");
+  RC_ASSERT(o.violated != "no_message_loss");
+}
+
 }  // namespace
 }  // namespace ipcsim::scan
