@@ -1,0 +1,305 @@
+// The agent of one CPU (the seed's Fig. 3), and the System that starts one per
+// CPU. The agent is always running: it takes every message for its CPU (bus
+// messages from other agents, and kicks from its own kernel when the kernel
+// has queued messages to send), and
+//  - as the remote interface: sends the kernel's queued messages, answers
+//    reads and writes of the pipes homed here, and records remote interest
+//    (pipe, event, CPU) or notifies at once when the pipe is ready (T10, T12);
+//  - as the distributor: on a notification, clears the outstanding request and
+//    posts the readiness to every local waiter of that (pipe, event) in the
+//    same step (T8), waking each;
+//  - as the liveness checker: while it depends on a remote CPU (outstanding
+//    interest, waiters on its shadows, forwarded reads or writes), it pings
+//    that CPU every check period; a CPU that did not answer the previous ping
+//    is declared dead and everyone waiting on it is woken with error readiness.
+#include <algorithm>
+
+#include "impl/select/kernel.hpp"
+#include "sim/state_hash.hpp"
+
+namespace ipcsim::select {
+namespace {
+
+class Agent {
+ public:
+  Agent(System& sys, Kernel& k, sim::Ctx cx) : sys_(sys), k_(k), cx_(cx), w_(cx.world()) {}
+
+  sim::Task<> run() {
+    const SelectConfig& cfg = k_.config();
+    std::optional<sim::Instant> next_check;
+    for (;;) {
+      k_.touch();
+      const bool watch = !cfg.bugs.no_liveness && !k_.dependencies().empty();
+      std::optional<sim::Message> m;
+      if (watch) {
+        if (!next_check) next_check = w_.now() + cfg.check_period;
+        m = co_await k_.port().recv_for(std::max(*next_check - w_.now(), sim::Duration{0}));
+      } else {
+        next_check.reset();
+        for (auto& [cpu, peer] : k_.peers) peer.awaiting = false;
+        m = co_await k_.port().recv();
+      }
+      k_.touch();
+      k_.kicked = true;  // the outbox is drained below: no kick needed until then
+      if (m) co_await handle(*m);
+      if (next_check && w_.now() >= *next_check) {
+        check_peers();
+        next_check = w_.now() + cfg.check_period;
+      }
+      co_await drain();
+      k_.kicked = false;
+    }
+  }
+
+ private:
+  sim::Task<> handle(const sim::Message& m) {
+    const auto& b = m.body;
+    if (m.tag == kKick) co_return;
+    const PipeKey pipe = PipeKey::unpack(word_at(b, 0));
+    const Ev ev = static_cast<Ev>(word_at(b, 1));
+    trace_recv(m);
+    switch (m.tag) {
+      case kInterest: {
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr) {
+          notify(m.from, pipe, ev, true);
+        } else if (p->ready(ev)) {
+          notify(m.from, pipe, ev, false);
+        } else {
+          if (k_.config().bugs.record_after_check) {
+            // "If the FD is not ready, ... stores information": in a later step.
+            co_await cx_.yield();
+            k_.touch();
+            p = k_.pipe(pipe);
+            if (p == nullptr) co_return;
+          }
+          p->remote[static_cast<int>(ev)].insert(m.from);
+          if (w_.tracing()) {
+            w_.emit("select.agent.record", k_.object(),
+                    {{"pipe", pipe.packed()}, {"event", to_string(ev)}, {"peer", m.from}});
+          }
+        }
+        break;
+      }
+      case kNotify: {
+        if (word_at(b, 2) != 0) {
+          k_.pipe_dead(pipe);
+          break;
+        }
+        auto it = k_.interests.find({pipe.packed(), ev});
+        if (it == k_.interests.end()) break;  // nobody here asked (any more): nothing to post
+        std::vector<Pipe::Waiter> waiters = std::move(it->second.waiters);
+        // The outstanding request ends with the fan-out, in this same step: a
+        // select arriving after it sends a request of its own.
+        k_.interests.erase(it);
+        if (k_.config().bugs.notify_first_only && waiters.size() > 1) waiters.resize(1);
+        if (w_.tracing()) {
+          w_.emit("select.agent.distribute", k_.object(),
+                  {{"pipe", pipe.packed()}, {"event", to_string(ev)}, {"waiters", waiters.size()}});
+        }
+        for (const auto& wt : waiters) k_.post(wt, ev);
+        break;
+      }
+      case kRead: {
+        const std::uint64_t req = word_at(b, 1);
+        const std::size_t max = word_at(b, 2);
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr) {
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else {
+          const std::size_t n = std::min(max, p->data.size());
+          std::vector<std::byte> bytes(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
+          p->data.erase(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
+          reply.word(req).word(n).raw(bytes);
+          if (n > 0) {
+            if (w_.tracing()) {
+              w_.emit("select.pipe.take", k_.object(), {{"pipe", pipe.packed()}, {"bytes", n}, {"to_cpu", m.from}});
+            }
+            k_.pipe_changed(*p);
+          }
+        }
+        k_.send(m.from, kReadReply, std::move(reply));
+        break;
+      }
+      case kWrite: {
+        const std::uint64_t req = word_at(b, 1);
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr) {
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else {
+          const std::size_t len = b.size() - 16;
+          const std::size_t accepted = std::min<std::size_t>(len, p->capacity - p->data.size());
+          p->data.insert(p->data.end(), b.begin() + 16, b.begin() + 16 + static_cast<std::ptrdiff_t>(accepted));
+          reply.word(req).word(accepted);
+          if (accepted > 0) {
+            if (w_.tracing()) {
+              w_.emit("select.pipe.write", k_.object(),
+                      {{"pipe", pipe.packed()}, {"bytes", accepted}, {"from_cpu", m.from}});
+            }
+            k_.pipe_changed(*p);
+          }
+        }
+        k_.send(m.from, kWriteAck, std::move(reply));
+        break;
+      }
+      case kReadReply:
+      case kWriteAck: {
+        const std::uint64_t req = word_at(b, 0);
+        auto it = k_.pending.find(req);
+        if (it == k_.pending.end()) break;
+        if (Proc* p = k_.proc(it->second.pid)) {
+          p->replied = true;
+          p->status = static_cast<std::int64_t>(word_at(b, 1));
+          p->reply.assign(b.begin() + std::min<std::size_t>(16, b.size()), b.end());
+          k_.wake_if_waiting(*p);
+        }
+        k_.pending.erase(it);
+        break;
+      }
+      case kPing: {
+        Words reply;
+        reply.word(k_.incarnation());
+        k_.send(m.from, kPong, std::move(reply));
+        break;
+      }
+      case kPong: {
+        const auto incarnation = static_cast<std::uint32_t>(word_at(b, 0));
+        Kernel::Peer& peer = k_.peers[m.from];
+        peer.awaiting = false;
+        peer.incarnation = incarnation;
+        if (knows_older(m.from, incarnation)) k_.declare_dead(m.from, incarnation);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Whether anything here refers to a pipe of an earlier incarnation of `peer`.
+  bool knows_older(sim::CpuId peer, std::uint32_t incarnation) const {
+    for (const auto& [key, in] : k_.interests) {
+      const PipeKey p = PipeKey::unpack(key.first);
+      if (p.home == peer && p.incarnation != incarnation) return true;
+    }
+    return false;
+  }
+
+  void notify(sim::CpuId to, PipeKey pipe, Ev ev, bool dead) {
+    Words b;
+    b.word(pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(dead ? 1 : 0);
+    k_.send(to, kNotify, std::move(b));
+  }
+
+  void check_peers() {
+    for (sim::CpuId peer : k_.dependencies()) {
+      Kernel::Peer& p = k_.peers[peer];
+      if (p.awaiting) {
+        p.awaiting = false;
+        k_.declare_dead(peer, std::nullopt);
+        continue;
+      }
+      p.awaiting = true;
+      k_.send(peer, kPing, {});
+    }
+  }
+
+  sim::Task<> drain() {
+    while (!k_.outbox().empty()) {
+      Outgoing out = std::move(k_.outbox().front());
+      k_.outbox().pop_front();
+      Kernel* to = sys_.kernel_if(out.to);
+      if (to == nullptr) continue;
+      const std::vector<std::byte> body = out.body;
+      const std::uint64_t id = co_await sys_.bus().send(to->port(), out.tag, std::move(out.body));
+      k_.touch();
+      if (out.tag == kInterest) ++sys_.interests_sent;
+      if (w_.tracing()) {
+        const PipeKey pipe = PipeKey::unpack(word_at(body, 0));
+        const bool has_pipe = out.tag == kInterest || out.tag == kNotify || out.tag == kRead || out.tag == kWrite;
+        w_.emit("select.agent.send", k_.object(),
+                {{"msg_kind", tag_name(out.tag)}, {"peer", out.to},
+                 {"pipe", has_pipe ? pipe.packed() : std::uint64_t{0}},
+                 {"event", out.tag == kInterest || out.tag == kNotify ? to_string(static_cast<Ev>(word_at(body, 1))) : ""},
+                 {"dead", out.tag == kNotify && word_at(body, 2) != 0}, {"flow_out", id}});
+      }
+    }
+  }
+
+  void trace_recv(const sim::Message& m) {
+    if (!w_.tracing()) return;
+    const bool has_pipe = m.tag == kInterest || m.tag == kNotify || m.tag == kRead || m.tag == kWrite;
+    w_.emit("select.agent.recv", k_.object(),
+            {{"msg_kind", tag_name(m.tag)}, {"peer", m.from},
+             {"pipe", has_pipe ? word_at(m.body, 0) : std::uint64_t{0}},
+             {"event", m.tag == kInterest || m.tag == kNotify ? to_string(static_cast<Ev>(word_at(m.body, 1))) : ""},
+             {"dead", m.tag == kNotify && word_at(m.body, 2) != 0}, {"flow_in", m.id}});
+  }
+
+  System& sys_;
+  Kernel& k_;
+  sim::Ctx cx_;
+  sim::World& w_;
+};
+
+}  // namespace
+
+System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, SelectConfig config)
+    : world_(&w), bus_(&bus), config_(config) {
+  sim::CpuId top = 0;
+  for (sim::Cpu* c : cpus) top = std::max(top, c->id() + 1);
+  kernels_.resize(top);
+  if (w.tracing()) {
+    w.emit("select.config", sim::kNoObject,
+           {{"check_period_ns", sim::to_ns(config_.check_period)}, {"pipe_capacity", config_.pipe_capacity},
+            {"latency_ns", sim::to_ns(bus.config().latency)}, {"cpus", cpus.size()}});
+  }
+  for (sim::Cpu* c : cpus) {
+    sim::Port& port = w.add_port(*c, "agent." + std::string(c->name()));
+    kernels_[c->id()] = std::make_unique<Kernel>(*this, *c, port);
+    Kernel& k = *kernels_[c->id()];
+    spawn_agent(k);
+    c->on_boot([this, &k](sim::Cpu&) {
+      k.reset();
+      spawn_agent(k);
+    });
+  }
+  end_hook_ = w.add_end_hook([this] {
+    sim::World& world = *world_;
+    if (!world.tracing()) return;
+    for (const auto& k : kernels_) {
+      if (!k || !k->cpu().up()) continue;
+      for (const auto& [n, p] : k->pipes()) {
+        world.emit("select.pipe.inventory", k->object(), {{"pipe", p.key.packed()}, {"buffered", p.data.size()}});
+      }
+    }
+  });
+}
+
+System::~System() { world_->remove_end_hook(end_hook_); }
+
+void System::spawn_agent(Kernel& k) {
+  sim::World& w = *world_;
+  if (w.tracing()) w.emit("select.kernel.boot", k.object(), {{"cpu_id", k.id()}, {"incarnation", k.incarnation()}});
+  w.spawn(
+      k.cpu(), "agent." + std::string(k.cpu().name()),
+      [this, &k](sim::Ctx cx) -> sim::Task<> {
+        Agent agent(*this, k, cx);
+        co_await agent.run();
+      },
+      sim::SpawnOptions{.daemon = true});
+}
+
+Kernel& System::kernel(sim::CpuId cpu) { return *kernels_.at(cpu); }
+Kernel* System::kernel_if(sim::CpuId cpu) { return cpu < kernels_.size() ? kernels_[cpu].get() : nullptr; }
+
+std::uint64_t System::state_digest() const {
+  sim::StateHash h;
+  for (const auto& k : kernels_) {
+    if (k && k->cpu().up()) k->digest(h);
+  }
+  return h.value();
+}
+
+}  // namespace ipcsim::select

@@ -1,0 +1,46 @@
+// Configuration of the distributed select() system (seed 002): pipe sizes,
+// the agents' liveness-check period, and the deliberately broken variants.
+//
+//   select::System sys(world, cpus, bus, {.check_period = 20us, .bugs = {.no_dedupe = true}});
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "sim/time.hpp"
+
+namespace ipcsim::select {
+
+using namespace std::chrono_literals;
+
+// Deliberately broken variants (DESIGN.md): each is caught by a monitor of
+// model/select. All off is the correct protocol.
+struct Bugs {
+  // The kernel hands every remote select to the agent, which sends an interest
+  // message even when one for the same (pipe, event) is outstanding (claims 2,
+  // 23, 24 ignored). Caught by one_request.
+  bool no_dedupe = false;
+  // The distributor posts a notification to the first recorded waiter only;
+  // the others sleep on although their FD is ready. Caught by no_lost_wakeup.
+  bool notify_first_only = false;
+  // Agents never check that the CPUs they depend on are alive: a waiter
+  // without a timeout on a crashed CPU's pipe sleeps forever. Caught by
+  // crash_progress.
+  bool no_liveness = false;
+  // Schedule-dependent, the seed's T10 read literally: the home agent checks
+  // whether the pipe is ready, and "if the FD is not ready" records the
+  // interest in a later step. A write between the two makes the pipe ready
+  // with nobody recorded to notify. Caught by no_lost_wakeup.
+  bool record_after_check = false;
+};
+
+struct SelectConfig {
+  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers (PIPE_BUF-like)
+  // How often an agent with something outstanding at a remote CPU checks that
+  // it is alive (the seed: "from time to time"). A peer that has not answered
+  // one ping by the next check is declared dead.
+  sim::Duration check_period = 50us;
+  Bugs bugs{};
+};
+
+}  // namespace ipcsim::select

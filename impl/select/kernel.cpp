@@ -1,0 +1,263 @@
+#include "impl/select/kernel.hpp"
+
+#include <algorithm>
+
+#include "sim/state_hash.hpp"
+
+namespace ipcsim::select {
+
+const char* tag_name(std::uint32_t tag) {
+  switch (tag) {
+    case kInterest: return "interest";
+    case kNotify: return "notify";
+    case kRead: return "read";
+    case kReadReply: return "read_reply";
+    case kWrite: return "write";
+    case kWriteAck: return "write_ack";
+    case kPing: return "ping";
+    case kPong: return "pong";
+    case kKick: return "kick";
+    default: return "?";
+  }
+}
+
+Kernel::Kernel(System& sys, sim::Cpu& cpu, sim::Port& port)
+    : sys_(&sys), cpu_(&cpu), port_(&port),
+      object_(sys.world().register_object("select.kernel", "kernel." + std::string(cpu.name()))) {}
+
+sim::World& Kernel::world() const { return sys_->world(); }
+const SelectConfig& Kernel::config() const { return sys_->config(); }
+
+void Kernel::touch() const { world().touch(object_, sim::AccessMode::Write); }
+
+void Kernel::reset() {
+  incarnation_ = cpu_->incarnation();
+  pipes_.clear();
+  procs_.clear();  // their actors died in the crash: no waiter is left in a ProcWait
+  outbox_.clear();
+  interests.clear();
+  pending.clear();
+  peers.clear();
+  kicked = false;
+}
+
+Proc& Kernel::add_proc(sim::Actor& a) {
+  Proc& p = procs_[a.id];
+  p.pid = a.id;
+  p.actor = &a;
+  p.wait = std::make_unique<ProcWait>(world(), "proc." + a.name);
+  return p;
+}
+
+Proc* Kernel::proc(Pid pid) {
+  auto it = procs_.find(pid);
+  return it == procs_.end() ? nullptr : &it->second;
+}
+
+void Kernel::remove_proc(Pid pid) {
+  for (auto& [n, pipe] : pipes_) {
+    for (auto& ws : pipe.waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  }
+  for (auto& [key, in] : interests) std::erase_if(in.waiters, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  procs_.erase(pid);
+}
+
+void Kernel::forget_call(Pid pid, std::uint64_t call) {
+  auto mine = [&](const Pipe::Waiter& w) { return w.pid == pid && w.call == call; };
+  for (auto& [n, pipe] : pipes_) {
+    for (auto& ws : pipe.waiters) std::erase_if(ws, mine);
+  }
+  for (auto it = interests.begin(); it != interests.end();) {
+    std::erase_if(it->second.waiters, mine);
+    if (!it->second.outstanding && it->second.waiters.empty()) {
+      it = interests.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
+  for (int fd = 0; fd < kMaxFds; ++fd) {
+    if (p.fds.count(fd) == 0) {
+      p.fds[fd] = std::move(open);
+      return fd;
+    }
+  }
+  return -1;
+}
+
+std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
+  auto o = std::make_shared<Open>();
+  o->id = ++next_open_;
+  o->kind = kind;
+  o->pipe = pipe;
+  o->shadow = kind != Open::Kind::File && pipe.home != id();
+  return o;
+}
+
+Pipe& Kernel::new_pipe() {
+  const std::uint32_t n = ++next_pipe_;
+  Pipe& p = pipes_[n];
+  p.key = PipeKey{id(), incarnation_, n};
+  p.capacity = config().pipe_capacity;
+  return p;
+}
+
+Pipe* Kernel::pipe(PipeKey key) {
+  if (key.home != id() || key.incarnation != incarnation_) return nullptr;
+  auto it = pipes_.find(key.number);
+  return it == pipes_.end() ? nullptr : &it->second;
+}
+
+std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
+  if (o.kind == Open::Kind::File) return ev != Ev::Except;  // always ready, never exceptional
+  if (o.dead) return true;                                   // error readiness, for every event
+  const bool reading = o.kind == Open::Kind::PipeRead;
+  if ((ev == Ev::Read && !reading) || (ev == Ev::Write && reading)) return false;  // the wrong end
+  if (o.shadow) return std::nullopt;
+  if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
+  auto it = pipes_.find(o.pipe.number);
+  if (o.pipe.incarnation != incarnation_ || it == pipes_.end()) return true;
+  return it->second.ready(ev);
+}
+
+void Kernel::pipe_changed(Pipe& p) {
+  for (Ev ev : {Ev::Read, Ev::Write}) {
+    const int e = static_cast<int>(ev);
+    if (!p.ready(ev)) continue;
+    std::vector<Pipe::Waiter> ws = std::move(p.waiters[e]);
+    p.waiters[e].clear();
+    for (const auto& wt : ws) post(wt, ev);
+    for (sim::CpuId cpu : p.remote[e]) {
+      Words b;
+      b.word(p.key.packed()).word(static_cast<std::uint64_t>(ev)).word(0);
+      send(cpu, kNotify, std::move(b));
+    }
+    p.remote[e].clear();
+  }
+}
+
+void Kernel::post(const Pipe::Waiter& wt, Ev ev) {
+  Proc* p = proc(wt.pid);
+  if (p == nullptr || p->call != wt.call) return;  // that select is over: nothing stale is posted
+  p->ready.push_back({wt.call, wt.fd, ev});
+  sim::World& w = world();
+  if (w.tracing()) {
+    w.emit("select.post", object_, {{"pid", wt.pid}, {"call", wt.call}, {"fd", wt.fd}, {"event", to_string(ev)}});
+  }
+  wake_if_waiting(*p);
+}
+
+void Kernel::wake_if_waiting(Proc& p) {
+  sim::Actor& a = *p.actor;
+  if (a.state == sim::ActorState::Blocked && a.blocked_on == p.wait.get()) world().wake(a, sim::WaitStatus::Ok);
+}
+
+void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body) {
+  if (tag != kKick) outbox_.push_back({to, tag, std::move(body.bytes), 0});
+  if (kicked) return;
+  kicked = true;
+  sim::World& w = world();
+  w.touch(port_->id(), sim::AccessMode::Write);
+  sim::Message m;
+  m.id = w.new_message_id();
+  m.from = id();
+  m.to = port_->id();
+  m.tag = kKick;
+  m.sent_at = w.now();
+  port_->deliver(std::move(m));
+}
+
+bool Kernel::depends_on(sim::CpuId peer) const {
+  for (const auto& [key, in] : interests) {
+    if (PipeKey::unpack(key.first).home == peer && (in.outstanding || !in.waiters.empty())) return true;
+  }
+  for (const auto& [req, pd] : pending) {
+    if (pd.peer == peer) return true;
+  }
+  return false;
+}
+
+std::set<sim::CpuId> Kernel::dependencies() const {
+  std::set<sim::CpuId> out;
+  for (const auto& [key, in] : interests) {
+    if (in.outstanding || !in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
+  }
+  for (const auto& [req, pd] : pending) out.insert(pd.peer);
+  return out;
+}
+
+void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_incarnation) {
+  sim::World& w = world();
+  auto gone = [&](PipeKey k) {
+    return k.home == peer && (!new_incarnation || k.incarnation != *new_incarnation);
+  };
+  if (w.tracing()) {
+    w.emit("select.agent.peer_dead", object_,
+           {{"peer", peer}, {"restarted", new_incarnation.has_value()}});
+  }
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->shadow && gone(o->pipe)) o->dead = true;
+    }
+  }
+  for (auto it = interests.begin(); it != interests.end();) {
+    if (!gone(PipeKey::unpack(it->first.first))) {
+      ++it;
+      continue;
+    }
+    const Ev ev = it->first.second;
+    std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);
+    it = interests.erase(it);
+    for (const auto& wt : ws) post(wt, ev);
+  }
+  for (auto it = pending.begin(); it != pending.end();) {
+    if (it->second.peer != peer) {
+      ++it;
+      continue;
+    }
+    if (Proc* p = proc(it->second.pid)) {
+      p->replied = true;
+      p->status = -1;
+      wake_if_waiting(*p);
+    }
+    it = pending.erase(it);
+  }
+}
+
+void Kernel::pipe_dead(PipeKey key) {
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->shadow && o->pipe == key) o->dead = true;
+    }
+  }
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
+    auto it = interests.find({key.packed(), ev});
+    if (it == interests.end()) continue;
+    std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);
+    interests.erase(it);
+    for (const auto& wt : ws) post(wt, ev);
+  }
+}
+
+void Kernel::digest(sim::StateHash& h) const {
+  h.add(incarnation_).add(pipes_.size());
+  for (const auto& [n, p] : pipes_) {
+    h.add(n).add(p.data.size());
+    for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
+    for (const auto& r : p.remote) {
+      h.add(r.size());
+      for (auto c : r) h.add(c);
+    }
+  }
+  h.add(procs_.size());
+  for (const auto& [pid, p] : procs_) {
+    h.add(pid).add(p.fds.size());
+    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0);
+  }
+  h.add(interests.size());
+  for (const auto& [key, in] : interests) h.add(key.first).add(static_cast<std::uint64_t>(key.second)).add(in.outstanding ? 1 : 0).add(in.waiters.size());
+}
+
+}  // namespace ipcsim::select
