@@ -169,20 +169,12 @@ void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body) {
   port_->deliver(std::move(m));
 }
 
-bool Kernel::depends_on(sim::CpuId peer) const {
-  for (const auto& [key, in] : interests) {
-    if (PipeKey::unpack(key.first).home == peer && (in.outstanding || !in.waiters.empty())) return true;
-  }
-  for (const auto& [req, pd] : pending) {
-    if (pd.peer == peer) return true;
-  }
-  return false;
-}
-
 std::set<sim::CpuId> Kernel::dependencies() const {
+  // Only live waits count: an outstanding request whose selects all ended
+  // waits for nobody (a later select on it makes it count again).
   std::set<sim::CpuId> out;
   for (const auto& [key, in] : interests) {
-    if (in.outstanding || !in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
+    if (!in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
   }
   for (const auto& [req, pd] : pending) out.insert(pd.peer);
   return out;

@@ -163,8 +163,8 @@ class Kernel {
     std::uint32_t incarnation = 0;
   };
   std::map<sim::CpuId, Peer> peers;
-  // Whether this CPU waits on anything held by `peer` (interests, replies).
-  bool depends_on(sim::CpuId peer) const;
+  // The CPUs this one waits on: homes of pipes that local selects wait for,
+  // and of pipes with a forwarded read or write unanswered.
   std::set<sim::CpuId> dependencies() const;
   // The peer is gone (or came back as a new incarnation): wake everyone waiting
   // on its pipes with error readiness, fail pending requests, mark shadows dead.

@@ -71,7 +71,7 @@ class Storm final : public Workload {
       if (n == 0) ++timeouts_;
       for (int fd = 0; fd < nfds && n > 0 && !broken; ++fd) {
         if ((m.r & (1ULL << fd)) == 0) continue;
-        const std::int64_t got = co_await child.read(fd, p_.bytes);
+        const std::int64_t got = co_await child.read(fd, p_.read_bytes);
         if (got < 0) broken = true;  // the pipe's CPU is gone
         if (got > 0) read_ += static_cast<std::uint64_t>(got);
       }

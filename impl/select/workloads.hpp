@@ -11,7 +11,8 @@
 //   pipes and forks `children` children round robin over the other CPUs (and
 //   its own when there is one CPU); each child dup()s every read end `dups`
 //   times and then makes `rounds` select() calls on all of them (the real
-//   pipes' FDs are shadows on other CPUs), reading from whatever is ready. The
+//   pipes' FDs are shadows on other CPUs), reading `read_bytes` from each FD
+//   it finds ready. The
 //   root writes `messages` messages of `bytes` bytes, one every `gap`, round
 //   robin over the pipes. Dup'd FDs (claim 23) and siblings on one CPU (claim
 //   24) select on the same (pipe, event): one interest message per CPU.
@@ -43,6 +44,7 @@ struct StormParams {
   std::uint32_t rounds = 3;
   std::uint32_t messages = 3;
   std::uint32_t bytes = 8;
+  std::uint32_t read_bytes = 8;   // a child reads at most this much from each ready FD
   sim::Duration gap = 20us;       // between the root's writes (the first after one gap)
   sim::Duration timeout = 100us;  // each child select's timeout
   bool wait_forever = false;      // no timeout
