@@ -134,7 +134,7 @@ class Fanin final : public Workload {
       idle = n == 0 ? idle + 1 : 0;
       for (int fd : rd) {
         if ((m.r & (1ULL << fd)) == 0) continue;
-        const std::int64_t got = co_await reader.read(fd, p_.bytes * p_.messages);
+        const std::int64_t got = co_await reader.read(fd, p_.bytes);  // a message at a time: writers may find it full
         if (got > 0) read_ += static_cast<std::uint64_t>(got);
       }
     }
