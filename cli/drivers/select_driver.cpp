@@ -80,8 +80,10 @@ class SelectDriver final : public scenario::MechanismDriver {
     cfg->bug = t.choice("bug", bug_names(), "none");
     const auto cpus = m.cpu_names();
     const auto buses = m.bus_names();
-    if (t.has("cpus")) {
-      for (const std::string& name : t.strings("cpus")) {
+    const bool listed = t.has("cpus");
+    const std::vector<std::string> wanted = t.strings("cpus");  // asked for even when absent: a known key
+    if (listed) {
+      for (const std::string& name : wanted) {
         auto i = t.reference("cpus", name, cpus, "CPU");
         if (!i) continue;
         if (std::find(cfg->cpus.begin(), cfg->cpus.end(), *i) != cfg->cpus.end()) {
@@ -111,14 +113,12 @@ class SelectDriver final : public scenario::MechanismDriver {
     ipcsim::select::SelectConfig sel;
     sel.pipe_capacity = static_cast<std::uint32_t>(t.integer("pipe_capacity", 64, 1, 65536));
     sel.check_period = t.duration("check_period", 50us, 1ns, 10s);
-    const bool wait_forever = t.boolean("wait_forever", false);
     if (cfg->kind == "storm") {
       wl::StormParams p = storm_table().read(t);
-      p.wait_forever = wait_forever;
+      p.wait_forever = t.boolean("wait_forever", false);
       p.select = sel;
       cfg->params = p;
     } else if (cfg->kind == "fanin") {
-      if (t.has("wait_forever")) t.error("wait_forever", "only kind storm has wait_forever");
       wl::FaninParams p = fanin_table().read(t);
       p.select = sel;
       cfg->params = p;
