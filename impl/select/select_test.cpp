@@ -225,3 +225,46 @@ TEST(Select, FilesAreAlwaysReady) {
 
 }  // namespace
 }  // namespace ipcsim::select
+
+namespace ipcsim::select {
+namespace {
+
+// A crash and a quick restart, between two liveness checks: the new agent
+// answers the ping, with the CPU's new incarnation, which tells the waiter's
+// agent that the pipes it waits on died with the old one.
+TEST(Select, ARestartedPeerIsRecognisedByItsIncarnation) {
+  sim::World w;
+  Count count;
+  w.attach(count);
+  Machine m(w, 2);
+  System sys(w, m.cpus, *m.bus, {.check_period = 10us});
+  sim::FaultPlan plan;
+  plan.add({.type = sim::FaultType::CrashCpu, .cpu = 0, .at = sim::at_ns(15'000), .restart_after = 1us});
+  plan.install(w);
+  int n = -2;
+  std::int64_t got = 0;
+  sim::Instant woke{};
+  spawn_process(sys, *m.cpus[0], "parent", [&](Process& p) -> sim::Task<> {
+    int a[2];
+    co_await p.pipe(a);
+    const int rd = a[0];
+    Body child = [&, rd](Process& c) -> sim::Task<> {
+      Masks mk{.r = 1ULL << rd};
+      n = co_await c.select(rd + 1, mk, std::nullopt);
+      woke = c.ctx().now();
+      got = co_await c.read(rd, 10);
+    };
+    co_await p.fork(*m.cpus[1], "child", std::move(child));
+    co_await p.ctx().sleep(1ms);
+  });
+  const sim::RunResult r = w.run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(count.kinds["select.kernel.boot"], 3);  // two at the start, one at the restart
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(got, -1);
+  EXPECT_EQ(woke, sim::at_ns(24'000));  // the ping at 20 us, the new incarnation's pong at 24 us
+  EXPECT_EQ(sys.kernel(0).incarnation(), 2u);
+}
+
+}  // namespace
+}  // namespace ipcsim::select
