@@ -36,6 +36,23 @@ ParamTable<wl::FaninParams> fanin_table() {
   return t;
 }
 
+ParamTable<wl::SocketsParams> sockets_table() {
+  ParamTable<wl::SocketsParams> t;
+  t.count("readers", &wl::SocketsParams::readers, 1, 64, "reader processes forked by the root")
+      .count("reader_cpus", &wl::SocketsParams::reader_cpus, 1, 63,
+             "CPUs the readers are spread over, from the second CPU on (1: forwarding mode; more: contention); "
+             "by default 3 or as many as there are")
+      .count("packets", &wl::SocketsParams::packets, 0, 100000, "external packets arriving at the I/O process")
+      .count("port", &wl::SocketsParams::port, 1, 65535, "the network port the socket is for")
+      .duration("first_packet", &wl::SocketsParams::first_packet, "when the first packet arrives")
+      .duration("packet_gap", &wl::SocketsParams::gap, "between packets")
+      .duration("fork_after", &wl::SocketsParams::fork_after, "the root's wait between socket() and its forks")
+      .duration("read_timeout", &wl::SocketsParams::timeout, "each reader select's timeout")
+      .duration("read_work", &wl::SocketsParams::read_work, "a reader's work on each packet it reads")
+      .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops");
+  return t;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -56,7 +73,7 @@ class SelectDriver final : public scenario::MechanismDriver {
   }
   std::vector<scenario::KeyDoc> workload_keys() const override {
     std::vector<scenario::KeyDoc> out = {
-        {"kind", "one of storm, fanin", "", "the workload"},
+        {"kind", "one of storm, fanin, sockets", "", "the workload"},
         {"bug", "one of " + join(bug_names()), "\"none\"", "a deliberately broken variant"},
         {"cpus", "array of CPU names", "every CPU", "the memory spaces of the system, each with a kernel and an agent; "
                                                     "the first one leads the workload"},
@@ -67,6 +84,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     };
     storm_table().document(out, "", "kind storm: ");
     fanin_table().document(out, "", "kind fanin: ");
+    sockets_table().document(out, "", "kind sockets: ");
     return out;
   }
   std::vector<scenario::PropertyDoc> properties() const override {
@@ -76,7 +94,7 @@ class SelectDriver final : public scenario::MechanismDriver {
   }
   std::unique_ptr<scenario::WorkloadConfig> parse_workload(ConfigTable& t, const scenario::MachineSpec& m) const override {
     auto cfg = std::make_unique<SelectScenario>();
-    cfg->kind = t.choice("kind", {"storm", "fanin"}, "", Need::Required);
+    cfg->kind = t.choice("kind", {"storm", "fanin", "sockets"}, "", Need::Required);
     cfg->bug = t.choice("bug", bug_names(), "none");
     const auto cpus = m.cpu_names();
     const auto buses = m.bus_names();
@@ -121,6 +139,19 @@ class SelectDriver final : public scenario::MechanismDriver {
     } else if (cfg->kind == "fanin") {
       wl::FaninParams p = fanin_table().read(t);
       p.select = sel;
+      cfg->params = p;
+    }
+    if (cfg->kind == "sockets") {
+      wl::SocketsParams p = sockets_table().read(t);
+      p.select = sel;
+      if (cfg->cpus.size() < 2) {
+        t.error("kind", "kind sockets needs at least 2 CPUs (the I/O process's and the root's)");
+      } else if (!t.has("reader_cpus")) {
+        p.reader_cpus = std::min<std::uint32_t>(p.reader_cpus, static_cast<std::uint32_t>(cfg->cpus.size() - 1));
+      } else if (p.reader_cpus > cfg->cpus.size() - 1) {
+        t.error("reader_cpus", "expected at most " + std::to_string(cfg->cpus.size() - 1) +
+                                   " (the CPUs after the first, where the I/O process lives)");
+      }
       cfg->params = p;
     }
     if (cfg->kind.empty()) return cfg;

@@ -30,6 +30,7 @@ std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
   if (p == "one_request") return std::make_unique<ms::OneRequestMonitor>();
   if (p == "crash_progress") return std::make_unique<ms::CrashProgressMonitor>();
   if (p == "no_loss") return std::make_unique<ms::NoLossMonitor>();
+  if (p == "packet_delivery") return std::make_unique<ms::PacketDeliveryMonitor>();
   IPCSIM_ASSERT_MSG(false, "unknown select property");
 }
 
@@ -60,6 +61,8 @@ class SelectRun final : public scenario::MechanismRun {
           p.select.bugs = bugs;
           if constexpr (std::is_same_v<decltype(p), wl::StormParams>) {
             return wl::build_storm(w, cpus, bus, p);
+          } else if constexpr (std::is_same_v<decltype(p), wl::SocketsParams>) {
+            return wl::build_sockets(w, cpus, bus, p);
           } else {
             return wl::build_fanin(w, cpus, bus, p);
           }
@@ -90,11 +93,13 @@ class SelectRun final : public scenario::MechanismRun {
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> bugs = {
-      {"none", {"storm", "fanin"}},
+      {"none", {"storm", "fanin", "sockets"}},
       {"no_dedupe", {"storm"}},
       {"notify_first_only", {"storm"}},
-      {"no_liveness", {"storm", "fanin"}},
+      {"no_liveness", {"storm", "fanin", "sockets"}},
       {"record_after_check", {"storm", "fanin"}},
+      {"no_drain_at_switch", {"sockets"}},
+      {"recall_keeps_copies", {"sockets"}},
   };
   return bugs;
 }
@@ -105,6 +110,8 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.notify_first_only = name == "notify_first_only";
   b.no_liveness = name == "no_liveness";
   b.record_after_check = name == "record_after_check";
+  b.no_drain_at_switch = name == "no_drain_at_switch";
+  b.recall_keeps_copies = name == "recall_keeps_copies";
   return b;
 }
 
@@ -121,7 +128,10 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
       {"no_loss",
        "every byte written into a pipe is taken or still buffered at the end (by its inventory), and every byte "
        "taken for a CPU is read there"},
-      {"workload_complete", "the workload did its job (every byte written; every child, writer and reader done)"},
+      {"packet_delivery",
+       "each socket packet is read at most once across all CPUs, none leaves the real socket for a contention read "
+       "while an older one waits in a shadow, and at the end every packet is read or still held"},
+      {"workload_complete", "the workload did its job (every byte written or packet read; every process done)"},
   };
   return properties;
 }

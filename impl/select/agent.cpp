@@ -14,6 +14,7 @@
 //    is declared dead and everyone waiting on it is woken with error readiness.
 #include <algorithm>
 
+#include "impl/select/io_process.hpp"
 #include "impl/select/kernel.hpp"
 #include "sim/state_hash.hpp"
 
@@ -158,6 +159,81 @@ class Agent {
         k_.pending.erase(it);
         break;
       }
+      case kConnected: {
+        const std::uint64_t req = word_at(b, 0);
+        auto it = k_.pending.find(req);
+        if (it == k_.pending.end()) break;
+        const std::uint64_t sock = word_at(b, 1);
+        if (sock != 0) {
+          // The shadow socket (S8), in the mode the real socket is in.
+          const bool made = k_.socks.count(sock) == 0;
+          ShadowSock& s = k_.socks[sock];
+          s.contention = word_at(b, 2) != 0;
+          if (made && w_.tracing()) {
+            w_.emit("select.shadow.create", k_.object(), {{"pipe", sock}, {"end", "socket"}, {"open", 0}});
+          }
+        }
+        if (Proc* p = k_.proc(it->second.pid)) {
+          p->replied = true;
+          p->status = sock == 0 ? -1 : static_cast<std::int64_t>(sock);
+          k_.wake_if_waiting(*p);
+        }
+        k_.pending.erase(it);
+        break;
+      }
+      case kData: {  // forwarding mode: store at the shadow, wake its readers (S18-S22)
+        const std::uint64_t sock = word_at(b, 0);
+        const std::uint64_t packet = word_at(b, 1);
+        if (w_.tracing()) w_.emit("select.shadow.store", k_.object(), {{"sock", sock}, {"packet", packet}});
+        k_.sock_data(sock, packet);
+        break;
+      }
+      case kRecall: {  // contention starts: give back what this shadow holds, in the same step
+        const std::uint64_t sock = word_at(b, 0);
+        ShadowSock& s = k_.socks[sock];
+        std::vector<std::uint64_t> packets(s.held.begin(), s.held.end());
+        const bool copies = k_.config().bugs.recall_keeps_copies;
+        if (!copies) {
+          s.held.clear();
+          s.contention = true;
+        }
+        Words back;
+        back.word(sock).word(packets.size());
+        for (auto p : packets) back.word(p);
+        k_.send(m.from, kReturn, std::move(back), true);
+        if (w_.tracing()) w_.emit("select.shadow.recall", k_.object(), {{"sock", sock}, {"packets", packets.size()}});
+        // Local readers waiting on the shadow now wait on the real socket.
+        auto it = copies ? k_.sock_waiters.end() : k_.sock_waiters.find(sock);
+        if (it != k_.sock_waiters.end()) {
+          std::vector<Pipe::Waiter> ws = std::move(it->second);
+          k_.sock_waiters.erase(it);
+          Interest& in = k_.interests[{sock, Ev::Read}];
+          for (const auto& wt : ws) in.waiters.push_back(wt);
+          if (!ws.empty() && !in.outstanding) {
+            in.outstanding = true;
+            Words ask;
+            ask.word(sock).word(static_cast<std::uint64_t>(Ev::Read));
+            k_.send(m.from, kInterest, std::move(ask), true);
+          }
+        }
+        break;
+      }
+      case kSockReadReply: {
+        const std::uint64_t req = word_at(b, 0);
+        auto it = k_.pending.find(req);
+        if (it == k_.pending.end()) break;
+        if (Proc* p = k_.proc(it->second.pid)) {
+          p->replied = true;
+          p->status = static_cast<std::int64_t>(word_at(b, 1));
+          p->reply.clear();
+          Words id;
+          id.word(word_at(b, 2));
+          p->reply = std::move(id.bytes);
+          k_.wake_if_waiting(*p);
+        }
+        k_.pending.erase(it);
+        break;
+      }
       case kPing: {
         Words reply;
         reply.word(k_.incarnation());
@@ -182,6 +258,10 @@ class Agent {
     for (const auto& [key, in] : k_.interests) {
       const PipeKey p = PipeKey::unpack(key.first);
       if (p.home == peer && p.incarnation != incarnation) return true;
+    }
+    for (const auto& [key, s] : k_.socks) {
+      const PipeKey p = PipeKey::unpack(key);
+      if (p.home == peer && p.incarnation != incarnation && !s.dead) return true;
     }
     return false;
   }
@@ -211,8 +291,13 @@ class Agent {
       k_.outbox().pop_front();
       Kernel* to = sys_.kernel_if(out.to);
       if (to == nullptr) continue;
+      sim::Port* port = &to->port();
+      if (out.io) {
+        if (sys_.io() == nullptr || sys_.io()->cpu().id() != out.to) continue;
+        port = &sys_.io()->port();
+      }
       const std::vector<std::byte> body = out.body;
-      const std::uint64_t id = co_await sys_.bus().send(to->port(), out.tag, std::move(out.body));
+      const std::uint64_t id = co_await sys_.bus().send(*port, out.tag, std::move(out.body));
       k_.touch();
       if (out.tag == kInterest) ++sys_.interests_sent;
       if (w_.tracing()) {
@@ -268,10 +353,23 @@ System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
   end_hook_ = w.add_end_hook([this] {
     sim::World& world = *world_;
     if (!world.tracing()) return;
+    auto list = [](const auto& packets) {
+      std::string out;
+      for (auto p : packets) out += (out.empty() ? "" : " ") + std::to_string(p);
+      return out;
+    };
     for (const auto& k : kernels_) {
       if (!k || !k->cpu().up()) continue;
       for (const auto& [n, p] : k->pipes()) {
         world.emit("select.pipe.inventory", k->object(), {{"pipe", p.key.packed()}, {"buffered", p.data.size()}});
+      }
+      for (const auto& [key, s] : k->socks) {
+        world.emit("select.shadow.inventory", k->object(), {{"sock", key}, {"cpu_id", k->id()}, {"packets", list(s.held)}});
+      }
+    }
+    if (io_ && io_->cpu().up()) {
+      for (const auto& [n, s] : io_->sockets()) {
+        world.emit("select.sock.inventory", io_->object(), {{"sock", s.key.packed()}, {"packets", list(s.queue)}});
       }
     }
   });
@@ -291,6 +389,39 @@ void System::spawn_agent(Kernel& k) {
       sim::SpawnOptions{.daemon = true});
 }
 
+IoProcess& System::add_io_process(sim::Cpu& cpu) {
+  IPCSIM_ASSERT_MSG(!io_, "one I/O process per system");
+  io_ = std::make_unique<IoProcess>(*this, cpu);
+  auto spawn = [this](sim::Cpu& c) {
+    world_->spawn(
+        c, "io." + std::string(c.name()), [this](sim::Ctx cx) -> sim::Task<> { co_await io_->run(cx); },
+        sim::SpawnOptions{.daemon = true});
+  };
+  spawn(cpu);
+  cpu.on_boot([this, spawn](sim::Cpu& c) {
+    io_->reset();
+    spawn(c);
+  });
+  return *io_;
+}
+
+void System::inject_packet(std::uint32_t port, sim::Instant at) {
+  const std::uint64_t packet = ++packets_;
+  world_->at(at, [this, port, packet] {
+    if (!io_ || !io_->cpu().up()) return;  // the device's CPU is down: the packet is lost on the wire
+    Words b;
+    b.word(port).word(packet);
+    sim::Message m;
+    m.id = world_->new_message_id();
+    m.from = io_->cpu().id();
+    m.to = io_->port().id();
+    m.tag = kPacket;
+    m.body = std::move(b.bytes);
+    m.sent_at = world_->now();
+    io_->port().deliver(std::move(m));
+  });
+}
+
 Kernel& System::kernel(sim::CpuId cpu) { return *kernels_.at(cpu); }
 Kernel* System::kernel_if(sim::CpuId cpu) { return cpu < kernels_.size() ? kernels_[cpu].get() : nullptr; }
 
@@ -299,6 +430,7 @@ std::uint64_t System::state_digest() const {
   for (const auto& k : kernels_) {
     if (k && k->cpu().up()) k->digest(h);
   }
+  if (io_ && io_->cpu().up()) io_->digest(h);
   return h.value();
 }
 

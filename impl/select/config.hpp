@@ -32,6 +32,17 @@ struct Bugs {
   // interest in a later step. A write between the two makes the pipe ready
   // with nobody recorded to notify. Caught by no_lost_wakeup.
   bool record_after_check = false;
+  // Sockets, the mode-switch trap read literally: when a second memory space
+  // attaches to a socket, the I/O process switches to contention mode without
+  // draining the shadow that forwarding filled. Packets held there are
+  // overtaken by newer ones read elsewhere. Caught by packet_delivery.
+  bool no_drain_at_switch = false;
+  // The drain at the switch copies the shadow's packets back to the real
+  // socket instead of moving them, and the shadow goes on serving its local
+  // readers from what it holds: a packet can be read from the shadow and
+  // delivered again from the real socket (double delivery). Caught by
+  // packet_delivery.
+  bool recall_keeps_copies = false;
 };
 
 struct SelectConfig {

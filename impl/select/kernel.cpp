@@ -16,6 +16,15 @@ const char* tag_name(std::uint32_t tag) {
     case kWriteAck: return "write_ack";
     case kPing: return "ping";
     case kPong: return "pong";
+    case kConnect: return "connect";
+    case kConnected: return "connected";
+    case kAttach: return "attach";
+    case kData: return "data";
+    case kRecall: return "recall";
+    case kReturn: return "return";
+    case kSockRead: return "sock_read";
+    case kSockReadReply: return "sock_read_reply";
+    case kPacket: return "packet";
     case kKick: return "kick";
     default: return "?";
   }
@@ -36,6 +45,8 @@ void Kernel::reset() {
   procs_.clear();  // their actors died in the crash: no waiter is left in a ProcWait
   outbox_.clear();
   interests.clear();
+  socks.clear();
+  sock_waiters.clear();
   pending.clear();
   peers.clear();
   kicked = false;
@@ -59,6 +70,7 @@ void Kernel::remove_proc(Pid pid) {
     for (auto& ws : pipe.waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
   }
   for (auto& [key, in] : interests) std::erase_if(in.waiters, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  for (auto& [key, ws] : sock_waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
   procs_.erase(pid);
 }
 
@@ -67,6 +79,7 @@ void Kernel::forget_call(Pid pid, std::uint64_t call) {
   for (auto& [n, pipe] : pipes_) {
     for (auto& ws : pipe.waiters) std::erase_if(ws, mine);
   }
+  for (auto& [key, ws] : sock_waiters) std::erase_if(ws, mine);
   for (auto it = interests.begin(); it != interests.end();) {
     std::erase_if(it->second.waiters, mine);
     if (!it->second.outstanding && it->second.waiters.empty()) {
@@ -92,7 +105,9 @@ std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
   o->id = ++next_open_;
   o->kind = kind;
   o->pipe = pipe;
-  o->shadow = kind != Open::Kind::File && pipe.home != id();
+  // A socket is always a shadow (its real socket is the I/O process's), even
+  // on the I/O process's own CPU, as the seed allows for consistency.
+  o->shadow = kind == Open::Kind::Socket || (kind != Open::Kind::File && pipe.home != id());
   return o;
 }
 
@@ -113,6 +128,14 @@ Pipe* Kernel::pipe(PipeKey key) {
 std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
   if (o.kind == Open::Kind::File) return ev != Ev::Except;  // always ready, never exceptional
   if (o.dead) return true;                                   // error readiness, for every event
+  if (o.kind == Open::Kind::Socket) {
+    auto it = socks.find(o.pipe.packed());
+    if (it == socks.end() || it->second.dead) return true;
+    if (ev == Ev::Write) return true;    // sending goes out at once
+    if (ev == Ev::Except) return false;  // no out-of-band data in this model
+    if (!it->second.contention) return !it->second.held.empty();  // the packets are here
+    return std::nullopt;                                          // they are at the real socket
+  }
   const bool reading = o.kind == Open::Kind::PipeRead;
   if ((ev == Ev::Read && !reading) || (ev == Ev::Write && reading)) return false;  // the wrong end
   if (o.shadow) return std::nullopt;
@@ -154,8 +177,8 @@ void Kernel::wake_if_waiting(Proc& p) {
   if (a.state == sim::ActorState::Blocked && a.blocked_on == p.wait.get()) world().wake(a, sim::WaitStatus::Ok);
 }
 
-void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body) {
-  if (tag != kKick) outbox_.push_back({to, tag, std::move(body.bytes), 0});
+void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body, bool io) {
+  if (tag != kKick) outbox_.push_back({to, tag, std::move(body.bytes), io});
   if (kicked) return;
   kicked = true;
   sim::World& w = world();
@@ -169,6 +192,16 @@ void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body) {
   port_->deliver(std::move(m));
 }
 
+void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {
+  ShadowSock& s = socks[sock];
+  s.held.push_back(packet);
+  auto it = sock_waiters.find(sock);
+  if (it == sock_waiters.end()) return;
+  std::vector<Pipe::Waiter> ws = std::move(it->second);
+  sock_waiters.erase(it);
+  for (const auto& wt : ws) post(wt, Ev::Read);
+}
+
 std::set<sim::CpuId> Kernel::dependencies() const {
   // Only live waits count: an outstanding request whose selects all ended
   // waits for nobody (a later select on it makes it count again).
@@ -177,6 +210,9 @@ std::set<sim::CpuId> Kernel::dependencies() const {
     if (!in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
   }
   for (const auto& [req, pd] : pending) out.insert(pd.peer);
+  for (const auto& [key, ws] : sock_waiters) {
+    if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
+  }
   return out;
 }
 
@@ -193,6 +229,18 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
     for (auto& [fd, o] : p.fds) {
       if (o->shadow && gone(o->pipe)) o->dead = true;
     }
+  }
+  for (auto& [key, s] : socks) {
+    if (gone(PipeKey::unpack(key))) s.dead = true;
+  }
+  for (auto it = sock_waiters.begin(); it != sock_waiters.end();) {
+    if (!gone(PipeKey::unpack(it->first))) {
+      ++it;
+      continue;
+    }
+    std::vector<Pipe::Waiter> ws = std::move(it->second);
+    it = sock_waiters.erase(it);
+    for (const auto& wt : ws) post(wt, Ev::Read);
   }
   for (auto it = interests.begin(); it != interests.end();) {
     if (!gone(PipeKey::unpack(it->first.first))) {
@@ -224,6 +272,12 @@ void Kernel::pipe_dead(PipeKey key) {
       if (o->shadow && o->pipe == key) o->dead = true;
     }
   }
+  if (auto s = socks.find(key.packed()); s != socks.end()) s->second.dead = true;
+  if (auto it = sock_waiters.find(key.packed()); it != sock_waiters.end()) {
+    std::vector<Pipe::Waiter> ws = std::move(it->second);
+    sock_waiters.erase(it);
+    for (const auto& wt : ws) post(wt, Ev::Read);
+  }
   for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
     auto it = interests.find({key.packed(), ev});
     if (it == interests.end()) continue;
@@ -247,6 +301,11 @@ void Kernel::digest(sim::StateHash& h) const {
   for (const auto& [pid, p] : procs_) {
     h.add(pid).add(p.fds.size());
     for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0);
+  }
+  h.add(socks.size());
+  for (const auto& [key, s] : socks) {
+    h.add(key).add(s.held.size()).add(s.contention ? 1 : 0).add(s.dead ? 1 : 0);
+    for (auto p : s.held) h.add(p);
   }
   h.add(interests.size());
   for (const auto& [key, in] : interests) h.add(key.first).add(static_cast<std::uint64_t>(key.second)).add(in.outstanding ? 1 : 0).add(in.waiters.size());

@@ -35,6 +35,7 @@
 namespace ipcsim::select {
 
 class System;
+class IoProcess;
 
 // What a process sleeps on (in select, or waiting for its agent's reply).
 class ProcWait final : public sim::Waitable {
@@ -46,11 +47,11 @@ class ProcWait final : public sim::Waitable {
 // An open file description, shared by the FDs dup() made and by a parent and
 // the children it forked on its own CPU.
 struct Open {
-  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File };
+  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket };
   std::uint32_t id = 0;
   Kind kind = Kind::File;
-  PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow)
-  bool shadow = false;
+  PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow); sockets: the real socket
+  bool shadow = false;  // always for a socket: its real socket is the I/O process's
   bool dead = false;   // a shadow whose real pipe is gone (its CPU crashed or restarted)
 };
 
@@ -94,6 +95,15 @@ struct Proc {
   std::vector<std::byte> reply;
 };
 
+// A shadow socket: this CPU's side of a real socket kept by the I/O process.
+// In forwarding mode the packets come here and wait for a local read; in
+// contention mode they stay at the real socket and each read asks for one.
+struct ShadowSock {
+  std::deque<std::uint64_t> held;  // packet ids, oldest first
+  bool contention = false;
+  bool dead = false;
+};
+
 // The select database entry of one remote (pipe, event) on this CPU.
 struct Interest {
   bool outstanding = false;
@@ -104,7 +114,7 @@ struct Outgoing {
   sim::CpuId to;
   std::uint32_t tag;
   std::vector<std::byte> body;
-  std::uint64_t flow = 0;
+  bool io = false;  // to the I/O process's port on `to`, not to its agent
 };
 
 class Kernel {
@@ -148,10 +158,14 @@ class Kernel {
   void wake_if_waiting(Proc& p);
 
   // ---- the agent's side ----------------------------------------------------------
-  void send(sim::CpuId to, std::uint32_t tag, Words body);  // queue for the agent, kick it
+  void send(sim::CpuId to, std::uint32_t tag, Words body, bool io = false);  // queue for the agent, kick it
   std::deque<Outgoing>& outbox() { return outbox_; }
   bool kicked = false;
-  std::map<std::pair<std::uint64_t, Ev>, Interest> interests;  // key: (packed pipe, event)
+  std::map<std::pair<std::uint64_t, Ev>, Interest> interests;  // key: (packed pipe or socket, event)
+  std::map<std::uint64_t, ShadowSock> socks;                    // this CPU's shadow sockets, by packed socket
+  std::map<std::uint64_t, std::vector<Pipe::Waiter>> sock_waiters;  // local read waiters of forwarding-mode shadows
+  // Forwarding mode: a packet arrived for a shadow here; post its read waiters.
+  void sock_data(std::uint64_t sock, std::uint64_t packet);
   struct Pending {
     Pid pid;
     sim::CpuId peer;
@@ -205,6 +219,13 @@ class System {
   const SelectConfig& config() const { return config_; }
   Kernel& kernel(sim::CpuId cpu);
   Kernel* kernel_if(sim::CpuId cpu);
+  // The I/O process of the socket case, on `cpu` (at most one per system).
+  IoProcess& add_io_process(sim::Cpu& cpu);
+  IoProcess* io() const { return io_.get(); }
+  // An external packet for `port` reaches the I/O process at `at` (a device:
+  // an event, outside any step). Packets are numbered 1, 2, ... in the order
+  // they are injected.
+  void inject_packet(std::uint32_t port, sim::Instant at);
   const std::vector<std::unique_ptr<Kernel>>& kernels() const { return kernels_; }
   std::uint64_t state_digest() const;
 
@@ -219,6 +240,8 @@ class System {
   sim::Bus* bus_;
   SelectConfig config_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // by CpuId (null: not in the system)
+  std::unique_ptr<IoProcess> io_;
+  std::uint64_t packets_ = 0;
   std::uint64_t end_hook_ = 0;
 };
 

@@ -88,7 +88,10 @@ struct SelectCall {
         w.emit("select.want", k->object(),
                {{"call", call}, {"fd", fd}, {"event", to_string(ev)},
                 {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.pipe.packed()},
-                {"what", o.kind == Open::Kind::File ? "file" : o.shadow ? "shadow" : "pipe"}});
+                {"what", o.kind == Open::Kind::File     ? "file"
+                         : o.kind == Open::Kind::Socket ? "socket"
+                         : o.shadow                     ? "shadow"
+                                                        : "pipe"}});
       }
       any = any || k->local_ready(o, ev).value_or(false);
     });
@@ -102,6 +105,11 @@ struct SelectCall {
     each([&](int fd, Ev ev) {
       const Open& o = *p.fds.at(fd);
       if (o.kind == Open::Kind::File) return;
+      if (o.kind == Open::Kind::Socket && ev == Ev::Read && !k->socks[o.pipe.packed()].contention) {
+        k->sock_waiters[o.pipe.packed()].push_back({pid, call, fd});  // forwarding: the packets come here
+        return;
+      }
+      if (o.kind == Open::Kind::Socket && ev != Ev::Read) return;  // writable at once, never exceptional
       if (!o.shadow) {
         if (ev == Ev::Except) return;  // a pipe has no exceptional condition
         if (Pipe* pipe = k->pipe(o.pipe)) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
@@ -121,7 +129,7 @@ struct SelectCall {
       interest.outstanding = true;
       Words b;
       b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
-      k->send(o.pipe.home, kInterest, std::move(b));
+      k->send(o.pipe.home, kInterest, std::move(b), o.kind == Open::Kind::Socket);
     });
     block(self, op, p);
   }
@@ -160,6 +168,76 @@ sim::Task<int> Process::pipe(int fds[2]) {
              {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", fds[0]}, {"wfd", fds[1]}});
     }
   });
+  co_return result;
+}
+
+sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
+  co_await Call(cx_.world(), "socket", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    const std::uint64_t req = k.next_req();
+    k.pending[req] = {pid(), io_cpu};
+    p.replied = false;
+    p.status = -1;
+    Words b;
+    b.word(port).word(req);
+    k.send(io_cpu, kConnect, std::move(b), true);  // S4-S10: through the agent to the I/O process
+    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+  });
+  Kernel& k = kernel();
+  k.touch();
+  Proc& p = *k.proc(pid());
+  int fd = -1;
+  if (p.status > 0) fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(static_cast<std::uint64_t>(p.status))));
+  if (k.world().tracing()) {
+    k.world().emit("select.socket", k.object(),
+                   {{"fd", fd}, {"sock", p.status > 0 ? static_cast<std::uint64_t>(p.status) : std::uint64_t{0}},
+                    {"port", port}});
+  }
+  co_return fd;
+}
+
+sim::Task<std::int64_t> Process::read_packet(int fd) {
+  std::int64_t result = -1;
+  bool remote = false;
+  std::uint64_t sock = 0;
+  co_await Call(cx_.world(), "read (socket)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end() || it->second->kind != Open::Kind::Socket || it->second->dead) return;
+    sock = it->second->pipe.packed();
+    ShadowSock& s = k.socks[sock];
+    if (s.dead) return;
+    if (!s.contention) {  // forwarding mode: the next packet is here (claim 13)
+      result = 0;
+      if (!s.held.empty()) {
+        result = static_cast<std::int64_t>(s.held.front());
+        s.held.pop_front();
+      }
+      return;
+    }
+    remote = true;  // contention mode: ask the real socket for one packet
+    const std::uint64_t req = k.next_req();
+    k.pending[req] = {pid(), it->second->pipe.home};
+    p.replied = false;
+    Words b;
+    b.word(sock).word(req);
+    k.send(it->second->pipe.home, kSockRead, std::move(b), true);
+    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+  });
+  Kernel& k = kernel();
+  if (remote) {
+    k.touch();
+    Proc& p = *k.proc(pid());
+    result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.sock.read", k.object(),
+                   {{"fd", fd}, {"sock", sock}, {"packet", result}, {"remote", remote}});
+  }
   co_return result;
 }
 
@@ -354,6 +432,22 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
               continue;
             }
             auto& mine = made[inh.open->id];
+            if (!mine && inh.open->kind == Open::Kind::Socket) {
+              // A shadow socket here, one per CPU, in contention mode: this
+              // CPU joins the socket's readers (the I/O process switches).
+              mine = k.new_open(Open::Kind::Socket, inh.open->pipe);
+              mine->dead = inh.open->dead;
+              if (k.socks.count(inh.open->pipe.packed()) == 0) {
+                k.socks[inh.open->pipe.packed()].contention = true;
+                Words b;
+                b.word(inh.open->pipe.packed());
+                k.send(inh.open->pipe.home, kAttach, std::move(b), true);
+                if (k.world().tracing()) {
+                  k.world().emit("select.shadow.create", k.object(),
+                                 {{"pipe", inh.open->pipe.packed()}, {"end", "socket"}, {"open", mine->id}});
+                }
+              }
+            }
             if (!mine) {
               mine = k.new_open(inh.open->kind, inh.open->pipe);
               mine->dead = inh.open->dead || (!mine->shadow && inh.open->kind != Open::Kind::File &&

@@ -58,6 +58,11 @@ class Process {
   System& system() const { return *sys_; }
 
   sim::Task<int> pipe(int fds[2]);
+  // socket(): a connection to the I/O process on `io_cpu` for its network
+  // port `port` (S2-S22). Returns the FD, or -1.
+  sim::Task<int> socket(sim::CpuId io_cpu, std::uint32_t port);
+  // read() of one packet from a socket: its id, 0 when none is there now, -1 on error.
+  sim::Task<std::int64_t> read_packet(int fd);
   sim::Task<int> open_file();
   sim::Task<int> dup(int fd);
   sim::Task<int> close(int fd);

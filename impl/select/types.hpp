@@ -55,6 +55,16 @@ enum Tag : std::uint32_t {
   kWriteAck = 6,   // req, accepted (or -1)
   kPing = 7,       // (nothing)
   kPong = 8,       // incarnation
+  // Sockets: agents and the I/O process that owns the real sockets.
+  kConnect = 9,         // port, req: socket() (to the I/O process)
+  kConnected = 10,      // req, socket (0: refused), contention
+  kAttach = 11,         // socket: a shadow of it now exists on the sender's CPU (a fork)
+  kData = 12,           // socket, packet: forwarding mode, the packet for the shadow
+  kRecall = 13,         // socket: contention starts, give back what the shadow holds
+  kReturn = 14,         // socket, n, packets: what the shadow held, oldest first
+  kSockRead = 15,       // socket, req: a read in contention mode
+  kSockReadReply = 16,  // req, status (1 a packet, 0 none, -1 error), packet
+  kPacket = 17,         // external: port, packet id (a device delivers it to the I/O process)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

@@ -1,5 +1,7 @@
 #include "impl/select/workloads.hpp"
 
+#include "impl/select/io_process.hpp"
+
 namespace ipcsim::select::workloads {
 namespace {
 
@@ -164,6 +166,60 @@ class Fanin final : public Workload {
   std::uint32_t full_ = 0;
 };
 
+class Sockets final : public Workload {
+ public:
+  Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
+    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    cpus_ = cpus;
+    system_->add_io_process(*cpus[0]);
+    for (std::uint32_t k = 0; k < p.packets; ++k) system_->inject_packet(p.port, sim::kTimeZero + p.first_packet + k * p.gap);
+    spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
+  }
+  std::string check() const override {
+    if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
+    return "";
+  }
+  std::vector<std::pair<std::string, std::string>> summary() const override {
+    auto out = Workload::summary();
+    out.emplace_back("packets read", std::to_string(read_));
+    return out;
+  }
+
+ private:
+  sim::Task<> run_root(Process& root) {
+    const int fd = co_await root.socket(cpus_[0]->id(), p_.port);
+    if (fd < 0) co_return;
+    co_await root.ctx().sleep(p_.fork_after);
+    for (std::uint32_t r = 0; r < p_.readers; ++r) {
+      sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
+      Body body = [this, fd](Process& reader) { return run_reader(reader, fd); };
+      std::string name = "reader" + std::to_string(r);
+      co_await root.fork(cpu, std::move(name), std::move(body));
+    }
+  }
+
+  sim::Task<> run_reader(Process& reader, int fd) {
+    std::uint32_t idle = 0;
+    while (idle < p_.idle_rounds) {
+      Masks m{.r = 1ULL << fd};
+      const int n = co_await reader.select(fd + 1, m, p_.timeout);
+      if (n <= 0) {
+        ++idle;
+        continue;
+      }
+      idle = 0;
+      const std::int64_t packet = co_await reader.read_packet(fd);
+      if (packet < 0) co_return;
+      if (packet > 0) ++read_;
+      if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
+    }
+  }
+
+  SocketsParams p_;
+  std::vector<sim::Cpu*> cpus_;
+  std::uint32_t read_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> Workload::summary() const {
@@ -175,6 +231,11 @@ std::vector<std::pair<std::string, std::string>> Workload::summary() const {
 std::unique_ptr<Workload> build_storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
                                       const StormParams& p) {
   return std::make_unique<Storm>(w, cpus, bus, p);
+}
+
+std::unique_ptr<Workload> build_sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                        const SocketsParams& p) {
+  return std::make_unique<Sockets>(w, cpus, bus, p);
 }
 
 std::unique_ptr<Workload> build_fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,

@@ -22,6 +22,14 @@
 //   bytes through its shadow, and when the pipe is full it selects for write
 //   readiness (remote interest at the reader's CPU) and writes the rest. The
 //   reader selects on all read ends and reads until it has every byte.
+// sockets: an I/O process on the first CPU owns network port `port`; a root
+//   on the second CPU calls socket() for it and, after `fork_after`, forks
+//   `readers` readers round robin over `reader_cpus` CPUs from the second on
+//   (one CPU: forwarding mode; more: contention mode, after the shadow that
+//   forwarding filled is drained). `packets` external packets arrive, one
+//   every `gap` from `first_packet`. Each reader selects on the socket and
+//   reads a packet whenever it is ready (and works on it for `read_work`),
+//   until `idle_rounds` selects in a row time out.
 #pragma once
 
 #include <chrono>
@@ -59,6 +67,20 @@ struct FaninParams {
   SelectConfig select{};
 };
 
+struct SocketsParams {
+  std::uint32_t readers = 3;
+  std::uint32_t reader_cpus = 3;
+  std::uint32_t packets = 8;
+  std::uint32_t port = 80;
+  sim::Duration first_packet = 5us;
+  sim::Duration gap = 5us;
+  sim::Duration fork_after = 20us;
+  sim::Duration timeout = 30us;
+  sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
+  std::uint32_t idle_rounds = 2;
+  SelectConfig select{};
+};
+
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -74,6 +96,8 @@ class Workload {
 
 std::unique_ptr<Workload> build_storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
                                       const StormParams& p);
+std::unique_ptr<Workload> build_sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                        const SocketsParams& p);
 std::unique_ptr<Workload> build_fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
                                       const FaninParams& p);
 

@@ -29,3 +29,27 @@ TEST(SelectWorkloads, FaninCompletes) {
 
 }  // namespace
 }  // namespace ipcsim::select::workloads
+
+namespace ipcsim::select::workloads {
+namespace {
+
+TEST(SelectWorkloads, SocketsInForwardingModeComplete) {
+  sim::World w({.seed = 2});
+  select::testing::Machine m(w, 3);
+  auto wl = build_sockets(w, m.cpus, *m.bus, {.readers = 2, .reader_cpus = 1, .packets = 6});
+  const sim::RunResult r = w.run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(wl->check(), "");
+}
+
+TEST(SelectWorkloads, SocketsInContentionModeComplete) {
+  sim::World w({.seed = 2});
+  select::testing::Machine m(w, 4);
+  auto wl = build_sockets(w, m.cpus, *m.bus, {.readers = 3, .reader_cpus = 3, .packets = 8});
+  const sim::RunResult r = w.run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(wl->check(), "");
+}
+
+}  // namespace
+}  // namespace ipcsim::select::workloads

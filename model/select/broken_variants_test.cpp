@@ -30,7 +30,8 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
   OneRequestMonitor one_request;
   CrashProgressMonitor progress;
   NoLossMonitor loss;
-  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss};
+  PacketDeliveryMonitor packets;
+  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss, &packets};
   for (Monitor* m : all) m->attach(w);
   Machine m(w, cpus);
   sim::FaultPlan plan;
@@ -104,6 +105,31 @@ TEST(SelectBrokenVariants, NoLivenessIsCaughtByCrashProgress) {
   p.select.check_period = 20us;
   const Verdicts v = run(storm_on(p), 3, 1, 0, sim::at_ns(40'000));
   EXPECT_EQ(v.violated, std::vector<std::string>{"crash_progress"}) << v.first_message;
+}
+
+auto sockets_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus, {.readers = 3, .reader_cpus = 3, .packets = 8, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, CorrectContentionViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const Verdicts v = run(sockets_on({}), 4, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, NoDrainAtSwitchIsCaughtByPacketDelivery) {
+  const Verdicts v = run(sockets_on({.no_drain_at_switch = true}), 4, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"packet_delivery"}) << v.first_message;
+}
+
+TEST(SelectBrokenVariants, RecallKeepingCopiesIsCaughtByPacketDelivery) {
+  const Verdicts v = run(sockets_on({.recall_keeps_copies = true}), 4, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"packet_delivery"}) << v.first_message;
+  EXPECT_NE(v.first_message.find("read twice"), std::string::npos) << v.first_message;
 }
 
 }  // namespace

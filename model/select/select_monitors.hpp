@@ -16,6 +16,10 @@
 //   no_loss         every byte written into a pipe is taken or still buffered
 //                   at the end (as the pipe's inventory shows), and every byte
 //                   taken for a CPU is read there
+//   packet_delivery each socket packet is read at most once across all CPUs,
+//                   none leaves the real socket for a contention read while an
+//                   older one waits in a shadow (arrival order), and at the end
+//                   every packet is read or still held (real socket or shadow)
 #pragma once
 
 #include <map>
@@ -110,6 +114,30 @@ class NoLossMonitor final : public SelectMonitor {
     std::map<sim::CpuId, std::uint64_t> read_at;
   };
   std::map<std::uint64_t, Books> pipes_;
+};
+
+class PacketDeliveryMonitor final : public SelectMonitor {
+ public:
+  PacketDeliveryMonitor() : SelectMonitor("packet_delivery") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  enum class Where : std::uint8_t { Real, ToShadow, Shadow, Returning, ToReader, Read };
+  struct Packet {
+    std::uint64_t sock = 0;
+    std::uint64_t order = 0;  // arrival index at its socket
+    Where where = Where::Real;
+    sim::CpuId cpu = sim::kNoCpu;  // the shadow's or the reader's CPU
+    std::string read_by;           // who read it, when
+  };
+  std::string name(std::uint64_t packet) const;
+  std::map<std::uint64_t, Packet> packets_;  // by packet id
+  std::map<std::uint64_t, std::uint64_t> arrivals_;  // per socket
+  std::map<std::uint64_t, sim::CpuId> io_cpu_;       // socket -> the I/O process's CPU
+  std::map<std::uint64_t, std::vector<std::uint64_t>> held_;  // inventories: socket -> packets held anywhere
 };
 
 }  // namespace ipcsim::model::select
