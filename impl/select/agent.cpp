@@ -234,6 +234,28 @@ class Agent {
         k_.pending.erase(it);
         break;
       }
+      case kQuery: {  // a poll: answer now, record nothing
+        const std::uint64_t req = word_at(b, 2);
+        Pipe* p = k_.pipe(pipe);
+        Words reply;
+        reply.word(req).word(p == nullptr ? 2 : p->ready(ev) ? 1 : 0);
+        k_.send(m.from, kQueryReply, std::move(reply));
+        break;
+      }
+      case kQueryReply: {
+        const std::uint64_t req = word_at(b, 0);
+        auto it = k_.pending.find(req);
+        if (it == k_.pending.end()) break;
+        const Kernel::Pending q = it->second;
+        k_.pending.erase(it);
+        Proc* p = k_.proc(q.pid);
+        if (p == nullptr) break;
+        const std::uint64_t answer = word_at(b, 1);
+        if (answer == 2) k_.pipe_dead(pipe_of(*p, q.fd));
+        if (answer == 1 && p->call != 0) p->ready.push_back({p->call, q.fd, q.ev});
+        if (p->queries > 0 && --p->queries == 0) k_.wake_if_waiting(*p);
+        break;
+      }
       case kPing: {
         Words reply;
         reply.word(k_.incarnation());
@@ -251,6 +273,11 @@ class Agent {
       default:
         break;
     }
+  }
+
+  static PipeKey pipe_of(const Proc& p, int fd) {
+    auto it = p.fds.find(fd);
+    return it == p.fds.end() ? PipeKey{} : it->second->pipe;
   }
 
   // Whether anything here refers to a pipe of an earlier incarnation of `peer`.

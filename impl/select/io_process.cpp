@@ -162,6 +162,16 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         }
         break;
       }
+      case kQuery: {
+        const Ev ev = static_cast<Ev>(word_at(b, 1));
+        const std::uint64_t req = word_at(b, 2);
+        RealSock* s = lookup(key);
+        Words reply;
+        const bool ready = s != nullptr && (ev == Ev::Write || (ev == Ev::Read && !s->queue.empty() && !s->recalling));
+        reply.word(req).word(s == nullptr ? 2 : ready ? 1 : 0);
+        send(m.from, kQueryReply, std::move(reply));
+        break;
+      }
       case kSockRead: {
         const std::uint64_t req = word_at(b, 1);
         RealSock* s = lookup(key);

@@ -25,6 +25,8 @@ const char* tag_name(std::uint32_t tag) {
     case kSockRead: return "sock_read";
     case kSockReadReply: return "sock_read_reply";
     case kPacket: return "packet";
+    case kQuery: return "query";
+    case kQueryReply: return "query_reply";
     case kKick: return "kick";
     default: return "?";
   }
@@ -258,9 +260,13 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
       continue;
     }
     if (Proc* p = proc(it->second.pid)) {
-      p->replied = true;
-      p->status = -1;
-      wake_if_waiting(*p);
+      if (it->second.query) {
+        if (--p->queries == 0) wake_if_waiting(*p);  // the shadow is dead now: error readiness
+      } else {
+        p->replied = true;
+        p->status = -1;
+        wake_if_waiting(*p);
+      }
     }
     it = pending.erase(it);
   }

@@ -90,6 +90,7 @@ struct Proc {
   std::vector<ReadyEntry> ready;      // the ready-FD list the agent posts to
   // A read or write forwarded to a remote pipe, until the agent has the answer.
   std::uint64_t req = 0;
+  std::uint32_t queries = 0;  // a zero-timeout select's questions to other CPUs still unanswered
   bool replied = false;
   std::int64_t status = 0;
   std::vector<std::byte> reply;
@@ -169,6 +170,9 @@ class Kernel {
   struct Pending {
     Pid pid;
     sim::CpuId peer;
+    bool query = false;  // a zero-timeout select's question (fd, event below)
+    int fd = 0;
+    Ev ev = Ev::Read;
   };
   std::map<std::uint64_t, Pending> pending;  // remote read/write req -> the process, the pipe's home
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.

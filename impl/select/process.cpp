@@ -96,8 +96,23 @@ struct SelectCall {
       any = any || k->local_ready(o, ev).value_or(false);
     });
     p.call = call;
-    if (any || w.now() >= deadline) {
-      finish(p, any ? "ready" : "timeout");
+    if (any) return finish(p, "ready");
+    if (w.now() >= deadline) {
+      // A poll: what only other CPUs know is asked for, and answered at once
+      // (nothing is recorded there); the caller waits for the answers only.
+      each([&](int fd, Ev ev) {
+        const Open& o = *p.fds.at(fd);
+        if (k->local_ready(o, ev).has_value()) return;
+        const std::uint64_t req = k->next_req();
+        k->pending[req] = {pid, o.pipe.home, true, fd, ev};
+        ++p.queries;
+        Words b;
+        b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(req);
+        k->send(o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
+      });
+      if (p.queries == 0) return finish(p, "timeout");
+      if (w.tracing()) w.emit("select.poll", k->object(), {{"call", call}, {"questions", p.queries}});
+      k->world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
       return;
     }
     // Register: local pipes keep their waiters; remote (pipe, event) pairs go
@@ -139,6 +154,10 @@ struct SelectCall {
   // posting can fall between the scan and the sleep.
   void again(sim::Actor& self, Call& op) {
     Proc& p = *k->proc(pid);
+    if (p.queries > 0) {  // a poll still waiting for answers
+      k->world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+      return;
+    }
     bool any = false;
     for (const ReadyEntry& e : p.ready) any = any || e.call == call;
     if (any) return finish(p, "ready");

@@ -65,6 +65,8 @@ enum Tag : std::uint32_t {
   kSockRead = 15,       // socket, req: a read in contention mode
   kSockReadReply = 16,  // req, status (1 a packet, 0 none, -1 error), packet
   kPacket = 17,         // external: port, packet id (a device delivers it to the I/O process)
+  kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
+  kQueryReply = 19,     // req, ready (1), not (0), gone (2)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);
