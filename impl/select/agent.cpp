@@ -334,7 +334,7 @@ class Agent {
                 {{"msg_kind", tag_name(out.tag)}, {"peer", out.to},
                  {"pipe", has_pipe ? pipe.packed() : std::uint64_t{0}},
                  {"event", out.tag == kInterest || out.tag == kNotify ? to_string(static_cast<Ev>(word_at(body, 1))) : ""},
-                 {"dead", out.tag == kNotify && word_at(body, 2) != 0}, {"flow_out", id}});
+                 {"dead", out.tag == kNotify && word_at(body, 2) != 0}, {"msg", id}});
       }
     }
   }
@@ -346,7 +346,7 @@ class Agent {
             {{"msg_kind", tag_name(m.tag)}, {"peer", m.from},
              {"pipe", has_pipe ? word_at(m.body, 0) : std::uint64_t{0}},
              {"event", m.tag == kInterest || m.tag == kNotify ? to_string(static_cast<Ev>(word_at(m.body, 1))) : ""},
-             {"dead", m.tag == kNotify && word_at(m.body, 2) != 0}, {"flow_in", m.id}});
+             {"dead", m.tag == kNotify && word_at(m.body, 2) != 0}, {"msg", m.id}});
   }
 
   System& sys_;

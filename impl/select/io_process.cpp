@@ -119,6 +119,7 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         auto it = by_port_.find(port);
         if (it == by_port_.end()) {
           const std::uint32_t n = ++next_;
+          IPCSIM_ASSERT_MSG(n <= PipeKey::kMaxNumber, "too many sockets");
           RealSock& s = socks_[n];
           s.key = PipeKey{cpu_->id(), incarnation_, n};
           s.port = port;
@@ -207,7 +208,7 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
       const std::uint32_t tag = out.tag;
       const std::uint64_t id = co_await sys_->bus().send(to->port(), out.tag, std::move(out.body));
       touch();
-      if (w.tracing()) w.emit("select.io.send", object_, {{"msg_kind", tag_name(tag)}, {"peer", out.to}, {"flow_out", id}});
+      if (w.tracing()) w.emit("select.io.send", object_, {{"msg_kind", tag_name(tag)}, {"peer", out.to}, {"msg", id}});
     }
   }
 }

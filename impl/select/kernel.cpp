@@ -115,6 +115,7 @@ std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
 
 Pipe& Kernel::new_pipe() {
   const std::uint32_t n = ++next_pipe_;
+  IPCSIM_ASSERT_MSG(n <= PipeKey::kMaxNumber && incarnation_ <= PipeKey::kMaxIncarnation, "too many pipes or restarts");
   Pipe& p = pipes_[n];
   p.key = PipeKey{id(), incarnation_, n};
   p.capacity = config().pipe_capacity;
@@ -187,6 +188,7 @@ void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body, bool io) {
   w.touch(port_->id(), sim::AccessMode::Write);
   sim::Message m;
   m.id = w.new_message_id();
+  if (w.tracing()) w.emit("select.kick", object_, {{"flow_out", m.id}});
   m.from = id();
   m.to = port_->id();
   m.tag = kKick;

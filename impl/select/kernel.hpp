@@ -190,8 +190,10 @@ class Kernel {
   // Just one pipe is gone (its home answered that it does not know it).
   void pipe_dead(PipeKey key);
 
-  std::uint64_t next_req() { return (static_cast<std::uint64_t>(id()) << 40) | ++reqs_; }
-  std::uint64_t next_call() { return (static_cast<std::uint64_t>(id()) << 40) | ++calls_; }
+  // Numbers unique in the machine and readable in traces: the CPU plus one,
+  // then six digits of count (call 3 on cpu1: 2000003).
+  std::uint64_t next_req() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++reqs_; }
+  std::uint64_t next_call() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++calls_; }
   void digest(sim::StateHash& h) const;
   const std::map<std::uint32_t, Pipe>& pipes() const { return pipes_; }
 

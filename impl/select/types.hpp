@@ -34,13 +34,17 @@ struct PipeKey {
   sim::CpuId home = sim::kNoCpu;
   std::uint32_t incarnation = 0;
   std::uint32_t number = 0;
+  // Decimal, so that people can read it in traces: CPU + 1, then three digits
+  // of incarnation, then four of number (pipe 1 of cpu0's first life: 10010001).
   std::uint64_t packed() const {
-    return (static_cast<std::uint64_t>(home + 1) << 48) | (static_cast<std::uint64_t>(incarnation) << 24) | number;
+    return static_cast<std::uint64_t>(home + 1) * 10'000'000 + std::uint64_t{incarnation} * 10'000 + number;
   }
   static PipeKey unpack(std::uint64_t v) {
-    return {static_cast<sim::CpuId>((v >> 48) - 1), static_cast<std::uint32_t>((v >> 24) & 0xffffff),
-            static_cast<std::uint32_t>(v & 0xffffff)};
+    return {static_cast<sim::CpuId>(v / 10'000'000 - 1), static_cast<std::uint32_t>(v / 10'000 % 1000),
+            static_cast<std::uint32_t>(v % 10'000)};
   }
+  static constexpr std::uint32_t kMaxNumber = 9'999;
+  static constexpr std::uint32_t kMaxIncarnation = 999;
   friend auto operator<=>(const PipeKey&, const PipeKey&) = default;
 };
 
