@@ -23,7 +23,8 @@ ParamTable<wl::StormParams> storm_table() {
       .count("bytes", &wl::StormParams::bytes, 1, 4096, "bytes of each message")
       .count("read_bytes", &wl::StormParams::read_bytes, 1, 4096, "bytes a child reads from each FD it finds ready")
       .duration("gap", &wl::StormParams::gap, "between the root's writes")
-      .duration("timeout", &wl::StormParams::timeout, "each child select's timeout");
+      .duration("timeout", &wl::StormParams::timeout, "each child select's timeout")
+      .duration("stagger", &wl::StormParams::stagger, "child c starts its selects after c * stagger");
   return t;
 }
 

@@ -98,6 +98,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"notify_first_only", {"storm"}},
       {"no_liveness", {"storm", "fanin", "sockets"}},
       {"record_after_check", {"storm", "fanin"}},
+      {"rearm_after_fanout", {"storm"}},
       {"no_drain_at_switch", {"sockets"}},
       {"recall_keeps_copies", {"sockets"}},
   };
@@ -110,6 +111,7 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.notify_first_only = name == "notify_first_only";
   b.no_liveness = name == "no_liveness";
   b.record_after_check = name == "record_after_check";
+  b.rearm_after_fanout = name == "rearm_after_fanout";
   b.no_drain_at_switch = name == "no_drain_at_switch";
   b.recall_keeps_copies = name == "recall_keeps_copies";
   return b;

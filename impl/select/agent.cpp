@@ -90,15 +90,22 @@ class Agent {
         auto it = k_.interests.find({pipe.packed(), ev});
         if (it == k_.interests.end()) break;  // nobody here asked (any more): nothing to post
         std::vector<Pipe::Waiter> waiters = std::move(it->second.waiters);
+        it->second.waiters.clear();
+        const bool late_clear = k_.config().bugs.rearm_after_fanout;
         // The outstanding request ends with the fan-out, in this same step: a
         // select arriving after it sends a request of its own.
-        k_.interests.erase(it);
+        if (!late_clear) k_.interests.erase(it);
         if (k_.config().bugs.notify_first_only && waiters.size() > 1) waiters.resize(1);
         if (w_.tracing()) {
           w_.emit("select.agent.distribute", k_.object(),
                   {{"pipe", pipe.packed()}, {"event", to_string(ev)}, {"waiters", waiters.size()}});
         }
         for (const auto& wt : waiters) k_.post(wt, ev);
+        if (late_clear) {
+          co_await cx_.yield();
+          k_.touch();
+          k_.interests.erase({pipe.packed(), ev});  // with whoever registered meanwhile
+        }
         break;
       }
       case kRead: {

@@ -32,6 +32,12 @@ struct Bugs {
   // interest in a later step. A write between the two makes the pipe ready
   // with nobody recorded to notify. Caught by no_lost_wakeup.
   bool record_after_check = false;
+  // Schedule-dependent, the "dedupe versus re-arming" trap: the distributor
+  // posts a notification to the waiters it has, and clears the outstanding
+  // request a step later. A select on the same (pipe, event) arriving in
+  // between is suppressed ("no need to send another message") and then
+  // dropped with the entry: never notified. Caught by no_lost_wakeup.
+  bool rearm_after_fanout = false;
   // Sockets, the mode-switch trap read literally: when a second memory space
   // attaches to a socket, the I/O process switches to contention mode without
   // draining the shadow that forwarding filled. Packets held there are

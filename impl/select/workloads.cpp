@@ -42,7 +42,8 @@ class Storm final : public Workload {
     for (std::uint32_t c = 0; c < p_.children; ++c) {
       sim::Cpu& cpu = *cpus_[cpus_.size() == 1 ? 0 : 1 + c % (cpus_.size() - 1)];
       // Named first: g++ 12 may destroy a temporary in a co_await expression twice.
-      Body body = [this, rd](Process& child) { return run_child(child, rd); };
+      const sim::Duration delay = c * p_.stagger;
+      Body body = [this, rd, delay](Process& child) { return run_child(child, rd, delay); };
       std::string name = "child" + std::to_string(c);
       co_await root.fork(cpu, std::move(name), std::move(body));
     }
@@ -53,7 +54,8 @@ class Storm final : public Workload {
     }
   }
 
-  sim::Task<> run_child(Process& child, std::vector<int> rd) {
+  sim::Task<> run_child(Process& child, std::vector<int> rd, sim::Duration delay) {
+    if (delay > sim::Duration{0}) co_await child.ctx().sleep(delay);
     std::vector<int> fds = rd;
     for (int fd : rd) {
       for (std::uint32_t d = 0; d < p_.dups; ++d) fds.push_back(co_await child.dup(fd));

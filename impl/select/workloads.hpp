@@ -55,6 +55,7 @@ struct StormParams {
   std::uint32_t read_bytes = 8;   // a child reads at most this much from each ready FD
   sim::Duration gap = 20us;       // between the root's writes (the first after one gap)
   sim::Duration timeout = 100us;  // each child select's timeout
+  sim::Duration stagger = 0us;    // child c makes its first select after c * stagger
   bool wait_forever = false;      // no timeout
   SelectConfig select{};
 };

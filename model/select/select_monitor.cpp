@@ -16,9 +16,10 @@ void SelectMonitor::observe(const sim::TraceRecord& r) {
     cpu_names_[static_cast<sim::CpuId>(u(r, "cpu_id"))] = name;
   } else if (k == "select.pipe.create") {
     const std::uint64_t pipe = u(r, "pipe");
+    // Named by the order pipes were made on their CPU, as the monitor counts them.
+    const std::uint32_t nth = ++made_on_[r.cpu];
     pipes_[pipe] = {r.cpu, static_cast<std::uint32_t>(u(r, "capacity")),
-                    "pipe " + std::to_string(pipe & 0xffffff) + " made by " + actor_name(r.actor) + " on " +
-                        cpu_name(r.cpu)};
+                    "pipe " + std::to_string(nth) + " made by " + actor_name(r.actor) + " on " + cpu_name(r.cpu)};
   } else if (k == "select.call") {
     Call c;
     c.call = u(r, "call");

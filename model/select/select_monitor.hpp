@@ -94,6 +94,7 @@ class SelectMonitor : public Monitor {
   sim::Duration check_period_{0};
   sim::Duration latency_{0};
   std::map<std::uint64_t, PipeInfo> pipes_;
+  std::map<sim::CpuId, std::uint32_t> made_on_;  // pipes made on each CPU so far
   std::map<sim::CpuId, std::string> cpu_names_;  // from the kernels' names
   std::map<sim::CpuId, sim::Instant> crashes_;   // the last crash of each CPU
   std::map<sim::ActorId, Call> calls_;           // in progress, by actor
