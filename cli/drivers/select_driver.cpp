@@ -82,6 +82,7 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"pipe_capacity", "integer 1..65536", "64", "bytes a pipe buffers"},
         {"check_period", "duration", "\"50us\"", "how often an agent checks that the CPUs it waits on are alive"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
+        {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
     };
     storm_table().document(out, "", "kind storm: ");
     fanin_table().document(out, "", "kind fanin: ");
@@ -135,6 +136,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     if (cfg->kind == "storm") {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);
+      p.fifos = t.boolean("fifos", false);
       p.select = sel;
       cfg->params = p;
     } else if (cfg->kind == "fanin") {

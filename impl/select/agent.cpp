@@ -365,7 +365,7 @@ class Agent {
 }  // namespace
 
 System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, SelectConfig config)
-    : world_(&w), bus_(&bus), config_(config) {
+    : world_(&w), bus_(&bus), config_(config), fifo_dir_object_(w.register_object("select.fifo_dir", "fifo_dir")) {
   sim::CpuId top = 0;
   for (sim::Cpu* c : cpus) top = std::max(top, c->id() + 1);
   kernels_.resize(top);
@@ -465,6 +465,7 @@ std::uint64_t System::state_digest() const {
     if (k && k->cpu().up()) k->digest(h);
   }
   if (io_ && io_->cpu().up()) io_->digest(h);
+  for (const auto& [name, key] : fifos_) h.add(name).add(key.packed());
   return h.value();
 }
 

@@ -232,6 +232,12 @@ class System {
   // an event, outside any step). Packets are numbered 1, 2, ... in the order
   // they are injected.
   void inject_packet(std::uint32_t port, sim::Instant at);
+
+  // The FIFO namespace: a directory of the shared file system, not any CPU's
+  // memory, so every process can resolve a FIFO's name to the CPU holding the
+  // real FIFO. Its own object in footprints (mkfifo writes it, open reads it).
+  std::map<std::string, PipeKey>& fifo_dir() { return fifos_; }
+  sim::ObjectId fifo_dir_object() const { return fifo_dir_object_; }
   const std::vector<std::unique_ptr<Kernel>>& kernels() const { return kernels_; }
   std::uint64_t state_digest() const;
 
@@ -247,6 +253,8 @@ class System {
   SelectConfig config_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // by CpuId (null: not in the system)
   std::unique_ptr<IoProcess> io_;
+  std::map<std::string, PipeKey> fifos_;
+  sim::ObjectId fifo_dir_object_ = sim::kNoObject;
   std::uint64_t packets_ = 0;
   std::uint64_t end_hook_ = 0;
 };

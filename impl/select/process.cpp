@@ -271,6 +271,48 @@ sim::Task<int> Process::open_file() {
   co_return fd;
 }
 
+sim::Task<int> Process::mkfifo(std::string name) {
+  int result = -1;
+  co_await Call(cx_.world(), "mkfifo", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    sim::World& w = k.world();
+    w.touch(sys_->fifo_dir_object(), sim::AccessMode::Write);
+    if (sys_->fifo_dir().count(name) != 0) return;
+    Pipe& pipe = k.new_pipe();
+    sys_->fifo_dir()[name] = pipe.key;
+    result = 0;
+    if (w.tracing()) {
+      w.emit("select.pipe.create", k.object(),
+             {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", -1}, {"wfd", -1}});
+      w.emit("select.fifo.create", k.object(), {{"name", name}, {"pipe", pipe.key.packed()}});
+    }
+  });
+  co_return result;
+}
+
+sim::Task<int> Process::open_fifo(std::string name, bool write) {
+  int fd = -1;
+  co_await Call(cx_.world(), "open (fifo)", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    sim::World& w = k.world();
+    w.touch(sys_->fifo_dir_object(), sim::AccessMode::Read);
+    auto it = sys_->fifo_dir().find(name);
+    if (it == sys_->fifo_dir().end()) return;
+    auto open = k.new_open(write ? Open::Kind::PipeWrite : Open::Kind::PipeRead, it->second);
+    // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
+    open->dead = !open->shadow && k.pipe(it->second) == nullptr;
+    fd = k.install(*k.proc(pid()), open);
+    if (w.tracing()) {
+      w.emit("select.fifo.open", k.object(),
+             {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
+              {"shadow", open->shadow}});
+    }
+  });
+  co_return fd;
+}
+
 sim::Task<int> Process::dup(int fd) {
   int result = -1;
   co_await Call(cx_.world(), "dup", [&](sim::Actor&, Call&) {

@@ -64,6 +64,12 @@ class Process {
   // read() of one packet from a socket: its id, 0 when none is there now, -1 on error.
   sim::Task<std::int64_t> read_packet(int fd);
   sim::Task<int> open_file();
+  // mkfifo(): a FIFO named `name`; the real FIFO lives in this process's
+  // memory space. 0, or -1 when the name exists.
+  sim::Task<int> mkfifo(std::string name);
+  // open() of a FIFO's read or write end (non-blocking): the real FIFO when
+  // it lives here, a shadow FIFO otherwise (claim 12). The FD, or -1.
+  sim::Task<int> open_fifo(std::string name, bool write);
   sim::Task<int> dup(int fd);
   sim::Task<int> close(int fd);
   sim::Task<std::int64_t> read(int fd, std::size_t max);

@@ -34,6 +34,13 @@ class Storm final : public Workload {
   sim::Task<> run_root(Process& root) {
     std::vector<int> rd, wr;
     for (std::uint32_t i = 0; i < p_.pipes; ++i) {
+      if (p_.fifos) {
+        std::string name = "fifo" + std::to_string(i);
+        co_await root.mkfifo(name);
+        wr.push_back(co_await root.open_fifo(name, true));
+        rd.push_back(-1);  // the children open the read ends themselves
+        continue;
+      }
       int fds[2];
       co_await root.pipe(fds);
       rd.push_back(fds[0]);
@@ -56,6 +63,11 @@ class Storm final : public Workload {
 
   sim::Task<> run_child(Process& child, std::vector<int> rd, sim::Duration delay) {
     if (delay > sim::Duration{0}) co_await child.ctx().sleep(delay);
+    for (std::size_t i = 0; i < rd.size(); ++i) {
+      if (rd[i] >= 0) continue;
+      std::string name = "fifo" + std::to_string(i);
+      rd[i] = co_await child.open_fifo(name, false);
+    }
     std::vector<int> fds = rd;
     for (int fd : rd) {
       for (std::uint32_t d = 0; d < p_.dups; ++d) fds.push_back(co_await child.dup(fd));

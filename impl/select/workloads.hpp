@@ -16,7 +16,9 @@
 //   root writes `messages` messages of `bytes` bytes, one every `gap`, round
 //   robin over the pipes. Dup'd FDs (claim 23) and siblings on one CPU (claim
 //   24) select on the same (pipe, event): one interest message per CPU.
-//   With `wait_forever` the children's selects have no timeout.
+//   With `wait_forever` the children's selects have no timeout. With `fifos`
+//   the root makes named FIFOs instead of pipes and each child opens their
+//   read ends by name (shadow FIFOs on the other CPUs, claim 12).
 // fanin: a reader on the first CPU makes `writers` pipes and forks one writer
 //   per pipe onto the other CPUs; each writes `messages` messages of `bytes`
 //   bytes through its shadow, and when the pipe is full it selects for write
@@ -57,6 +59,7 @@ struct StormParams {
   sim::Duration timeout = 100us;  // each child select's timeout
   sim::Duration stagger = 0us;    // child c makes its first select after c * stagger
   bool wait_forever = false;      // no timeout
+  bool fifos = false;             // FIFOs instead of pipes: children open them by name, not by inheritance
   SelectConfig select{};
 };
 
