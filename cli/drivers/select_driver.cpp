@@ -24,7 +24,8 @@ ParamTable<wl::StormParams> storm_table() {
       .count("read_bytes", &wl::StormParams::read_bytes, 1, 4096, "bytes a child reads from each FD it finds ready")
       .duration("gap", &wl::StormParams::gap, "between the root's writes")
       .duration("timeout", &wl::StormParams::timeout, "each child select's timeout")
-      .duration("stagger", &wl::StormParams::stagger, "child c starts its selects after c * stagger");
+      .duration("stagger", &wl::StormParams::stagger, "child c starts its selects after c * stagger")
+      .duration("pause", &wl::StormParams::pause, "a child's pause after each select");
   return t;
 }
 
@@ -83,6 +84,7 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"check_period", "duration", "\"50us\"", "how often an agent checks that the CPUs it waits on are alive"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
         {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
+        {"drain_own_writes", "boolean", "false", "kind storm: the root reads each message back right after writing it"},
     };
     storm_table().document(out, "", "kind storm: ");
     fanin_table().document(out, "", "kind fanin: ");
@@ -137,6 +139,7 @@ class SelectDriver final : public scenario::MechanismDriver {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);
       p.fifos = t.boolean("fifos", false);
+      p.drain_own_writes = t.boolean("drain_own_writes", false);
       p.select = sel;
       cfg->params = p;
     } else if (cfg->kind == "fanin") {

@@ -31,6 +31,7 @@ std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
   if (p == "crash_progress") return std::make_unique<ms::CrashProgressMonitor>();
   if (p == "no_loss") return std::make_unique<ms::NoLossMonitor>();
   if (p == "packet_delivery") return std::make_unique<ms::PacketDeliveryMonitor>();
+  if (p == "no_stale_wakeup") return std::make_unique<ms::StaleWakeupMonitor>();
   IPCSIM_ASSERT_MSG(false, "unknown select property");
 }
 
@@ -99,6 +100,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"no_liveness", {"storm", "fanin", "sockets"}},
       {"record_after_check", {"storm", "fanin"}},
       {"rearm_after_fanout", {"storm"}},
+      {"untagged_ready_list", {"storm"}},
       {"no_drain_at_switch", {"sockets"}},
       {"recall_keeps_copies", {"sockets"}},
   };
@@ -112,6 +114,7 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.no_liveness = name == "no_liveness";
   b.record_after_check = name == "record_after_check";
   b.rearm_after_fanout = name == "rearm_after_fanout";
+  b.untagged_ready_list = name == "untagged_ready_list";
   b.no_drain_at_switch = name == "no_drain_at_switch";
   b.recall_keeps_copies = name == "recall_keeps_copies";
   return b;
@@ -130,6 +133,9 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
       {"no_loss",
        "every byte written into a pipe is taken or still buffered at the end (by its inventory), and every byte "
        "taken for a CPU is read there"},
+      {"no_stale_wakeup",
+       "every bit a select() returns for a pipe was true at some moment of the call (or a notification's delay "
+       "before it): no notification for an abandoned select satisfies a later one"},
       {"packet_delivery",
        "each socket packet is read at most once across all CPUs, none leaves the real socket for a contention read "
        "while an older one waits in a shadow, and at the end every packet is read or still held"},

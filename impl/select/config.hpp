@@ -38,6 +38,12 @@ struct Bugs {
   // between is suppressed ("no need to send another message") and then
   // dropped with the entry: never notified. Caught by no_lost_wakeup.
   bool rearm_after_fanout = false;
+  // The "stale ready list" trap: ready-list entries are not tagged with the
+  // select they answer, and a select that ends leaves its waits registered at
+  // the agent. A notification for an abandoned select is posted all the same
+  // and satisfies the process's next select, although the FD is no longer
+  // ready. Caught by no_stale_wakeup.
+  bool untagged_ready_list = false;
   // Sockets, the mode-switch trap read literally: when a second memory space
   // attaches to a socket, the I/O process switches to contention mode without
   // draining the shadow that forwarding filled. Packets held there are

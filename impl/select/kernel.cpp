@@ -77,6 +77,7 @@ void Kernel::remove_proc(Pid pid) {
 }
 
 void Kernel::forget_call(Pid pid, std::uint64_t call) {
+  if (config().bugs.untagged_ready_list) return;  // the literal reading: waits stay registered
   auto mine = [&](const Pipe::Waiter& w) { return w.pid == pid && w.call == call; };
   for (auto& [n, pipe] : pipes_) {
     for (auto& ws : pipe.waiters) std::erase_if(ws, mine);
@@ -166,13 +167,14 @@ void Kernel::pipe_changed(Pipe& p) {
 
 void Kernel::post(const Pipe::Waiter& wt, Ev ev) {
   Proc* p = proc(wt.pid);
-  if (p == nullptr || p->call != wt.call) return;  // that select is over: nothing stale is posted
-  p->ready.push_back({wt.call, wt.fd, ev});
+  const bool untagged = config().bugs.untagged_ready_list;
+  if (p == nullptr || (p->call != wt.call && !untagged)) return;  // that select is over: nothing stale is posted
+  p->ready.push_back({untagged ? 0 : wt.call, wt.fd, ev});
   sim::World& w = world();
   if (w.tracing()) {
     w.emit("select.post", object_, {{"pid", wt.pid}, {"call", wt.call}, {"fd", wt.fd}, {"event", to_string(ev)}});
   }
-  wake_if_waiting(*p);
+  if (p->call != 0) wake_if_waiting(*p);  // only a select is woken by a post
 }
 
 void Kernel::wake_if_waiting(Proc& p) {

@@ -24,6 +24,10 @@ struct SelectCall {
   int count = -1;
   bool done = false;
 
+  // Whether a ready-list entry answers this call (an untagged one, of the
+  // broken variant, answers any).
+  bool answers(const ReadyEntry& e) const { return e.call == call || e.call == 0; }
+
   template <class F>
   void each(F&& f) const {
     for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
@@ -37,7 +41,7 @@ struct SelectCall {
     each([&](int fd, Ev ev) {
       const Open& o = *p.fds.at(fd);
       bool ready = k->local_ready(o, ev).value_or(false);
-      for (const ReadyEntry& e : p.ready) ready = ready || (e.call == call && e.fd == fd && e.ev == ev);
+      for (const ReadyEntry& e : p.ready) ready = ready || (answers(e) && e.fd == fd && e.ev == ev);
       if (ready) res.of(ev) |= 1ULL << fd;
     });
     count = std::popcount(res.r) + std::popcount(res.w) + std::popcount(res.e);
@@ -45,7 +49,7 @@ struct SelectCall {
     // The caller's waits end with the call; remote interest stays recorded
     // (outstanding) until its notification comes: it is per CPU, not per call.
     k->forget_call(pid, call);
-    std::erase_if(p.ready, [&](const ReadyEntry& e) { return e.call == call; });
+    std::erase_if(p.ready, [&](const ReadyEntry& e) { return answers(e); });
     p.call = 0;
     done = true;
     if (w.tracing()) {
@@ -99,6 +103,7 @@ struct SelectCall {
                                                         : "pipe"}});
       }
       any = any || k->local_ready(o, ev).value_or(false);
+      for (const ReadyEntry& e : p.ready) any = any || (e.call == 0 && e.fd == fd && e.ev == ev);
     });
     p.call = call;
     if (any) return finish(p, "ready");
@@ -164,7 +169,7 @@ struct SelectCall {
       return;
     }
     bool any = false;
-    for (const ReadyEntry& e : p.ready) any = any || e.call == call;
+    for (const ReadyEntry& e : p.ready) any = any || answers(e);
     if (any) return finish(p, "ready");
     if (k->world().now() >= deadline) return finish(p, "timeout");
     if (k->world().tracing()) k->world().emit("select.sleep_again", k->object(), {{"call", call}});

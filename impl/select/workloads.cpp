@@ -58,6 +58,7 @@ class Storm final : public Workload {
       co_await root.ctx().sleep(p_.gap);
       const std::int64_t n = co_await root.write(wr[m % wr.size()], p_.bytes);
       if (n > 0) written_ += static_cast<std::uint64_t>(n);
+      if (p_.drain_own_writes && rd[m % rd.size()] >= 0) co_await root.read(rd[m % rd.size()], p_.bytes);
     }
   }
 
@@ -91,6 +92,7 @@ class Storm final : public Workload {
         if (got < 0) broken = true;  // the pipe's CPU is gone
         if (got > 0) read_ += static_cast<std::uint64_t>(got);
       }
+      if (p_.pause > sim::Duration{0}) co_await child.ctx().sleep(p_.pause);
     }
     ++finished_;
   }

@@ -58,6 +58,8 @@ struct StormParams {
   sim::Duration gap = 20us;       // between the root's writes (the first after one gap)
   sim::Duration timeout = 100us;  // each child select's timeout
   sim::Duration stagger = 0us;    // child c makes its first select after c * stagger
+  sim::Duration pause = 0us;      // a child's pause after each select (it is in no select then)
+  bool drain_own_writes = false;  // the root reads each message back right after writing it
   bool wait_forever = false;      // no timeout
   bool fifos = false;             // FIFOs instead of pipes: children open them by name, not by inheritance
   SelectConfig select{};

@@ -31,7 +31,8 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
   CrashProgressMonitor progress;
   NoLossMonitor loss;
   PacketDeliveryMonitor packets;
-  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss, &packets};
+  StaleWakeupMonitor stale;
+  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss, &packets, &stale};
   for (Monitor* m : all) m->attach(w);
   Machine m(w, cpus);
   sim::FaultPlan plan;
@@ -105,6 +106,22 @@ TEST(SelectBrokenVariants, NoLivenessIsCaughtByCrashProgress) {
   p.select.check_period = 20us;
   const Verdicts v = run(storm_on(p), 3, 1, 0, sim::at_ns(40'000));
   EXPECT_EQ(v.violated, std::vector<std::string>{"crash_progress"}) << v.first_message;
+}
+
+wl::StormParams abandoned(ipcsim::select::Bugs bugs) {
+  return {.children = 1, .dups = 0, .rounds = 2, .messages = 1, .gap = 20us, .timeout = 10us, .pause = 30us,
+          .drain_own_writes = true, .select = {.bugs = bugs}};
+}
+
+TEST(SelectBrokenVariants, ANotificationForAnAbandonedSelectIsDropped) {
+  const Verdicts v = run(storm_on(abandoned({})), 2, 1);
+  EXPECT_TRUE(v.violated.empty()) << v.first_message;
+}
+
+TEST(SelectBrokenVariants, UntaggedReadyListIsCaughtByNoStaleWakeup) {
+  const Verdicts v = run(storm_on(abandoned({.untagged_ready_list = true})), 2, 1);
+  ASSERT_FALSE(v.violated.empty());
+  EXPECT_EQ(v.violated.front(), "no_stale_wakeup") << v.first_message;
 }
 
 auto sockets_on(ipcsim::select::Bugs bugs) {

@@ -149,6 +149,26 @@ TEST(NoLostWakeup, ALocalPipeMustWakeAtOnce) {
   EXPECT_TRUE(m.violated());
 }
 
+TEST(NoStaleWakeup, AReturnedBitMustHaveBeenTrueDuringTheCall) {
+  StaleWakeupMonitor a, b;
+  Feed f, g;
+  setup(f, a);
+  write(f, a, 4);
+  take(f, a, 4, 0);  // ready for an instant, at 0
+  f.t = 10'000;
+  call(f, a, 1, -1);  // a remote select: a notification may be 4 us old
+  ret(f, a, 1, 1, 1);
+  ASSERT_TRUE(a.violated());
+  EXPECT_NE(a.violation()->message.find("stale wake-up"), std::string::npos);
+  setup(g, b);
+  write(g, b, 4);
+  take(g, b, 4, 0);
+  g.t = 3'000;  // within a notification's delay of the readiness
+  call(g, b, 1, -1);
+  ret(g, b, 1, 1, 1);
+  EXPECT_FALSE(b.violated()) << b.violation()->message;
+}
+
 TEST(OneRequest, CatchesASecondInterestWhileOneIsOutstanding) {
   OneRequestMonitor m;
   Feed f;

@@ -9,6 +9,8 @@
 //                   notification takes (0 for a pipe in its own memory space,
 //                   two bus latencies for one in another), as the pipe's own
 //                   level (bytes written and taken) says
+//   no_stale_wakeup every bit a select returns for a pipe was true at some
+//                   moment of the call, give or take a notification's delay
 //   one_request     at most one interest message outstanding per (pipe, event,
 //                   CPU): duplicates are suppressed (claims 2, 23, 24)
 //   crash_progress  a select waiting on a pipe whose CPU crashed returns within
@@ -68,6 +70,28 @@ class LostWakeupMonitor final : public SelectMonitor {
   void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
   // "" when `c` up to `until` is fine; else what went wrong.
   std::string judge(const Call& c, sim::Instant until, bool returned) const;
+  std::map<std::uint64_t, Level> pipes_;
+};
+
+// No stale wake-up (the checklist's property 8): every read or write bit a
+// select returns for a pipe was true, by the pipe's own level, at some moment
+// between the call (less the time a notification may take) and the return.
+class StaleWakeupMonitor final : public SelectMonitor {
+ public:
+  StaleWakeupMonitor() : SelectMonitor("no_stale_wakeup") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void ended(const Call& c, const sim::TraceRecord* ret) override;
+  void crashed(sim::CpuId cpu, sim::Instant at) override;
+
+ private:
+  struct Level {
+    std::uint64_t bytes = 0;
+    std::uint32_t capacity = 0;
+    bool gone = false;
+    std::vector<std::pair<sim::Instant, std::uint64_t>> history;  // (from, bytes)
+  };
   std::map<std::uint64_t, Level> pipes_;
 };
 
