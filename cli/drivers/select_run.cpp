@@ -101,6 +101,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"record_after_check", {"storm", "fanin"}},
       {"rearm_after_fanout", {"storm"}},
       {"untagged_ready_list", {"storm"}},
+      {"cancel_on_timeout", {"storm"}},
+      {"outstanding_never_cleared", {"storm"}},
       {"no_drain_at_switch", {"sockets"}},
       {"recall_keeps_copies", {"sockets"}},
   };
@@ -115,6 +117,8 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.record_after_check = name == "record_after_check";
   b.rearm_after_fanout = name == "rearm_after_fanout";
   b.untagged_ready_list = name == "untagged_ready_list";
+  b.cancel_on_timeout = name == "cancel_on_timeout";
+  b.outstanding_never_cleared = name == "outstanding_never_cleared";
   b.no_drain_at_switch = name == "no_drain_at_switch";
   b.recall_keeps_copies = name == "recall_keeps_copies";
   return b;

@@ -92,6 +92,11 @@ class Agent {
         std::vector<Pipe::Waiter> waiters = std::move(it->second.waiters);
         it->second.waiters.clear();
         const bool late_clear = k_.config().bugs.rearm_after_fanout;
+        if (k_.config().bugs.outstanding_never_cleared) {
+          // The request stays outstanding, with nobody left waiting on it.
+          for (const auto& wt : waiters) k_.post(wt, ev);
+          break;
+        }
         // The outstanding request ends with the fan-out, in this same step: a
         // select arriving after it sends a request of its own.
         if (!late_clear) k_.interests.erase(it);
@@ -106,6 +111,10 @@ class Agent {
           k_.touch();
           k_.interests.erase({pipe.packed(), ev});  // with whoever registered meanwhile
         }
+        break;
+      }
+      case kCancel: {  // broken variant cancel_on_timeout: the asking CPU withdraws its interest
+        if (Pipe* p = k_.pipe(pipe)) p->remote[static_cast<int>(ev)].erase(m.from);
         break;
       }
       case kRead: {

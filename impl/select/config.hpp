@@ -44,6 +44,16 @@ struct Bugs {
   // and satisfies the process's next select, although the FD is no longer
   // ready. Caught by no_stale_wakeup.
   bool untagged_ready_list = false;
+  // The "per-CPU interest" trap, the tempting fix for stale interest: a select
+  // that times out cancels its remote interest (kCancel) and clears the
+  // outstanding request, though other waiters of the same CPU still wait on
+  // it: they are stranded until their own timeouts. Caught by no_lost_wakeup.
+  bool cancel_on_timeout = false;
+  // The "edge or level" trap: the home forgets an interest once it has
+  // notified, but the asking CPU never clears its outstanding request: every
+  // later select on that (pipe, event) is suppressed and never notified.
+  // Caught by no_lost_wakeup.
+  bool outstanding_never_cleared = false;
   // Sockets, the mode-switch trap read literally: when a second memory space
   // attaches to a socket, the I/O process switches to contention mode without
   // draining the shadow that forwarding filled. Packets held there are

@@ -173,6 +173,10 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         send(m.from, kQueryReply, std::move(reply));
         break;
       }
+      case kCancel: {
+        if (RealSock* s = lookup(key)) s->read_interest.erase(m.from);
+        break;
+      }
       case kSockRead: {
         const std::uint64_t req = word_at(b, 1);
         RealSock* s = lookup(key);

@@ -27,6 +27,7 @@ const char* tag_name(std::uint32_t tag) {
     case kPacket: return "packet";
     case kQuery: return "query";
     case kQueryReply: return "query_reply";
+    case kCancel: return "cancel";
     case kKick: return "kick";
     default: return "?";
   }

@@ -48,6 +48,7 @@ struct SelectCall {
     *out = res;
     // The caller's waits end with the call; remote interest stays recorded
     // (outstanding) until its notification comes: it is per CPU, not per call.
+    if (k->config().bugs.cancel_on_timeout && std::string_view(why) == "timeout") cancel_remote(p);
     k->forget_call(pid, call);
     std::erase_if(p.ready, [&](const ReadyEntry& e) { return answers(e); });
     p.call = 0;
@@ -56,6 +57,21 @@ struct SelectCall {
       w.emit("select.return", k->object(),
              {{"call", call}, {"count", count}, {"r", res.r}, {"w", res.w}, {"e", res.e}, {"why", why}});
     }
+  }
+
+  // Broken variant cancel_on_timeout: withdraw this call's remote interest,
+  // whoever else on this CPU still waits on it.
+  void cancel_remote(Proc& p) {
+    each([&](int fd, Ev ev) {
+      const Open& o = *p.fds.at(fd);
+      if (!o.shadow || o.dead || ev == Ev::Except) return;
+      auto it = k->interests.find({o.pipe.packed(), ev});
+      if (it == k->interests.end() || !it->second.outstanding) return;
+      it->second.outstanding = false;
+      Words b;
+      b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
+      k->send(o.pipe.home, kCancel, std::move(b), o.kind == Open::Kind::Socket);
+    });
   }
 
   void block(sim::Actor& self, Call& op, Proc& p) {

@@ -71,6 +71,7 @@ enum Tag : std::uint32_t {
   kPacket = 17,         // external: port, packet id (a device delivers it to the I/O process)
   kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
   kQueryReply = 19,     // req, ready (1), not (0), gone (2)
+  kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);
