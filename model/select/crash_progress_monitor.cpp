@@ -19,6 +19,7 @@ std::optional<std::pair<sim::Instant, std::uint64_t>> CrashProgressMonitor::dead
 
 void CrashProgressMonitor::watch(const sim::TraceRecord& r) {
   if (r.kind == "select.pipe.create") created_[u(r, "pipe")] = r.time;
+  if (r.kind == "select.sock.create") created_[u(r, "sock")] = r.time;
   for (const auto& [actor, c] : calls()) {
     if (r.kind == "select.return" && r.actor == actor) continue;
     const auto d = deadline(c);

@@ -20,6 +20,8 @@ void SelectMonitor::observe(const sim::TraceRecord& r) {
     const std::uint32_t nth = ++made_on_[r.cpu];
     pipes_[pipe] = {r.cpu, static_cast<std::uint32_t>(u(r, "capacity")),
                     "pipe " + std::to_string(nth) + " made by " + actor_name(r.actor) + " on " + cpu_name(r.cpu)};
+  } else if (k == "select.sock.create") {
+    pipes_[u(r, "sock")] = {r.cpu, 0, "the socket for port " + std::to_string(u(r, "port")) + " on " + cpu_name(r.cpu)};
   } else if (k == "select.call") {
     Call c;
     c.call = u(r, "call");

@@ -1,7 +1,7 @@
 // SelectMonitor: what every monitor of model/select learns the same way from
 // the records of impl/select/trace_schema.md before its own books see a
-// record: the configuration (check period, bus latency), where each pipe
-// lives and how it is named, which CPUs crashed when, and the select() calls
+// record: the configuration (check period, bus latency), where each pipe and
+// socket lives and how it is named, which CPUs crashed when, and the select() calls
 // in progress with what each asked for. Monitors read the trace only.
 //
 //   class MyMonitor final : public SelectMonitor {
