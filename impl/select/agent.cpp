@@ -42,6 +42,12 @@ class Agent {
       }
       k_.touch();
       k_.kicked = true;  // the outbox is drained below: no kick needed until then
+      // The messaging system delivers each message once: a copy the bus made
+      // (same id, copy > 0) is dropped, or a forwarded write would land twice.
+      if (m && m->copy != 0) {
+        if (w_.tracing()) w_.emit("select.agent.duplicate", k_.object(), {{"msg", m->id}, {"copy", m->copy}});
+        m.reset();
+      }
       if (m) co_await handle(*m);
       if (next_check && w_.now() >= *next_check) {
         check_peers();

@@ -96,6 +96,7 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
   for (;;) {
     sim::Message m = co_await port_->recv();
     touch();
+    if (m.copy != 0) continue;  // a copy the bus made: each message is handled once
     const auto& b = m.body;
     const PipeKey key = PipeKey::unpack(word_at(b, 0));
     switch (m.tag) {
