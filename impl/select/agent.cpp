@@ -205,39 +205,25 @@ class Agent {
       }
       case kData: {  // forwarding mode: store at the shadow, wake its readers (S18-S22)
         const std::uint64_t sock = word_at(b, 0);
-        const std::uint64_t packet = word_at(b, 1);
-        if (w_.tracing()) w_.emit("select.shadow.store", k_.object(), {{"sock", sock}, {"packet", packet}});
-        k_.sock_data(sock, packet);
+        ShadowSock& s = k_.socks[sock];
+        s.early[word_at(b, 2)] = word_at(b, 1);
+        // Taken in forwarding order, whatever order the bus delivered them in.
+        for (auto next = s.early.find(s.received + 1); next != s.early.end(); next = s.early.find(s.received + 1)) {
+          const std::uint64_t packet = next->second;
+          s.early.erase(next);
+          ++s.received;
+          if (w_.tracing()) w_.emit("select.shadow.store", k_.object(), {{"sock", sock}, {"packet", packet}});
+          k_.sock_data(sock, packet);
+        }
+        if (s.recall_after != 0 && s.received >= s.recall_after) give_back(sock, s.recall_from);
         break;
       }
-      case kRecall: {  // contention starts: give back what this shadow holds, in the same step
+      case kRecall: {  // contention starts: give back what this shadow holds, once all forwarded are in
         const std::uint64_t sock = word_at(b, 0);
         ShadowSock& s = k_.socks[sock];
-        std::vector<std::uint64_t> packets(s.held.begin(), s.held.end());
-        const bool copies = k_.config().bugs.recall_keeps_copies;
-        if (!copies) {
-          s.held.clear();
-          s.contention = true;
-        }
-        Words back;
-        back.word(sock).word(packets.size());
-        for (auto p : packets) back.word(p);
-        k_.send(m.from, kReturn, std::move(back), true);
-        if (w_.tracing()) w_.emit("select.shadow.recall", k_.object(), {{"sock", sock}, {"packets", packets.size()}});
-        // Local readers waiting on the shadow now wait on the real socket.
-        auto it = copies ? k_.sock_waiters.end() : k_.sock_waiters.find(sock);
-        if (it != k_.sock_waiters.end()) {
-          std::vector<Pipe::Waiter> ws = std::move(it->second);
-          k_.sock_waiters.erase(it);
-          Interest& in = k_.interests[{sock, Ev::Read}];
-          for (const auto& wt : ws) in.waiters.push_back(wt);
-          if (!ws.empty() && !in.outstanding) {
-            in.outstanding = true;
-            Words ask;
-            ask.word(sock).word(static_cast<std::uint64_t>(Ev::Read));
-            k_.send(m.from, kInterest, std::move(ask), true);
-          }
-        }
+        s.recall_after = std::max<std::uint64_t>(word_at(b, 1), 1);
+        s.recall_from = m.from;
+        if (s.received >= word_at(b, 1)) give_back(sock, m.from);
         break;
       }
       case kSockReadReply: {
@@ -294,6 +280,38 @@ class Agent {
       }
       default:
         break;
+    }
+  }
+
+  // The drain at the switch to contention mode: every packet this shadow
+  // holds goes back to the real socket, and the shadow's readers read there
+  // from now on (both in this one step).
+  void give_back(std::uint64_t sock, sim::CpuId io) {
+    ShadowSock& s = k_.socks[sock];
+    s.recall_after = 0;
+    std::vector<std::uint64_t> packets(s.held.begin(), s.held.end());
+    const bool copies = k_.config().bugs.recall_keeps_copies;
+    if (!copies) {
+      s.held.clear();
+      s.contention = true;
+    }
+    Words back;
+    back.word(sock).word(packets.size());
+    for (auto p : packets) back.word(p);
+    k_.send(io, kReturn, std::move(back), true);
+    if (w_.tracing()) w_.emit("select.shadow.recall", k_.object(), {{"sock", sock}, {"packets", packets.size()}});
+    // Local readers waiting on the shadow now wait on the real socket.
+    auto it = copies ? k_.sock_waiters.end() : k_.sock_waiters.find(sock);
+    if (it == k_.sock_waiters.end()) return;
+    std::vector<Pipe::Waiter> ws = std::move(it->second);
+    k_.sock_waiters.erase(it);
+    Interest& in = k_.interests[{sock, Ev::Read}];
+    for (const auto& wt : ws) in.waiters.push_back(wt);
+    if (!ws.empty() && !in.outstanding) {
+      in.outstanding = true;
+      Words ask;
+      ask.word(sock).word(static_cast<std::uint64_t>(Ev::Read));
+      k_.send(io, kInterest, std::move(ask), true);
     }
   }
 

@@ -42,7 +42,7 @@ void IoProcess::attach(RealSock& s, sim::CpuId cpu) {
   // contention read is served: they are older than anything here.
   s.recalling = true;
   Words b;
-  b.word(s.key.packed());
+  b.word(s.key.packed()).word(s.forwarded);  // give them back once all of these are in
   send(s.forward_to, kRecall, std::move(b));
 }
 
@@ -72,7 +72,7 @@ void IoProcess::pump(RealSock& s) {
         w.emit("select.sock.forward", object_, {{"sock", s.key.packed()}, {"packet", p}, {"to_cpu", s.forward_to}});
       }
       Words b;
-      b.word(s.key.packed()).word(p);
+      b.word(s.key.packed()).word(p).word(++s.forwarded);
       send(s.forward_to, kData, std::move(b));
     }
     return;

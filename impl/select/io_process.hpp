@@ -31,6 +31,7 @@ struct RealSock {
   std::set<sim::CpuId> attached;       // the memory spaces with a shadow of it
   bool contention = false;
   sim::CpuId forward_to = sim::kNoCpu;  // forwarding mode: the one space
+  std::uint64_t forwarded = 0;          // packets sent to it, each numbered
   std::deque<std::uint64_t> queue;     // packets held here, oldest first
   std::set<sim::CpuId> read_interest;  // contention mode: CPUs to tell when data is ready
   bool recalling = false;              // waiting for the drained shadow's packets

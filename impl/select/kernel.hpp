@@ -103,6 +103,12 @@ struct ShadowSock {
   std::deque<std::uint64_t> held;  // packet ids, oldest first
   bool contention = false;
   bool dead = false;
+  // Forwarding order survives a bus that reorders: packets carry their
+  // forwarding number, and one that comes early waits for those before it.
+  std::uint64_t received = 0;                 // forwarded packets taken in order so far
+  std::map<std::uint64_t, std::uint64_t> early;  // number -> packet, arrived ahead of its turn
+  std::uint64_t recall_after = 0;  // a recall waits until this many were received (0: none pending)
+  sim::CpuId recall_from = sim::kNoCpu;
 };
 
 // The select database entry of one remote (pipe, event) on this CPU.

@@ -63,8 +63,8 @@ enum Tag : std::uint32_t {
   kConnect = 9,         // port, req: socket() (to the I/O process)
   kConnected = 10,      // req, socket (0: refused), contention
   kAttach = 11,         // socket: a shadow of it now exists on the sender's CPU (a fork)
-  kData = 12,           // socket, packet: forwarding mode, the packet for the shadow
-  kRecall = 13,         // socket: contention starts, give back what the shadow holds
+  kData = 12,           // socket, packet, number: forwarding mode, the packet for the shadow (numbered from 1)
+  kRecall = 13,         // socket, forwarded: contention starts, give back what the shadow holds once all are in
   kReturn = 14,         // socket, n, packets: what the shadow held, oldest first
   kSockRead = 15,       // socket, req: a read in contention mode
   kSockReadReply = 16,  // req, status (1 a packet, 0 none, -1 error), packet
