@@ -268,5 +268,57 @@ TEST(NoLoss, APipeLostWithItsCpuIsForgotten) {
   EXPECT_FALSE(m.violated()) << m.violation()->message;
 }
 
+// Socket 9 for port 80, its I/O process on cpu0.
+constexpr std::uint64_t kSock = 9;
+void sock(Feed& f, Monitor& m, std::string_view kind, std::uint64_t packet, sim::CpuId cpu, std::uint64_t to = 0) {
+  f(m, kind, {{"sock", kSock}, {"packet", packet}, {"to_cpu", to}}, 5, cpu);
+}
+void sock_read(Feed& f, Monitor& m, std::uint64_t packet, sim::CpuId cpu, sim::ActorId reader) {
+  f(m, "select.sock.read", {{"fd", 0}, {"sock", kSock}, {"packet", packet}, {"remote", true}}, reader, cpu);
+}
+
+TEST(PacketDelivery, ForwardedThenDrainedThenContendedIsFine) {
+  PacketDeliveryMonitor m;
+  Feed f;
+  f(m, "select.sock.create", {{"sock", kSock}, {"port", 80}}, 5, 0);
+  for (std::uint64_t p = 1; p <= 3; ++p) sock(f, m, "select.sock.arrive", p, 0);
+  for (std::uint64_t p = 1; p <= 2; ++p) {
+    sock(f, m, "select.sock.forward", p, 0, 1);
+    sock(f, m, "select.shadow.store", p, 1);
+  }
+  sock_read(f, m, 1, 1, 7);  // read at the shadow
+  f(m, "select.shadow.recall", {{"sock", kSock}, {"packets", 1}}, 2, 1);  // packet 2 goes back
+  f(m, "select.sock.returned", {{"sock", kSock}, {"packets", 1}}, 5, 0);
+  sock(f, m, "select.sock.deliver", 2, 0, 2);
+  sock_read(f, m, 2, 2, 8);
+  f(m, "select.sock.inventory", {{"sock", kSock}, {"packets", "3"}});
+  m.finish(ended(sim::RunOutcome::Quiescent, 0));
+  EXPECT_FALSE(m.violated()) << m.violation()->message;
+}
+
+TEST(PacketDelivery, CatchesAnOvertakingDeliveryAReadTwiceAndALoss) {
+  PacketDeliveryMonitor a, b, c;
+  Feed f, g, h;
+  for (std::uint64_t p = 1; p <= 2; ++p) sock(f, a, "select.sock.arrive", p, 0);
+  sock(f, a, "select.sock.forward", 1, 0, 1);
+  sock(f, a, "select.shadow.store", 1, 1);
+  sock(f, a, "select.sock.deliver", 2, 0, 2);  // packet 1 still waits in cpu1's shadow
+  ASSERT_TRUE(a.violated());
+  EXPECT_NE(a.violation()->message.find("arrival order"), std::string::npos);
+
+  sock(g, b, "select.sock.arrive", 1, 0);
+  sock(g, b, "select.sock.deliver", 1, 0, 2);
+  sock_read(g, b, 1, 2, 8);
+  sock_read(g, b, 1, 1, 7);
+  ASSERT_TRUE(b.violated());
+  EXPECT_NE(b.violation()->message.find("read twice"), std::string::npos);
+
+  sock(h, c, "select.sock.arrive", 1, 0);
+  f(c, "select.sock.inventory", {{"sock", kSock}, {"packets", ""}});
+  c.finish(ended(sim::RunOutcome::Quiescent, 0));
+  ASSERT_TRUE(c.violated());
+  EXPECT_NE(c.violation()->message.find("lost"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ipcsim::model::select
