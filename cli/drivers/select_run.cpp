@@ -130,7 +130,8 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
        "each select() returns exactly once; its count is the number of bits it returns, each of them asked for"},
       {"no_lost_wakeup",
        "a select() returns by its timeout, and early whenever an FD it asked for was ready longer than a "
-       "notification takes (0 locally, two bus latencies from another CPU), by the pipe's own level"},
+       "notification takes (0 locally, two bus latencies from another CPU), by the pipe's own level or where the "
+       "socket's packets are"},
       {"one_request", "at most one interest message outstanding per (pipe, event, CPU): duplicates suppressed"},
       {"crash_progress",
        "a select() waiting on a pipe whose CPU crashed returns within two check periods and two bus latencies"},

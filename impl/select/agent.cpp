@@ -192,7 +192,8 @@ class Agent {
           ShadowSock& s = k_.socks[sock];
           s.contention = word_at(b, 2) != 0;
           if (made && w_.tracing()) {
-            w_.emit("select.shadow.create", k_.object(), {{"pipe", sock}, {"end", "socket"}, {"open", 0}});
+            w_.emit("select.shadow.create", k_.object(),
+                    {{"pipe", sock}, {"end", "socket"}, {"open", 0}, {"contention", s.contention}});
           }
         }
         if (Proc* p = k_.proc(it->second.pid)) {

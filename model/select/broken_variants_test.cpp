@@ -18,6 +18,7 @@ using ipcsim::select::testing::Machine;
 struct Verdicts {
   std::vector<std::string> violated;
   std::string first_message;
+  std::map<std::string, std::string> messages;  // by property
   sim::RunResult result;
 };
 
@@ -47,6 +48,7 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
     mon->finish(v.result);
     if (mon->violated()) {
       v.violated.push_back(mon->property());
+      v.messages[mon->property()] = mon->violation()->message;
       if (v.first_message.empty()) v.first_message = mon->violation()->message;
     }
   }
@@ -145,8 +147,10 @@ TEST(SelectBrokenVariants, NoDrainAtSwitchIsCaughtByPacketDelivery) {
 
 TEST(SelectBrokenVariants, RecallKeepingCopiesIsCaughtByPacketDelivery) {
   const Verdicts v = run(sockets_on({.recall_keeps_copies = true}), 4, 1);
-  EXPECT_EQ(v.violated, std::vector<std::string>{"packet_delivery"}) << v.first_message;
-  EXPECT_NE(v.first_message.find("read twice"), std::string::npos) << v.first_message;
+  // The copies are read twice; and cpu1's readers, left waiting on a shadow
+  // that no longer receives anything, miss the packets at the real socket.
+  EXPECT_EQ(v.violated, (std::vector<std::string>{"no_lost_wakeup", "packet_delivery"})) << v.first_message;
+  EXPECT_NE(v.messages.at("packet_delivery").find("read twice"), std::string::npos) << v.first_message;
 }
 
 }  // namespace

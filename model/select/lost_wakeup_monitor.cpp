@@ -10,8 +10,55 @@ void LostWakeupMonitor::set_level(Level& l, std::uint64_t bytes, sim::Instant at
   }
 }
 
+void LostWakeupMonitor::sock_changed(Sock& s, sim::Instant at) {
+  for (auto& [cpu, held] : s.held) {
+    const bool now = !s.gone && (held > 0 || (s.contention[cpu] && s.real > 0 && !s.recalling));
+    auto& tr = s.ready[cpu];
+    if (tr.empty() || tr.back().second != now) tr.emplace_back(at, now);
+  }
+}
+
+void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
+  const std::string_view k = r.kind;
+  if (k == "select.sock.create") {
+    socks_[u(r, "sock")].io = r.cpu;
+    return;
+  }
+  const std::uint64_t key = k == "select.shadow.create" ? u(r, "pipe") : u(r, "sock");
+  auto it = socks_.find(key);
+  if (it == socks_.end()) return;
+  Sock& s = it->second;
+  if (k == "select.shadow.create") {
+    if (s.held.count(r.cpu) == 0) s.held[r.cpu] = 0;
+    s.contention[r.cpu] = u(r, "contention") != 0;
+  } else if (k == "select.sock.arrive" || k == "select.sock.returned") {
+    s.real += k == "select.sock.arrive" ? 1 : static_cast<std::int64_t>(u(r, "packets"));
+    if (k == "select.sock.returned") s.recalling = false;
+  } else if (k == "select.sock.forward" || k == "select.sock.deliver") {
+    --s.real;
+  } else if (k == "select.shadow.store") {
+    ++s.held[r.cpu];
+  } else if (k == "select.shadow.recall") {
+    s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - static_cast<std::int64_t>(u(r, "packets")));
+    s.contention[r.cpu] = true;
+  } else if (k == "select.sock.read" && i(r, "packet") > 0 && u(r, "remote") == 0) {
+    s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - 1);
+  } else {
+    return;
+  }
+  sock_changed(s, r.time);
+}
+
 void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
+  if (k.starts_with("select.sock.") || k == "select.shadow.create" || k == "select.shadow.store" ||
+      k == "select.shadow.recall") {
+    watch_socket(r);
+  } else if (k == "select.io.send" && s(r, "msg_kind") == "recall") {
+    for (auto& [key, sk] : socks_) {
+      if (sk.io == r.cpu) sk.recalling = true;  // one socket per port; the recall is for the one switching
+    }
+  }
   if (k == "select.pipe.create") {
     Level& l = pipes_[u(r, "pipe")];
     l.capacity = static_cast<std::uint32_t>(u(r, "capacity"));
@@ -37,6 +84,12 @@ void LostWakeupMonitor::crashed(sim::CpuId cpu, sim::Instant at) {
     l.gone = true;  // its readiness died with its memory: crash_progress judges its waiters
     set_level(l, l.bytes, at);
   }
+  for (auto& [key, s] : socks_) {
+    if (s.io == cpu) s.gone = true;
+    s.held.erase(cpu);  // that shadow died with its CPU
+    s.ready.erase(cpu);
+    if (s.gone || s.io != cpu) sock_changed(s, at);
+  }
 }
 
 std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool returned) const {
@@ -56,11 +109,21 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       continue;
     }
     if (w.event == 2) continue;  // pipes have no exceptional condition
-    auto it = pipes_.find(w.pipe);
-    if (it == pipes_.end()) continue;
-    const Level& l = it->second;
-    const sim::Duration bound = l.home == c.cpu ? sim::Duration{0} : notify_bound();
-    const auto& tr = l.ready[w.event];
+    const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
+    sim::Duration bound = notify_bound();
+    if (auto sk = socks_.find(w.pipe); sk != socks_.end()) {
+      if (w.event != 0) continue;  // a socket is always writable
+      auto tr = sk->second.ready.find(c.cpu);
+      if (tr == sk->second.ready.end()) continue;
+      transitions = &tr->second;
+    } else {
+      auto it = pipes_.find(w.pipe);
+      if (it == pipes_.end()) continue;
+      const Level& l = it->second;
+      if (l.home == c.cpu) bound = sim::Duration{0};
+      transitions = &l.ready[w.event];
+    }
+    const auto& tr = *transitions;
     for (std::size_t j = 0; j < tr.size(); ++j) {
       if (!tr[j].second) continue;
       const sim::Instant from = std::max(tr[j].first, c.start);

@@ -8,7 +8,9 @@
 //                   whenever an FD it asked for was ready longer than a
 //                   notification takes (0 for a pipe in its own memory space,
 //                   two bus latencies for one in another), as the pipe's own
-//                   level (bytes written and taken) says
+//                   level (bytes written and taken) says, or for a socket
+//                   where its packets are (at the reader's shadow, or at the
+//                   real socket when that shadow reads there)
 //   no_stale_wakeup every bit a select returns for a pipe was true at some
 //                   moment of the call, give or take a notification's delay
 //   one_request     at most one interest message outstanding per (pipe, event,
@@ -71,6 +73,22 @@ class LostWakeupMonitor final : public SelectMonitor {
   // "" when `c` up to `until` is fine; else what went wrong.
   std::string judge(const Call& c, sim::Instant until, bool returned) const;
   std::map<std::uint64_t, Level> pipes_;
+
+  // Sockets: a reader on CPU x can read when x's shadow holds a packet, or
+  // when x's shadow reads at the real socket (contention) and a packet is
+  // there and not being drained.
+  struct Sock {
+    sim::CpuId io = sim::kNoCpu;
+    std::int64_t real = 0;
+    bool recalling = false;
+    bool gone = false;
+    std::map<sim::CpuId, std::int64_t> held;    // per shadow
+    std::map<sim::CpuId, bool> contention;      // per shadow
+    std::map<sim::CpuId, std::vector<std::pair<sim::Instant, bool>>> ready;  // per shadow's readers
+  };
+  void sock_changed(Sock& s, sim::Instant at);
+  void watch_socket(const sim::TraceRecord& r);
+  std::map<std::uint64_t, Sock> socks_;
 };
 
 // No stale wake-up (the checklist's property 8): every read or write bit a
