@@ -85,6 +85,8 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
         {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
         {"drain_own_writes", "boolean", "false", "kind storm: the root reads each message back right after writing it"},
+        {"tty", "boolean", "false",
+         "kind sockets: the I/O process is a Telnet server and the root opens TTY line `port` (its input as packets)"},
     };
     storm_table().document(out, "", "kind storm: ");
     fanin_table().document(out, "", "kind fanin: ");
@@ -149,6 +151,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     }
     if (cfg->kind == "sockets") {
       wl::SocketsParams p = sockets_table().read(t);
+      p.tty = t.boolean("tty", false);
       p.select = sel;
       if (cfg->cpus.size() < 2) {
         t.error("kind", "kind sockets needs at least 2 CPUs (the I/O process's and the root's)");

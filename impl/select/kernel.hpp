@@ -238,6 +238,8 @@ class System {
   // an event, outside any step). Packets are numbered 1, 2, ... in the order
   // they are injected.
   void inject_packet(std::uint32_t port, sim::Instant at);
+  // Input typed on TTY line `line` reaches the Telnet server at `at`.
+  void inject_tty_input(std::uint32_t line, sim::Instant at) { inject_packet(kTtyBase + line, at); }
 
   // The FIFO namespace: a directory of the shared file system, not any CPU's
   // memory, so every process can resolve a FIFO's name to the CPU holding the

@@ -53,6 +53,13 @@ sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
   co_return fd;
 }
 
+sim::Task<int> Process::open_tty(sim::CpuId telnet_cpu, std::uint32_t line) {
+  const int fd = co_await socket(telnet_cpu, kTtyBase + line);
+  Kernel& k = kernel();
+  if (k.world().tracing()) k.world().emit("select.tty.open", k.object(), {{"fd", fd}, {"line", line}});
+  co_return fd;
+}
+
 sim::Task<std::int64_t> Process::read_packet(int fd) {
   std::int64_t result = -1;
   bool remote = false;

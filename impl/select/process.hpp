@@ -61,7 +61,14 @@ class Process {
   // socket(): a connection to the I/O process on `io_cpu` for its network
   // port `port` (S2-S22). Returns the FD, or -1.
   sim::Task<int> socket(sim::CpuId io_cpu, std::uint32_t port);
-  // read() of one packet from a socket: its id, 0 when none is there now, -1 on error.
+  // open() of TTY line `line`, kept by the Telnet server (an I/O process) on
+  // `telnet_cpu`. The seed implements TTY select "in the same way as select
+  // is called on sockets": the Telnet server keeps the real structure, each
+  // CPU's agent serves the TTYs there (one agent serves every kind here), and
+  // a read returns one input (a typed line). The FD, or -1.
+  sim::Task<int> open_tty(sim::CpuId telnet_cpu, std::uint32_t line);
+  // read() of one packet from a socket (or one input from a TTY): its id, 0
+  // when none is there now, -1 on error.
   sim::Task<std::int64_t> read_packet(int fd);
   sim::Task<int> open_file();
   // mkfifo(): a FIFO named `name`; the real FIFO lives in this process's

@@ -28,6 +28,10 @@ struct Masks {
 };
 inline constexpr int kMaxFds = 64;
 
+// TTY line n is the Telnet server's connection number kTtyBase + n, beside
+// the network ports 1..65535 of the sockets it also serves.
+inline constexpr std::uint32_t kTtyBase = 0x10000;
+
 // A pipe's name in the whole machine: the CPU whose kernel holds the real
 // pipe, that CPU's incarnation when it was made, and its number there.
 struct PipeKey {

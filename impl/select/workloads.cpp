@@ -188,7 +188,14 @@ class Sockets final : public Workload {
     system_ = std::make_unique<System>(w, cpus, bus, p.select);
     cpus_ = cpus;
     system_->add_io_process(*cpus[0]);
-    for (std::uint32_t k = 0; k < p.packets; ++k) system_->inject_packet(p.port, sim::kTimeZero + p.first_packet + k * p.gap);
+    for (std::uint32_t k = 0; k < p.packets; ++k) {
+      const sim::Instant at = sim::kTimeZero + p.first_packet + k * p.gap;
+      if (p.tty) {
+        system_->inject_tty_input(p.port, at);
+      } else {
+        system_->inject_packet(p.port, at);
+      }
+    }
     spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
   }
   std::string check() const override {
@@ -203,7 +210,12 @@ class Sockets final : public Workload {
 
  private:
   sim::Task<> run_root(Process& root) {
-    const int fd = co_await root.socket(cpus_[0]->id(), p_.port);
+    int fd = -1;
+    if (p_.tty) {
+      fd = co_await root.open_tty(cpus_[0]->id(), p_.port);
+    } else {
+      fd = co_await root.socket(cpus_[0]->id(), p_.port);
+    }
     if (fd < 0) co_return;
     co_await root.ctx().sleep(p_.fork_after);
     for (std::uint32_t r = 0; r < p_.readers; ++r) {

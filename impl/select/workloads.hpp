@@ -31,7 +31,9 @@
 //   forwarding filled is drained). `packets` external packets arrive, one
 //   every `gap` from `first_packet`. Each reader selects on the socket and
 //   reads a packet whenever it is ready (and works on it for `read_work`),
-//   until `idle_rounds` selects in a row time out.
+//   until `idle_rounds` selects in a row time out. With `tty` the I/O process
+//   is a Telnet server, the root opens TTY line `port` and the packets are
+//   typed input.
 #pragma once
 
 #include <chrono>
@@ -84,6 +86,7 @@ struct SocketsParams {
   sim::Duration timeout = 30us;
   sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
   std::uint32_t idle_rounds = 2;
+  bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
   SelectConfig select{};
 };
 
