@@ -2,19 +2,24 @@
 // System that owns one per CPU.
 //
 // Each CPU is a memory space with its own Kernel: per-process FD tables
-// (inherited on fork, shared by dup), the real pipes made there, the shadows
-// of pipes made elsewhere, and the tables of its agent: the select database
-// (which local waiters wait for which remote (pipe, event), and whether a
-// request for it is outstanding) and the remote-interest records of its own
-// pipes (which CPUs asked to be notified of which event). The agent
-// (agent.cpp) is an always-running actor per CPU that moves messages between
-// kernels over the bus; processes call the kernel through ops
-// (process.hpp), one scheduling point per system call.
+// (inherited on fork, shared by dup), the real pipes and FIFOs made there,
+// the shadows of pipes and FIFOs made elsewhere, its shadow sockets (the real
+// ones are the I/O process's: io_process.hpp), and the tables of its agent:
+// the select database (which local waiters wait for which remote (pipe or
+// socket, event), and whether a request for it is outstanding) and the
+// remote-interest records of its own pipes (which CPUs asked to be notified
+// of which event). The agent (agent.cpp) is an always-running actor per CPU
+// that moves messages between kernels over the bus; processes call the
+// kernel through ops (process.hpp, select_call.cpp), one scheduling point per
+// system call.
 //
 // The state is C++ data belonging to its CPU: nothing of another CPU's kernel
-// is ever touched by a step (messages only), a crash makes it unreachable, and
-// a restart formats it again and spawns a new agent. Every step that reads or
-// writes a kernel touches the kernel's object (footprints for DPOR).
+// is ever touched by a step (messages only; a child forked onto another CPU
+// gets copies of its parent's open descriptions), a crash makes it
+// unreachable, and a restart formats it again and spawns a new agent. Every
+// step that reads or writes a kernel touches the kernel's object (footprints
+// for DPOR). The one thing all CPUs share is the FIFO directory, a shared file
+// system's, with an object of its own.
 #pragma once
 
 #include <deque>

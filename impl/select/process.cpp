@@ -289,7 +289,7 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
     Kernel& k = kernel();
     k.touch();
     std::vector<Inherited> inherited;
-    for (const auto& [fd, open] : k.proc(pid())->fds) inherited.push_back({fd, open});
+    for (const auto& [fd, open] : k.proc(pid())->fds) inherited.push_back({fd, open, *open});
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
     if (k.world().tracing()) {
       k.world().emit("select.fork", k.object(), {{"child", child.id}, {"to_cpu", cpu.id()}});
@@ -315,27 +315,27 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
               proc.fds[inh.fd] = inh.open;  // same memory space: the same open description
               continue;
             }
-            auto& mine = made[inh.open->id];
-            if (!mine && inh.open->kind == Open::Kind::Socket) {
+            auto& mine = made[inh.desc.id];
+            if (!mine && inh.desc.kind == Open::Kind::Socket) {
               // A shadow socket here, one per CPU, in contention mode: this
               // CPU joins the socket's readers (the I/O process switches).
-              mine = k.new_open(Open::Kind::Socket, inh.open->pipe);
-              mine->dead = inh.open->dead;
-              if (k.socks.count(inh.open->pipe.packed()) == 0) {
-                k.socks[inh.open->pipe.packed()].contention = true;
+              mine = k.new_open(Open::Kind::Socket, inh.desc.pipe);
+              mine->dead = inh.desc.dead;
+              if (k.socks.count(inh.desc.pipe.packed()) == 0) {
+                k.socks[inh.desc.pipe.packed()].contention = true;
                 Words b;
-                b.word(inh.open->pipe.packed());
-                k.send(inh.open->pipe.home, kAttach, std::move(b), true);
+                b.word(inh.desc.pipe.packed());
+                k.send(inh.desc.pipe.home, kAttach, std::move(b), true);
                 if (k.world().tracing()) {
                   k.world().emit("select.shadow.create", k.object(),
-                                 {{"pipe", inh.open->pipe.packed()}, {"end", "socket"}, {"open", mine->id}});
+                                 {{"pipe", inh.desc.pipe.packed()}, {"end", "socket"}, {"open", mine->id}});
                 }
               }
             }
             if (!mine) {
-              mine = k.new_open(inh.open->kind, inh.open->pipe);
-              mine->dead = inh.open->dead || (!mine->shadow && inh.open->kind != Open::Kind::File &&
-                                              k.pipe(inh.open->pipe) == nullptr);
+              mine = k.new_open(inh.desc.kind, inh.desc.pipe);
+              mine->dead = inh.desc.dead || (!mine->shadow && inh.desc.kind != Open::Kind::File &&
+                                              k.pipe(inh.desc.pipe) == nullptr);
               if (mine->shadow && k.world().tracing()) {
                 k.world().emit("select.shadow.create", k.object(),
                                {{"pipe", mine->pipe.packed()},

@@ -96,10 +96,14 @@ class Process {
   sim::Ctx cx_;
 };
 
-// What a child inherits: its FDs, each naming an open description of the parent.
+// What a child inherits: its FDs, each naming an open description of the
+// parent: shared when the child runs in the parent's memory space, and
+// described by a copy (`desc`, taken in the parent's step) for a child on
+// another CPU, whose kernel never reads the parent's.
 struct Inherited {
   int fd;
   std::shared_ptr<Open> open;
+  Open desc;
 };
 
 // Starts a process with no FDs (or `inherited` ones) on `cpu`.
