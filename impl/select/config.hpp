@@ -1,0 +1,79 @@
+// Configuration of the distributed select() system (seed 002): pipe sizes,
+// the agents' liveness-check period, and the deliberately broken variants.
+//
+//   select::System sys(world, cpus, bus, {.check_period = 20us, .bugs = {.no_dedupe = true}});
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "sim/time.hpp"
+
+namespace ipcsim::select {
+
+using namespace std::chrono_literals;
+
+// Deliberately broken variants (DESIGN.md): each is caught by a monitor of
+// model/select. All off is the correct protocol.
+struct Bugs {
+  // The kernel hands every remote select to the agent, which sends an interest
+  // message even when one for the same (pipe, event) is outstanding (claims 2,
+  // 23, 24 ignored). Caught by one_request.
+  bool no_dedupe = false;
+  // The distributor posts a notification to the first recorded waiter only;
+  // the others sleep on although their FD is ready. Caught by no_lost_wakeup.
+  bool notify_first_only = false;
+  // Agents never check that the CPUs they depend on are alive: a waiter
+  // without a timeout on a crashed CPU's pipe sleeps forever. Caught by
+  // crash_progress.
+  bool no_liveness = false;
+  // Schedule-dependent, the seed's T10 read literally: the home agent checks
+  // whether the pipe is ready, and "if the FD is not ready" records the
+  // interest in a later step. A write between the two makes the pipe ready
+  // with nobody recorded to notify. Caught by no_lost_wakeup.
+  bool record_after_check = false;
+  // Schedule-dependent, the "dedupe versus re-arming" trap: the distributor
+  // posts a notification to the waiters it has, and clears the outstanding
+  // request a step later. A select on the same (pipe, event) arriving in
+  // between is suppressed ("no need to send another message") and then
+  // dropped with the entry: never notified. Caught by no_lost_wakeup.
+  bool rearm_after_fanout = false;
+  // The "stale ready list" trap: ready-list entries are not tagged with the
+  // select they answer, and a select that ends leaves its waits registered at
+  // the agent. A notification for an abandoned select is posted all the same
+  // and satisfies the process's next select, although the FD is no longer
+  // ready. Caught by no_stale_wakeup.
+  bool untagged_ready_list = false;
+  // The "per-CPU interest" trap, the tempting fix for stale interest: a select
+  // that times out cancels its remote interest (kCancel) and clears the
+  // outstanding request, though other waiters of the same CPU still wait on
+  // it: they are stranded until their own timeouts. Caught by no_lost_wakeup.
+  bool cancel_on_timeout = false;
+  // The "edge or level" trap: the home forgets an interest once it has
+  // notified, but the asking CPU never clears its outstanding request: every
+  // later select on that (pipe, event) is suppressed and never notified.
+  // Caught by no_lost_wakeup.
+  bool outstanding_never_cleared = false;
+  // Sockets, the mode-switch trap read literally: when a second memory space
+  // attaches to a socket, the I/O process switches to contention mode without
+  // draining the shadow that forwarding filled. Packets held there are
+  // overtaken by newer ones read elsewhere. Caught by packet_delivery.
+  bool no_drain_at_switch = false;
+  // The drain at the switch copies the shadow's packets back to the real
+  // socket instead of moving them, and the shadow goes on serving its local
+  // readers from what it holds: a packet can be read from the shadow and
+  // delivered again from the real socket (double delivery). Caught by
+  // packet_delivery.
+  bool recall_keeps_copies = false;
+};
+
+struct SelectConfig {
+  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers (PIPE_BUF-like)
+  // How often an agent with something outstanding at a remote CPU checks that
+  // it is alive (the seed: "from time to time"). A peer that has not answered
+  // one ping by the next check is declared dead.
+  sim::Duration check_period = 50us;
+  Bugs bugs{};
+};
+
+}  // namespace ipcsim::select

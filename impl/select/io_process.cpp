@@ -1,0 +1,229 @@
+#include "impl/select/io_process.hpp"
+
+#include "sim/state_hash.hpp"
+
+namespace ipcsim::select {
+
+IoProcess::IoProcess(System& sys, sim::Cpu& cpu)
+    : sys_(&sys), cpu_(&cpu), port_(&sys.world().add_port(cpu, "io." + std::string(cpu.name()))),
+      object_(sys.world().register_object("select.io", "io." + std::string(cpu.name()))) {}
+
+void IoProcess::reset() {
+  incarnation_ = cpu_->incarnation();
+  socks_.clear();
+  by_port_.clear();
+  outbox_.clear();
+}
+
+void IoProcess::touch() const { sys_->world().touch(object_, sim::AccessMode::Write); }
+
+RealSock* IoProcess::lookup(PipeKey key) {
+  if (key.home != cpu_->id() || key.incarnation != incarnation_) return nullptr;
+  auto it = socks_.find(key.number);
+  return it == socks_.end() ? nullptr : &it->second;
+}
+
+void IoProcess::send(sim::CpuId to, std::uint32_t tag, Words body) {
+  outbox_.push_back({to, tag, std::move(body.bytes), false});
+}
+
+void IoProcess::attach(RealSock& s, sim::CpuId cpu) {
+  if (!s.attached.insert(cpu).second) return;
+  sim::World& w = sys_->world();
+  if (s.attached.size() == 1) {
+    s.forward_to = cpu;
+    return;
+  }
+  if (s.contention) return;
+  s.contention = true;
+  if (w.tracing()) w.emit("select.sock.mode", object_, {{"sock", s.key.packed()}, {"mode", "contention"}});
+  if (sys_->config().bugs.no_drain_at_switch) return;
+  // The shadow that forwarding filled gives its packets back before any
+  // contention read is served: they are older than anything here.
+  s.recalling = true;
+  Words b;
+  b.word(s.key.packed()).word(s.forwarded);  // give them back once all of these are in
+  send(s.forward_to, kRecall, std::move(b));
+}
+
+void IoProcess::serve(RealSock& s, sim::CpuId cpu, std::uint64_t req) {
+  sim::World& w = sys_->world();
+  Words b;
+  if (s.queue.empty()) {
+    b.word(req).word(0).word(0);
+  } else {
+    const std::uint64_t p = s.queue.front();
+    s.queue.pop_front();
+    if (w.tracing()) w.emit("select.sock.deliver", object_, {{"sock", s.key.packed()}, {"packet", p}, {"to_cpu", cpu}});
+    b.word(req).word(1).word(p);
+  }
+  send(cpu, kSockReadReply, std::move(b));
+}
+
+void IoProcess::pump(RealSock& s) {
+  sim::World& w = sys_->world();
+  if (s.recalling) return;
+  if (!s.contention) {
+    if (s.forward_to == sim::kNoCpu) return;  // nobody attached yet: hold them
+    while (!s.queue.empty()) {
+      const std::uint64_t p = s.queue.front();
+      s.queue.pop_front();
+      if (w.tracing()) {
+        w.emit("select.sock.forward", object_, {{"sock", s.key.packed()}, {"packet", p}, {"to_cpu", s.forward_to}});
+      }
+      Words b;
+      b.word(s.key.packed()).word(p).word(++s.forwarded);
+      send(s.forward_to, kData, std::move(b));
+    }
+    return;
+  }
+  while (!s.pending_reads.empty()) {
+    auto [cpu, req] = s.pending_reads.front();
+    s.pending_reads.pop_front();
+    serve(s, cpu, req);
+  }
+  if (s.queue.empty()) return;
+  for (sim::CpuId cpu : s.read_interest) {
+    Words b;
+    b.word(s.key.packed()).word(static_cast<std::uint64_t>(Ev::Read)).word(0);
+    send(cpu, kNotify, std::move(b));
+  }
+  s.read_interest.clear();
+}
+
+sim::Task<> IoProcess::run(sim::Ctx cx) {
+  sim::World& w = cx.world();
+  for (;;) {
+    sim::Message m = co_await port_->recv();
+    touch();
+    if (m.copy != 0) continue;  // a copy the bus made: each message is handled once
+    const auto& b = m.body;
+    const PipeKey key = PipeKey::unpack(word_at(b, 0));
+    switch (m.tag) {
+      case kPacket: {
+        const auto port = static_cast<std::uint32_t>(word_at(b, 0));
+        const std::uint64_t packet = word_at(b, 1);
+        auto it = by_port_.find(port);
+        if (it == by_port_.end()) {
+          if (w.tracing()) w.emit("select.sock.drop", object_, {{"port", port}, {"packet", packet}});
+          break;
+        }
+        RealSock& s = socks_.at(it->second);
+        if (w.tracing()) w.emit("select.sock.arrive", object_, {{"sock", s.key.packed()}, {"packet", packet}});
+        s.queue.push_back(packet);
+        pump(s);
+        break;
+      }
+      case kConnect: {
+        const auto port = static_cast<std::uint32_t>(word_at(b, 0));
+        const std::uint64_t req = word_at(b, 1);
+        auto it = by_port_.find(port);
+        if (it == by_port_.end()) {
+          const std::uint32_t n = ++next_;
+          IPCSIM_ASSERT_MSG(n <= PipeKey::kMaxNumber, "too many sockets");
+          RealSock& s = socks_[n];
+          s.key = PipeKey{cpu_->id(), incarnation_, n};
+          s.port = port;
+          by_port_[port] = n;
+          if (w.tracing()) w.emit("select.sock.create", object_, {{"sock", s.key.packed()}, {"port", port}});
+          it = by_port_.find(port);
+        }
+        RealSock& s = socks_.at(it->second);
+        attach(s, m.from);
+        Words reply;
+        reply.word(req).word(s.key.packed()).word(s.contention ? 1 : 0);
+        send(m.from, kConnected, std::move(reply));
+        pump(s);
+        break;
+      }
+      case kAttach: {
+        if (RealSock* s = lookup(key)) {
+          attach(*s, m.from);
+        } else {
+          Words reply;
+          reply.word(key.packed()).word(static_cast<std::uint64_t>(Ev::Read)).word(1);
+          send(m.from, kNotify, std::move(reply));
+        }
+        break;
+      }
+      case kInterest: {
+        const Ev ev = static_cast<Ev>(word_at(b, 1));
+        RealSock* s = lookup(key);
+        Words reply;
+        if (s == nullptr) {
+          reply.word(key.packed()).word(static_cast<std::uint64_t>(ev)).word(1);
+          send(m.from, kNotify, std::move(reply));
+        } else if (ev == Ev::Read && (s->queue.empty() || s->recalling)) {
+          s->read_interest.insert(m.from);
+          if (w.tracing()) {
+            w.emit("select.agent.record", object_, {{"pipe", key.packed()}, {"event", to_string(ev)}, {"peer", m.from}});
+          }
+        } else if (ev != Ev::Except) {
+          reply.word(key.packed()).word(static_cast<std::uint64_t>(ev)).word(0);
+          send(m.from, kNotify, std::move(reply));
+        }
+        break;
+      }
+      case kQuery: {
+        const Ev ev = static_cast<Ev>(word_at(b, 1));
+        const std::uint64_t req = word_at(b, 2);
+        RealSock* s = lookup(key);
+        Words reply;
+        const bool ready = s != nullptr && (ev == Ev::Write || (ev == Ev::Read && !s->queue.empty() && !s->recalling));
+        reply.word(req).word(s == nullptr ? 2 : ready ? 1 : 0);
+        send(m.from, kQueryReply, std::move(reply));
+        break;
+      }
+      case kCancel: {
+        if (RealSock* s = lookup(key)) s->read_interest.erase(m.from);
+        break;
+      }
+      case kSockRead: {
+        const std::uint64_t req = word_at(b, 1);
+        RealSock* s = lookup(key);
+        if (s == nullptr) {
+          Words reply;
+          reply.word(req).word(static_cast<std::uint64_t>(-1)).word(0);
+          send(m.from, kSockReadReply, std::move(reply));
+        } else if (s->recalling) {
+          s->pending_reads.emplace_back(m.from, req);
+        } else {
+          serve(*s, m.from, req);
+        }
+        break;
+      }
+      case kReturn: {
+        RealSock* s = lookup(key);
+        if (s == nullptr) break;
+        const std::uint64_t n = word_at(b, 1);
+        for (std::uint64_t i = n; i > 0; --i) s->queue.push_front(word_at(b, 1 + i));
+        if (w.tracing()) w.emit("select.sock.returned", object_, {{"sock", key.packed()}, {"packets", n}});
+        s->recalling = false;
+        pump(*s);
+        break;
+      }
+      default:
+        break;
+    }
+    while (!outbox_.empty()) {
+      Outgoing out = std::move(outbox_.front());
+      outbox_.pop_front();
+      Kernel* to = sys_->kernel_if(out.to);
+      if (to == nullptr) continue;
+      const std::uint32_t tag = out.tag;
+      const std::uint64_t id = co_await sys_->bus().send(to->port(), out.tag, std::move(out.body));
+      touch();
+      if (w.tracing()) w.emit("select.io.send", object_, {{"msg_kind", tag_name(tag)}, {"peer", out.to}, {"msg", id}});
+    }
+  }
+}
+
+void IoProcess::digest(sim::StateHash& h) const {
+  h.add(incarnation_).add(socks_.size());
+  for (const auto& [n, s] : socks_) {
+    h.add(n).add(s.queue.size()).add(s.attached.size()).add(s.contention ? 1 : 0).add(s.recalling ? 1 : 0);
+    for (auto p : s.queue) h.add(p);
+  }
+}
+
+}  // namespace ipcsim::select

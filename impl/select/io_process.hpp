@@ -1,0 +1,73 @@
+// The I/O process of the socket case (the seed's I/O_PROCESS_A, claims 7, 8,
+// 19, 22): a continuously running process on one CPU, built for distribution,
+// that owns a network port and the real sockets bound to it. External packets
+// arrive on its port (System::inject_packet: a device, outside any step).
+//
+// socket() on any CPU reaches it through that CPU's agent (kConnect); it
+// makes the real socket (S12) and remembers which memory spaces have a shadow
+// of it. With one space, forwarding mode: each packet is sent at once to that
+// space's agent, which stores it at the shadow and wakes readers (S14-S22,
+// claim 13). When a second space attaches (socket() there, or a fork of a
+// holder onto another CPU), contention mode (claim 14): the shadow that
+// forwarding filled is drained back first (kRecall/kReturn: the packets go
+// back to the front of the real socket, in order), packets stay at the real
+// socket, "data ready" goes to the CPUs that asked (remote interest, as for
+// pipes), and each read() on a shadow asks for one packet. Leaving
+// contention mode is never described by the seed, and never happens here.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "impl/select/kernel.hpp"
+
+namespace ipcsim::select {
+
+struct RealSock {
+  PipeKey key;
+  std::uint32_t port = 0;
+  std::set<sim::CpuId> attached;       // the memory spaces with a shadow of it
+  bool contention = false;
+  sim::CpuId forward_to = sim::kNoCpu;  // forwarding mode: the one space
+  std::uint64_t forwarded = 0;          // packets sent to it, each numbered
+  std::deque<std::uint64_t> queue;     // packets held here, oldest first
+  std::set<sim::CpuId> read_interest;  // contention mode: CPUs to tell when data is ready
+  bool recalling = false;              // waiting for the drained shadow's packets
+  std::deque<std::pair<sim::CpuId, std::uint64_t>> pending_reads;  // (cpu, req) parked while recalling
+};
+
+class IoProcess {
+ public:
+  IoProcess(System& sys, sim::Cpu& cpu);
+  sim::Cpu& cpu() const { return *cpu_; }
+  sim::Port& port() const { return *port_; }
+  sim::ObjectId object() const { return object_; }
+  // Formats it again after a restart of its CPU (the sockets died with it).
+  void reset();
+  const std::map<std::uint32_t, RealSock>& sockets() const { return socks_; }
+  void digest(sim::StateHash& h) const;
+
+  sim::Task<> run(sim::Ctx cx);
+
+ private:
+  RealSock* lookup(PipeKey key);
+  void attach(RealSock& s, sim::CpuId cpu);
+  void pump(RealSock& s);
+  void serve(RealSock& s, sim::CpuId cpu, std::uint64_t req);
+  void send(sim::CpuId to, std::uint32_t tag, Words body);
+  void touch() const;
+
+  System* sys_;
+  sim::Cpu* cpu_;
+  sim::Port* port_;
+  sim::ObjectId object_;
+  std::uint32_t incarnation_ = 1;
+  std::uint32_t next_ = 0;
+  std::map<std::uint32_t, RealSock> socks_;        // by number
+  std::map<std::uint32_t, std::uint32_t> by_port_;  // port -> socket number
+  std::deque<Outgoing> outbox_;
+};
+
+}  // namespace ipcsim::select

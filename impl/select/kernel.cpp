@@ -1,0 +1,325 @@
+#include "impl/select/kernel.hpp"
+
+#include <algorithm>
+
+#include "sim/state_hash.hpp"
+
+namespace ipcsim::select {
+
+const char* tag_name(std::uint32_t tag) {
+  switch (tag) {
+    case kInterest: return "interest";
+    case kNotify: return "notify";
+    case kRead: return "read";
+    case kReadReply: return "read_reply";
+    case kWrite: return "write";
+    case kWriteAck: return "write_ack";
+    case kPing: return "ping";
+    case kPong: return "pong";
+    case kConnect: return "connect";
+    case kConnected: return "connected";
+    case kAttach: return "attach";
+    case kData: return "data";
+    case kRecall: return "recall";
+    case kReturn: return "return";
+    case kSockRead: return "sock_read";
+    case kSockReadReply: return "sock_read_reply";
+    case kPacket: return "packet";
+    case kQuery: return "query";
+    case kQueryReply: return "query_reply";
+    case kCancel: return "cancel";
+    case kKick: return "kick";
+    default: return "?";
+  }
+}
+
+Kernel::Kernel(System& sys, sim::Cpu& cpu, sim::Port& port)
+    : sys_(&sys), cpu_(&cpu), port_(&port),
+      object_(sys.world().register_object("select.kernel", "kernel." + std::string(cpu.name()))) {}
+
+sim::World& Kernel::world() const { return sys_->world(); }
+const SelectConfig& Kernel::config() const { return sys_->config(); }
+
+void Kernel::touch() const { world().touch(object_, sim::AccessMode::Write); }
+
+void Kernel::reset() {
+  incarnation_ = cpu_->incarnation();
+  pipes_.clear();
+  procs_.clear();  // their actors died in the crash: no waiter is left in a ProcWait
+  outbox_.clear();
+  interests.clear();
+  socks.clear();
+  sock_waiters.clear();
+  pending.clear();
+  peers.clear();
+  kicked = false;
+}
+
+Proc& Kernel::add_proc(sim::Actor& a) {
+  Proc& p = procs_[a.id];
+  p.pid = a.id;
+  p.actor = &a;
+  p.wait = std::make_unique<ProcWait>(world(), "proc." + a.name);
+  return p;
+}
+
+Proc* Kernel::proc(Pid pid) {
+  auto it = procs_.find(pid);
+  return it == procs_.end() ? nullptr : &it->second;
+}
+
+void Kernel::remove_proc(Pid pid) {
+  for (auto& [n, pipe] : pipes_) {
+    for (auto& ws : pipe.waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  }
+  for (auto& [key, in] : interests) std::erase_if(in.waiters, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  for (auto& [key, ws] : sock_waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
+  procs_.erase(pid);
+}
+
+void Kernel::forget_call(Pid pid, std::uint64_t call) {
+  if (config().bugs.untagged_ready_list) return;  // the literal reading: waits stay registered
+  auto mine = [&](const Pipe::Waiter& w) { return w.pid == pid && w.call == call; };
+  for (auto& [n, pipe] : pipes_) {
+    for (auto& ws : pipe.waiters) std::erase_if(ws, mine);
+  }
+  for (auto& [key, ws] : sock_waiters) std::erase_if(ws, mine);
+  for (auto it = interests.begin(); it != interests.end();) {
+    std::erase_if(it->second.waiters, mine);
+    if (!it->second.outstanding && it->second.waiters.empty()) {
+      it = interests.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
+  for (int fd = 0; fd < kMaxFds; ++fd) {
+    if (p.fds.count(fd) == 0) {
+      p.fds[fd] = std::move(open);
+      return fd;
+    }
+  }
+  return -1;
+}
+
+std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
+  auto o = std::make_shared<Open>();
+  o->id = ++next_open_;
+  o->kind = kind;
+  o->pipe = pipe;
+  // A socket is always a shadow (its real socket is the I/O process's), even
+  // on the I/O process's own CPU, as the seed allows for consistency.
+  o->shadow = kind == Open::Kind::Socket || (kind != Open::Kind::File && pipe.home != id());
+  return o;
+}
+
+Pipe& Kernel::new_pipe() {
+  const std::uint32_t n = ++next_pipe_;
+  IPCSIM_ASSERT_MSG(n <= PipeKey::kMaxNumber && incarnation_ <= PipeKey::kMaxIncarnation, "too many pipes or restarts");
+  Pipe& p = pipes_[n];
+  p.key = PipeKey{id(), incarnation_, n};
+  p.capacity = config().pipe_capacity;
+  return p;
+}
+
+Pipe* Kernel::pipe(PipeKey key) {
+  if (key.home != id() || key.incarnation != incarnation_) return nullptr;
+  auto it = pipes_.find(key.number);
+  return it == pipes_.end() ? nullptr : &it->second;
+}
+
+std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
+  if (o.kind == Open::Kind::File) return ev != Ev::Except;  // always ready, never exceptional
+  if (o.dead) return true;                                   // error readiness, for every event
+  if (o.kind == Open::Kind::Socket) {
+    auto it = socks.find(o.pipe.packed());
+    if (it == socks.end() || it->second.dead) return true;
+    if (ev == Ev::Write) return true;    // sending goes out at once
+    if (ev == Ev::Except) return false;  // no out-of-band data in this model
+    if (!it->second.contention) return !it->second.held.empty();  // the packets are here
+    return std::nullopt;                                          // they are at the real socket
+  }
+  const bool reading = o.kind == Open::Kind::PipeRead;
+  if ((ev == Ev::Read && !reading) || (ev == Ev::Write && reading)) return false;  // the wrong end
+  if (o.shadow) return std::nullopt;
+  if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
+  auto it = pipes_.find(o.pipe.number);
+  if (o.pipe.incarnation != incarnation_ || it == pipes_.end()) return true;
+  return it->second.ready(ev);
+}
+
+void Kernel::pipe_changed(Pipe& p) {
+  for (Ev ev : {Ev::Read, Ev::Write}) {
+    const int e = static_cast<int>(ev);
+    if (!p.ready(ev)) continue;
+    std::vector<Pipe::Waiter> ws = std::move(p.waiters[e]);
+    p.waiters[e].clear();
+    for (const auto& wt : ws) post(wt, ev);
+    for (sim::CpuId cpu : p.remote[e]) {
+      Words b;
+      b.word(p.key.packed()).word(static_cast<std::uint64_t>(ev)).word(0);
+      send(cpu, kNotify, std::move(b));
+    }
+    p.remote[e].clear();
+  }
+}
+
+void Kernel::post(const Pipe::Waiter& wt, Ev ev) {
+  Proc* p = proc(wt.pid);
+  const bool untagged = config().bugs.untagged_ready_list;
+  if (p == nullptr || (p->call != wt.call && !untagged)) return;  // that select is over: nothing stale is posted
+  p->ready.push_back({untagged ? 0 : wt.call, wt.fd, ev});
+  sim::World& w = world();
+  if (w.tracing()) {
+    w.emit("select.post", object_, {{"pid", wt.pid}, {"call", wt.call}, {"fd", wt.fd}, {"event", to_string(ev)}});
+  }
+  if (p->call != 0) wake_if_waiting(*p);  // only a select is woken by a post
+}
+
+void Kernel::wake_if_waiting(Proc& p) {
+  sim::Actor& a = *p.actor;
+  if (a.state == sim::ActorState::Blocked && a.blocked_on == p.wait.get()) world().wake(a, sim::WaitStatus::Ok);
+}
+
+void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body, bool io) {
+  if (tag != kKick) outbox_.push_back({to, tag, std::move(body.bytes), io});
+  if (kicked) return;
+  kicked = true;
+  sim::World& w = world();
+  w.touch(port_->id(), sim::AccessMode::Write);
+  sim::Message m;
+  m.id = w.new_message_id();
+  if (w.tracing()) w.emit("select.kick", object_, {{"flow_out", m.id}});
+  m.from = id();
+  m.to = port_->id();
+  m.tag = kKick;
+  m.sent_at = w.now();
+  port_->deliver(std::move(m));
+}
+
+void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {
+  ShadowSock& s = socks[sock];
+  s.held.push_back(packet);
+  auto it = sock_waiters.find(sock);
+  if (it == sock_waiters.end()) return;
+  std::vector<Pipe::Waiter> ws = std::move(it->second);
+  sock_waiters.erase(it);
+  for (const auto& wt : ws) post(wt, Ev::Read);
+}
+
+std::set<sim::CpuId> Kernel::dependencies() const {
+  // Only live waits count: an outstanding request whose selects all ended
+  // waits for nobody (a later select on it makes it count again).
+  std::set<sim::CpuId> out;
+  for (const auto& [key, in] : interests) {
+    if (!in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
+  }
+  for (const auto& [req, pd] : pending) out.insert(pd.peer);
+  for (const auto& [key, ws] : sock_waiters) {
+    if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
+  }
+  return out;
+}
+
+void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_incarnation) {
+  sim::World& w = world();
+  auto gone = [&](PipeKey k) {
+    return k.home == peer && (!new_incarnation || k.incarnation != *new_incarnation);
+  };
+  if (w.tracing()) {
+    w.emit("select.agent.peer_dead", object_,
+           {{"peer", peer}, {"restarted", new_incarnation.has_value()}});
+  }
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->shadow && gone(o->pipe)) o->dead = true;
+    }
+  }
+  for (auto& [key, s] : socks) {
+    if (gone(PipeKey::unpack(key))) s.dead = true;
+  }
+  for (auto it = sock_waiters.begin(); it != sock_waiters.end();) {
+    if (!gone(PipeKey::unpack(it->first))) {
+      ++it;
+      continue;
+    }
+    std::vector<Pipe::Waiter> ws = std::move(it->second);
+    it = sock_waiters.erase(it);
+    for (const auto& wt : ws) post(wt, Ev::Read);
+  }
+  for (auto it = interests.begin(); it != interests.end();) {
+    if (!gone(PipeKey::unpack(it->first.first))) {
+      ++it;
+      continue;
+    }
+    const Ev ev = it->first.second;
+    std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);
+    it = interests.erase(it);
+    for (const auto& wt : ws) post(wt, ev);
+  }
+  for (auto it = pending.begin(); it != pending.end();) {
+    if (it->second.peer != peer) {
+      ++it;
+      continue;
+    }
+    if (Proc* p = proc(it->second.pid)) {
+      if (it->second.query) {
+        if (--p->queries == 0) wake_if_waiting(*p);  // the shadow is dead now: error readiness
+      } else {
+        p->replied = true;
+        p->status = -1;
+        wake_if_waiting(*p);
+      }
+    }
+    it = pending.erase(it);
+  }
+}
+
+void Kernel::pipe_dead(PipeKey key) {
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->shadow && o->pipe == key) o->dead = true;
+    }
+  }
+  if (auto s = socks.find(key.packed()); s != socks.end()) s->second.dead = true;
+  if (auto it = sock_waiters.find(key.packed()); it != sock_waiters.end()) {
+    std::vector<Pipe::Waiter> ws = std::move(it->second);
+    sock_waiters.erase(it);
+    for (const auto& wt : ws) post(wt, Ev::Read);
+  }
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
+    auto it = interests.find({key.packed(), ev});
+    if (it == interests.end()) continue;
+    std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);
+    interests.erase(it);
+    for (const auto& wt : ws) post(wt, ev);
+  }
+}
+
+void Kernel::digest(sim::StateHash& h) const {
+  h.add(incarnation_).add(pipes_.size());
+  for (const auto& [n, p] : pipes_) {
+    h.add(n).add(p.data.size());
+    for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
+    for (const auto& r : p.remote) {
+      h.add(r.size());
+      for (auto c : r) h.add(c);
+    }
+  }
+  h.add(procs_.size());
+  for (const auto& [pid, p] : procs_) {
+    h.add(pid).add(p.fds.size());
+    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0);
+  }
+  h.add(socks.size());
+  for (const auto& [key, s] : socks) {
+    h.add(key).add(s.held.size()).add(s.contention ? 1 : 0).add(s.dead ? 1 : 0);
+    for (auto p : s.held) h.add(p);
+  }
+  h.add(interests.size());
+  for (const auto& [key, in] : interests) h.add(key.first).add(static_cast<std::uint64_t>(key.second)).add(in.outstanding ? 1 : 0).add(in.waiters.size());
+}
+
+}  // namespace ipcsim::select

@@ -1,0 +1,275 @@
+// The per-CPU kernel of the distributed select() system (seed 002), and the
+// System that owns one per CPU.
+//
+// Each CPU is a memory space with its own Kernel: per-process FD tables
+// (inherited on fork, shared by dup), the real pipes and FIFOs made there,
+// the shadows of pipes and FIFOs made elsewhere, its shadow sockets (the real
+// ones are the I/O process's: io_process.hpp), and the tables of its agent:
+// the select database (which local waiters wait for which remote (pipe or
+// socket, event), and whether a request for it is outstanding) and the
+// remote-interest records of its own pipes (which CPUs asked to be notified
+// of which event). The agent (agent.cpp) is an always-running actor per CPU
+// that moves messages between kernels over the bus; processes call the
+// kernel through ops (process.hpp, select_call.cpp), one scheduling point per
+// system call.
+//
+// The state is C++ data belonging to its CPU: nothing of another CPU's kernel
+// is ever touched by a step (messages only; a child forked onto another CPU
+// gets copies of its parent's open descriptions), a crash makes it
+// unreachable, and a restart formats it again and spawns a new agent. Every
+// step that reads or writes a kernel touches the kernel's object (footprints
+// for DPOR). The one thing all CPUs share is the FIFO directory, a shared file
+// system's, with an object of its own.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "impl/select/config.hpp"
+#include "impl/select/types.hpp"
+#include "sim/bus.hpp"
+#include "sim/port.hpp"
+#include "sim/wait_queue.hpp"
+#include "sim/world.hpp"
+
+namespace ipcsim::select {
+
+class System;
+class IoProcess;
+
+// What a process sleeps on (in select, or waiting for its agent's reply).
+class ProcWait final : public sim::Waitable {
+ public:
+  ProcWait(sim::World& w, std::string name) : Waitable(w, "select.proc", std::move(name)) {}
+  sim::WaitQueue& queue() { return waiters_; }
+};
+
+// An open file description, shared by the FDs dup() made and by a parent and
+// the children it forked on its own CPU.
+struct Open {
+  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket };
+  std::uint32_t id = 0;
+  Kind kind = Kind::File;
+  PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow); sockets: the real socket
+  bool shadow = false;  // always for a socket: its real socket is the I/O process's
+  bool dead = false;   // a shadow whose real pipe is gone (its CPU crashed or restarted)
+};
+
+struct Pipe {
+  PipeKey key;
+  std::uint32_t capacity = 0;
+  std::deque<std::byte> data;
+  // Local select waiters, per event (read, write): (pid, call, fd).
+  struct Waiter {
+    Pid pid;
+    std::uint64_t call;
+    int fd;
+  };
+  std::vector<Waiter> waiters[2];
+  // Remote interest records (the seed's T10): which CPUs want a notification of which event.
+  std::set<sim::CpuId> remote[2];
+  bool ready(Ev ev) const {
+    if (ev == Ev::Read) return !data.empty();
+    if (ev == Ev::Write) return data.size() < capacity;
+    return false;
+  }
+};
+
+struct ReadyEntry {
+  std::uint64_t call;
+  int fd;
+  Ev ev;
+};
+
+struct Proc {
+  Pid pid = 0;
+  sim::Actor* actor = nullptr;
+  std::map<int, std::shared_ptr<Open>> fds;
+  std::unique_ptr<ProcWait> wait;
+  std::uint64_t call = 0;             // the select in progress (0: none)
+  std::vector<ReadyEntry> ready;      // the ready-FD list the agent posts to
+  // A read or write forwarded to a remote pipe, until the agent has the answer.
+  std::uint64_t req = 0;
+  std::uint32_t queries = 0;  // a zero-timeout select's questions to other CPUs still unanswered
+  bool replied = false;
+  std::int64_t status = 0;
+  std::vector<std::byte> reply;
+};
+
+// A shadow socket: this CPU's side of a real socket kept by the I/O process.
+// In forwarding mode the packets come here and wait for a local read; in
+// contention mode they stay at the real socket and each read asks for one.
+struct ShadowSock {
+  std::deque<std::uint64_t> held;  // packet ids, oldest first
+  bool contention = false;
+  bool dead = false;
+  // Forwarding order survives a bus that reorders: packets carry their
+  // forwarding number, and one that comes early waits for those before it.
+  std::uint64_t received = 0;                 // forwarded packets taken in order so far
+  std::map<std::uint64_t, std::uint64_t> early;  // number -> packet, arrived ahead of its turn
+  std::uint64_t recall_after = 0;  // a recall waits until this many were received (0: none pending)
+  sim::CpuId recall_from = sim::kNoCpu;
+};
+
+// The select database entry of one remote (pipe, event) on this CPU.
+struct Interest {
+  bool outstanding = false;
+  std::vector<Pipe::Waiter> waiters;
+};
+
+struct Outgoing {
+  sim::CpuId to;
+  std::uint32_t tag;
+  std::vector<std::byte> body;
+  bool io = false;  // to the I/O process's port on `to`, not to its agent
+};
+
+class Kernel {
+ public:
+  Kernel(System& sys, sim::Cpu& cpu, sim::Port& port);
+
+  sim::Cpu& cpu() const { return *cpu_; }
+  sim::CpuId id() const { return cpu_->id(); }
+  sim::Port& port() const { return *port_; }
+  sim::ObjectId object() const { return object_; }
+  std::uint32_t incarnation() const { return incarnation_; }
+  System& system() const { return *sys_; }
+  sim::World& world() const;
+  const SelectConfig& config() const;
+
+  // Every step that reads or writes this kernel's state calls this first.
+  void touch() const;
+  // Formats the kernel again (a restart after a crash).
+  void reset();
+
+  // ---- processes and FDs ---------------------------------------------------
+  Proc& add_proc(sim::Actor& a);
+  Proc* proc(Pid pid);
+  void remove_proc(Pid pid);
+  // A select() is over: its waits leave every pipe and the select database.
+  void forget_call(Pid pid, std::uint64_t call);
+  int install(Proc& p, std::shared_ptr<Open> open);  // lowest free FD, or -1
+  std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
+  Pipe& new_pipe();
+  Pipe* pipe(PipeKey key);
+
+  // ---- readiness -------------------------------------------------------------
+  // Known at once, locally: real pipes here, files, dead shadows. nullopt: a
+  // live shadow, whose readiness only its home knows.
+  std::optional<bool> local_ready(const Open& o, Ev ev) const;
+  // A real pipe here changed: posts local waiters of every event now ready,
+  // and queues notifications for the CPUs recorded as interested.
+  void pipe_changed(Pipe& p);
+  // Appends an entry to a waiter's ready list and wakes it if it sleeps in that select.
+  void post(const Pipe::Waiter& w, Ev ev);
+  void wake_if_waiting(Proc& p);
+
+  // ---- the agent's side ----------------------------------------------------------
+  void send(sim::CpuId to, std::uint32_t tag, Words body, bool io = false);  // queue for the agent, kick it
+  std::deque<Outgoing>& outbox() { return outbox_; }
+  bool kicked = false;
+  std::map<std::pair<std::uint64_t, Ev>, Interest> interests;  // key: (packed pipe or socket, event)
+  std::map<std::uint64_t, ShadowSock> socks;                    // this CPU's shadow sockets, by packed socket
+  std::map<std::uint64_t, std::vector<Pipe::Waiter>> sock_waiters;  // local read waiters of forwarding-mode shadows
+  // Forwarding mode: a packet arrived for a shadow here; post its read waiters.
+  void sock_data(std::uint64_t sock, std::uint64_t packet);
+  struct Pending {
+    Pid pid;
+    sim::CpuId peer;
+    bool query = false;  // a zero-timeout select's question (fd, event below)
+    int fd = 0;
+    Ev ev = Ev::Read;
+  };
+  std::map<std::uint64_t, Pending> pending;  // remote read/write req -> the process, the pipe's home
+  // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
+  struct Peer {
+    bool awaiting = false;
+    std::uint32_t incarnation = 0;
+  };
+  std::map<sim::CpuId, Peer> peers;
+  // The CPUs this one waits on: homes of pipes that local selects wait for,
+  // and of pipes with a forwarded read or write unanswered.
+  std::set<sim::CpuId> dependencies() const;
+  // The peer is gone (or came back as a new incarnation): wake everyone waiting
+  // on its pipes with error readiness, fail pending requests, mark shadows dead.
+  void declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_incarnation);
+  // Just one pipe is gone (its home answered that it does not know it).
+  void pipe_dead(PipeKey key);
+
+  // Numbers unique in the machine and readable in traces: the CPU plus one,
+  // then six digits of count (call 3 on cpu1: 2000003).
+  std::uint64_t next_req() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++reqs_; }
+  std::uint64_t next_call() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++calls_; }
+  void digest(sim::StateHash& h) const;
+  const std::map<std::uint32_t, Pipe>& pipes() const { return pipes_; }
+
+ private:
+  System* sys_;
+  sim::Cpu* cpu_;
+  sim::Port* port_;
+  sim::ObjectId object_;
+  std::uint32_t incarnation_ = 1;
+  std::map<std::uint32_t, Pipe> pipes_;  // by number
+  std::map<Pid, Proc> procs_;
+  std::deque<Outgoing> outbox_;
+  std::uint32_t next_pipe_ = 0;
+  std::uint32_t next_open_ = 0;
+  std::uint64_t reqs_ = 0;
+  std::uint64_t calls_ = 0;
+};
+
+// The machine's select system: a kernel and an agent per CPU, joined by one bus.
+class System {
+ public:
+  System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, SelectConfig config = {});
+  ~System();
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
+
+  sim::World& world() const { return *world_; }
+  sim::Bus& bus() const { return *bus_; }
+  const SelectConfig& config() const { return config_; }
+  Kernel& kernel(sim::CpuId cpu);
+  Kernel* kernel_if(sim::CpuId cpu);
+  // The I/O process of the socket case, on `cpu` (at most one per system).
+  IoProcess& add_io_process(sim::Cpu& cpu);
+  IoProcess* io() const { return io_.get(); }
+  // An external packet for `port` reaches the I/O process at `at` (a device:
+  // an event, outside any step). Packets are numbered 1, 2, ... in the order
+  // they are injected.
+  void inject_packet(std::uint32_t port, sim::Instant at);
+  // Input typed on TTY line `line` reaches the Telnet server at `at`.
+  void inject_tty_input(std::uint32_t line, sim::Instant at) { inject_packet(kTtyBase + line, at); }
+
+  // The FIFO namespace: a directory of the shared file system, not any CPU's
+  // memory, so every process can resolve a FIFO's name to the CPU holding the
+  // real FIFO. Its own object in footprints (mkfifo writes it, open reads it).
+  std::map<std::string, PipeKey>& fifo_dir() { return fifos_; }
+  sim::ObjectId fifo_dir_object() const { return fifo_dir_object_; }
+  const std::vector<std::unique_ptr<Kernel>>& kernels() const { return kernels_; }
+  std::uint64_t state_digest() const;
+
+  // Counters for reports (bus messages by kind, selects).
+  std::uint64_t interests_sent = 0;
+  std::uint64_t selects = 0;
+  std::uint64_t remote_registrations = 0;  // (fd, event) pairs a select registered on a shadow
+
+ private:
+  void spawn_agent(Kernel& k);
+  sim::World* world_;
+  sim::Bus* bus_;
+  SelectConfig config_;
+  std::vector<std::unique_ptr<Kernel>> kernels_;  // by CpuId (null: not in the system)
+  std::unique_ptr<IoProcess> io_;
+  std::map<std::string, PipeKey> fifos_;
+  sim::ObjectId fifo_dir_object_ = sim::kNoObject;
+  std::uint64_t packets_ = 0;
+  std::uint64_t end_hook_ = 0;
+};
+
+}  // namespace ipcsim::select

@@ -1,0 +1,362 @@
+#include "impl/select/process.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace ipcsim::select {
+
+Kernel& Process::kernel() const { return sys_->kernel(cx_.cpu().id()); }
+
+sim::Task<int> Process::pipe(int fds[2]) {
+  int result = -1;
+  co_await Call(cx_.world(), "pipe", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    Pipe& pipe = k.new_pipe();
+    fds[0] = k.install(p, k.new_open(Open::Kind::PipeRead, pipe.key));
+    fds[1] = k.install(p, k.new_open(Open::Kind::PipeWrite, pipe.key));
+    result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
+    sim::World& w = k.world();
+    if (w.tracing()) {
+      w.emit("select.pipe.create", k.object(),
+             {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", fds[0]}, {"wfd", fds[1]}});
+    }
+  });
+  co_return result;
+}
+
+sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
+  co_await Call(cx_.world(), "socket", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    const std::uint64_t req = k.next_req();
+    k.pending[req] = {pid(), io_cpu};
+    p.replied = false;
+    p.status = -1;
+    Words b;
+    b.word(port).word(req);
+    k.send(io_cpu, kConnect, std::move(b), true);  // S4-S10: through the agent to the I/O process
+    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+  });
+  Kernel& k = kernel();
+  k.touch();
+  Proc& p = *k.proc(pid());
+  int fd = -1;
+  if (p.status > 0) fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(static_cast<std::uint64_t>(p.status))));
+  if (k.world().tracing()) {
+    k.world().emit("select.socket", k.object(),
+                   {{"fd", fd}, {"sock", p.status > 0 ? static_cast<std::uint64_t>(p.status) : std::uint64_t{0}},
+                    {"port", port}});
+  }
+  co_return fd;
+}
+
+sim::Task<int> Process::open_tty(sim::CpuId telnet_cpu, std::uint32_t line) {
+  const int fd = co_await socket(telnet_cpu, kTtyBase + line);
+  Kernel& k = kernel();
+  if (k.world().tracing()) k.world().emit("select.tty.open", k.object(), {{"fd", fd}, {"line", line}});
+  co_return fd;
+}
+
+sim::Task<std::int64_t> Process::read_packet(int fd) {
+  std::int64_t result = -1;
+  bool remote = false;
+  std::uint64_t sock = 0;
+  co_await Call(cx_.world(), "read (socket)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end() || it->second->kind != Open::Kind::Socket || it->second->dead) return;
+    sock = it->second->pipe.packed();
+    ShadowSock& s = k.socks[sock];
+    if (s.dead) return;
+    if (!s.contention) {  // forwarding mode: the next packet is here (claim 13)
+      result = 0;
+      if (!s.held.empty()) {
+        result = static_cast<std::int64_t>(s.held.front());
+        s.held.pop_front();
+      }
+      return;
+    }
+    remote = true;  // contention mode: ask the real socket for one packet
+    const std::uint64_t req = k.next_req();
+    k.pending[req] = {pid(), it->second->pipe.home};
+    p.replied = false;
+    Words b;
+    b.word(sock).word(req);
+    k.send(it->second->pipe.home, kSockRead, std::move(b), true);
+    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+  });
+  Kernel& k = kernel();
+  if (remote) {
+    k.touch();
+    Proc& p = *k.proc(pid());
+    result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.sock.read", k.object(),
+                   {{"fd", fd}, {"sock", sock}, {"packet", result}, {"remote", remote}});
+  }
+  co_return result;
+}
+
+sim::Task<int> Process::open_file() {
+  int fd = -1;
+  co_await Call(cx_.world(), "open", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    fd = k.install(*k.proc(pid()), k.new_open(Open::Kind::File, PipeKey{}));
+    if (k.world().tracing()) k.world().emit("select.fd.open", k.object(), {{"fd", fd}, {"what", "file"}});
+  });
+  co_return fd;
+}
+
+sim::Task<int> Process::mkfifo(std::string name) {
+  int result = -1;
+  co_await Call(cx_.world(), "mkfifo", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    sim::World& w = k.world();
+    w.touch(sys_->fifo_dir_object(), sim::AccessMode::Write);
+    if (sys_->fifo_dir().count(name) != 0) return;
+    Pipe& pipe = k.new_pipe();
+    sys_->fifo_dir()[name] = pipe.key;
+    result = 0;
+    if (w.tracing()) {
+      w.emit("select.pipe.create", k.object(),
+             {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", -1}, {"wfd", -1}});
+      w.emit("select.fifo.create", k.object(), {{"name", name}, {"pipe", pipe.key.packed()}});
+    }
+  });
+  co_return result;
+}
+
+sim::Task<int> Process::open_fifo(std::string name, bool write) {
+  int fd = -1;
+  co_await Call(cx_.world(), "open (fifo)", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    sim::World& w = k.world();
+    w.touch(sys_->fifo_dir_object(), sim::AccessMode::Read);
+    auto it = sys_->fifo_dir().find(name);
+    if (it == sys_->fifo_dir().end()) return;
+    auto open = k.new_open(write ? Open::Kind::PipeWrite : Open::Kind::PipeRead, it->second);
+    // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
+    open->dead = !open->shadow && k.pipe(it->second) == nullptr;
+    fd = k.install(*k.proc(pid()), open);
+    if (w.tracing()) {
+      w.emit("select.fifo.open", k.object(),
+             {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
+              {"shadow", open->shadow}});
+    }
+  });
+  co_return fd;
+}
+
+sim::Task<int> Process::dup(int fd) {
+  int result = -1;
+  co_await Call(cx_.world(), "dup", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    auto it = p.fds.find(fd);
+    if (it != p.fds.end()) result = k.install(p, it->second);
+    if (k.world().tracing()) k.world().emit("select.fd.dup", k.object(), {{"fd", fd}, {"new_fd", result}});
+  });
+  co_return result;
+}
+
+sim::Task<int> Process::close(int fd) {
+  int result = -1;
+  co_await Call(cx_.world(), "close", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    result = k.proc(pid())->fds.erase(fd) == 1 ? 0 : -1;
+    if (k.world().tracing()) k.world().emit("select.fd.close", k.object(), {{"fd", fd}, {"result", result}});
+  });
+  co_return result;
+}
+
+sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
+  std::int64_t result = -1;
+  bool remote = false;
+  std::uint64_t pipe_key = 0;
+  co_await Call(cx_.world(), "read", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end()) return;
+    const Open& o = *it->second;
+    if (o.kind == Open::Kind::File) {
+      result = static_cast<std::int64_t>(max);
+      return;
+    }
+    if (o.kind != Open::Kind::PipeRead || o.dead) return;
+    pipe_key = o.pipe.packed();
+    if (o.shadow) {
+      remote = true;
+      const std::uint64_t req = k.next_req();
+      k.pending[req] = {pid(), o.pipe.home};
+      p.replied = false;
+      Words b;
+      b.word(o.pipe.packed()).word(req).word(max);
+      k.send(o.pipe.home, kRead, std::move(b));
+      k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+      return;
+    }
+    Pipe* pipe = k.pipe(o.pipe);
+    if (pipe == nullptr) return;
+    const std::size_t n = std::min(max, pipe->data.size());
+    pipe->data.erase(pipe->data.begin(), pipe->data.begin() + static_cast<std::ptrdiff_t>(n));
+    result = static_cast<std::int64_t>(n);
+    sim::World& w = k.world();
+    if (w.tracing() && n > 0) {
+      w.emit("select.pipe.take", k.object(), {{"pipe", pipe_key}, {"bytes", n}, {"to_cpu", k.id()}});
+    }
+    if (n > 0) k.pipe_changed(*pipe);
+  });
+  Kernel& k = kernel();
+  if (remote) {  // woken by the agent with the reply (or by a dead peer)
+    k.touch();
+    Proc& p = *k.proc(pid());
+    result = p.status;
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.read", k.object(), {{"fd", fd}, {"pipe", pipe_key}, {"bytes", result}, {"remote", remote}});
+  }
+  co_return result;
+}
+
+sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
+  std::int64_t result = -1;
+  bool remote = false;
+  std::uint64_t pipe_key = 0;
+  co_await Call(cx_.world(), "write", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end()) return;
+    const Open& o = *it->second;
+    if (o.kind == Open::Kind::File) {
+      result = static_cast<std::int64_t>(n);
+      return;
+    }
+    if (o.kind != Open::Kind::PipeWrite || o.dead) return;
+    pipe_key = o.pipe.packed();
+    std::vector<std::byte> bytes(n);
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::byte>((pid() + i) & 0xff);
+    if (o.shadow) {
+      remote = true;
+      const std::uint64_t req = k.next_req();
+      k.pending[req] = {pid(), o.pipe.home};
+      p.replied = false;
+      Words b;
+      b.word(o.pipe.packed()).word(req).raw(bytes);
+      k.send(o.pipe.home, kWrite, std::move(b));
+      k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+      return;
+    }
+    Pipe* pipe = k.pipe(o.pipe);
+    if (pipe == nullptr) return;
+    const std::size_t accepted = std::min<std::size_t>(n, pipe->capacity - pipe->data.size());
+    pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
+    result = static_cast<std::int64_t>(accepted);
+    sim::World& w = k.world();
+    if (w.tracing() && accepted > 0) {
+      w.emit("select.pipe.write", k.object(), {{"pipe", pipe_key}, {"bytes", accepted}, {"from_cpu", k.id()}});
+    }
+    if (accepted > 0) k.pipe_changed(*pipe);
+  });
+  Kernel& k = kernel();
+  if (remote) {
+    k.touch();
+    result = k.proc(pid())->status;
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.write", k.object(),
+                   {{"fd", fd}, {"pipe", pipe_key}, {"bytes", n}, {"accepted", result}, {"remote", remote}});
+  }
+  co_return result;
+}
+
+sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
+  co_await Call(cx_.world(), "fork", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    std::vector<Inherited> inherited;
+    for (const auto& [fd, open] : k.proc(pid())->fds) inherited.push_back({fd, open, *open});
+    const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
+    if (k.world().tracing()) {
+      k.world().emit("select.fork", k.object(), {{"child", child.id}, {"to_cpu", cpu.id()}});
+    }
+  });
+}
+
+sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body body, std::vector<Inherited> inherited,
+                            Pid parent) {
+  sim::CpuId parent_cpu = sim::kNoCpu;
+  if (!inherited.empty()) parent_cpu = sys.world().current_actor() ? sys.world().current_actor()->cpu->id() : cpu.id();
+  return sys.world().spawn(
+      cpu, std::move(name),
+      [&sys, body = std::move(body), inherited = std::move(inherited), parent, parent_cpu](sim::Ctx cx) -> sim::Task<> {
+        Process p(sys, cx);
+        co_await Call(cx.world(), "start", [&](sim::Actor& self, Call&) {
+          Kernel& k = sys.kernel(self.cpu->id());
+          k.touch();
+          Proc& proc = k.add_proc(self);
+          std::map<std::uint32_t, std::shared_ptr<Open>> made;  // the parent's open id -> ours
+          for (const Inherited& inh : inherited) {
+            if (parent_cpu == k.id()) {
+              proc.fds[inh.fd] = inh.open;  // same memory space: the same open description
+              continue;
+            }
+            auto& mine = made[inh.desc.id];
+            if (!mine && inh.desc.kind == Open::Kind::Socket) {
+              // A shadow socket here, one per CPU, in contention mode: this
+              // CPU joins the socket's readers (the I/O process switches).
+              mine = k.new_open(Open::Kind::Socket, inh.desc.pipe);
+              mine->dead = inh.desc.dead;
+              if (k.socks.count(inh.desc.pipe.packed()) == 0) {
+                k.socks[inh.desc.pipe.packed()].contention = true;
+                Words b;
+                b.word(inh.desc.pipe.packed());
+                k.send(inh.desc.pipe.home, kAttach, std::move(b), true);
+                if (k.world().tracing()) {
+                  k.world().emit("select.shadow.create", k.object(),
+                                 {{"pipe", inh.desc.pipe.packed()}, {"end", "socket"}, {"open", mine->id}});
+                }
+              }
+            }
+            if (!mine) {
+              mine = k.new_open(inh.desc.kind, inh.desc.pipe);
+              mine->dead = inh.desc.dead || (!mine->shadow && inh.desc.kind != Open::Kind::File &&
+                                              k.pipe(inh.desc.pipe) == nullptr);
+              if (mine->shadow && k.world().tracing()) {
+                k.world().emit("select.shadow.create", k.object(),
+                               {{"pipe", mine->pipe.packed()},
+                                {"end", mine->kind == Open::Kind::PipeRead ? "read" : "write"},
+                                {"open", mine->id}});
+              }
+            }
+            proc.fds[inh.fd] = mine;
+          }
+          if (k.world().tracing()) {
+            k.world().emit("select.proc.start", k.object(), {{"parent", parent}, {"fds", proc.fds.size()}});
+          }
+        });
+        co_await body(p);
+        co_await Call(cx.world(), "exit", [&](sim::Actor& self, Call&) {
+          Kernel& k = sys.kernel(self.cpu->id());
+          k.touch();
+          k.remove_proc(self.id);
+          if (k.world().tracing()) k.world().emit("select.proc.exit", k.object(), {});
+        });
+      });
+}
+
+}  // namespace ipcsim::select

@@ -1,0 +1,274 @@
+#include "impl/select/workloads.hpp"
+
+#include "impl/select/io_process.hpp"
+
+namespace ipcsim::select::workloads {
+namespace {
+
+class Storm final : public Workload {
+ public:
+  Storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const StormParams& p) : p_(p) {
+    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    cpus_ = cpus;
+    spawn_process(*system_, *cpus[0], "root", [this](Process& root) { return run_root(root); });
+  }
+  std::string check() const override {
+    if (written_ != std::uint64_t{p_.messages} * p_.bytes) {
+      return "the root wrote " + std::to_string(written_) + " of " + std::to_string(p_.messages * p_.bytes) + " bytes";
+    }
+    if (finished_ != p_.children) {
+      return std::to_string(finished_) + " of " + std::to_string(p_.children) + " children finished";
+    }
+    return "";
+  }
+  std::vector<std::pair<std::string, std::string>> summary() const override {
+    auto out = Workload::summary();
+    out.emplace_back("bytes written", std::to_string(written_));
+    out.emplace_back("bytes read", std::to_string(read_));
+    out.emplace_back("children finished", std::to_string(finished_));
+    out.emplace_back("selects that timed out", std::to_string(timeouts_));
+    return out;
+  }
+
+ private:
+  sim::Task<> run_root(Process& root) {
+    std::vector<int> rd, wr;
+    for (std::uint32_t i = 0; i < p_.pipes; ++i) {
+      if (p_.fifos) {
+        std::string name = "fifo" + std::to_string(i);
+        co_await root.mkfifo(name);
+        wr.push_back(co_await root.open_fifo(name, true));
+        rd.push_back(-1);  // the children open the read ends themselves
+        continue;
+      }
+      int fds[2];
+      co_await root.pipe(fds);
+      rd.push_back(fds[0]);
+      wr.push_back(fds[1]);
+    }
+    for (std::uint32_t c = 0; c < p_.children; ++c) {
+      sim::Cpu& cpu = *cpus_[cpus_.size() == 1 ? 0 : 1 + c % (cpus_.size() - 1)];
+      // Named first: g++ 12 may destroy a temporary in a co_await expression twice.
+      const sim::Duration delay = c * p_.stagger;
+      Body body = [this, rd, delay](Process& child) { return run_child(child, rd, delay); };
+      std::string name = "child" + std::to_string(c);
+      co_await root.fork(cpu, std::move(name), std::move(body));
+    }
+    for (std::uint32_t m = 0; m < p_.messages; ++m) {
+      co_await root.ctx().sleep(p_.gap);
+      const std::int64_t n = co_await root.write(wr[m % wr.size()], p_.bytes);
+      if (n > 0) written_ += static_cast<std::uint64_t>(n);
+      if (p_.drain_own_writes && rd[m % rd.size()] >= 0) co_await root.read(rd[m % rd.size()], p_.bytes);
+    }
+  }
+
+  sim::Task<> run_child(Process& child, std::vector<int> rd, sim::Duration delay) {
+    if (delay > sim::Duration{0}) co_await child.ctx().sleep(delay);
+    for (std::size_t i = 0; i < rd.size(); ++i) {
+      if (rd[i] >= 0) continue;
+      std::string name = "fifo" + std::to_string(i);
+      rd[i] = co_await child.open_fifo(name, false);
+    }
+    std::vector<int> fds = rd;
+    for (int fd : rd) {
+      for (std::uint32_t d = 0; d < p_.dups; ++d) fds.push_back(co_await child.dup(fd));
+    }
+    int nfds = 0;
+    Masks want;
+    for (int fd : fds) {
+      want.r |= 1ULL << fd;
+      nfds = std::max(nfds, fd + 1);
+    }
+    std::optional<sim::Duration> timeout;
+    if (!p_.wait_forever) timeout = p_.timeout;
+    bool broken = false;
+    for (std::uint32_t r = 0; r < p_.rounds && !broken; ++r) {
+      Masks m = want;
+      const int n = co_await child.select(nfds, m, timeout);
+      if (n == 0) ++timeouts_;
+      for (int fd = 0; fd < nfds && n > 0 && !broken; ++fd) {
+        if ((m.r & (1ULL << fd)) == 0) continue;
+        const std::int64_t got = co_await child.read(fd, p_.read_bytes);
+        if (got < 0) broken = true;  // the pipe's CPU is gone
+        if (got > 0) read_ += static_cast<std::uint64_t>(got);
+      }
+      if (p_.pause > sim::Duration{0}) co_await child.ctx().sleep(p_.pause);
+    }
+    ++finished_;
+  }
+
+  StormParams p_;
+  std::vector<sim::Cpu*> cpus_;
+  std::uint64_t written_ = 0;
+  std::uint64_t read_ = 0;
+  std::uint32_t finished_ = 0;
+  std::uint32_t timeouts_ = 0;
+};
+
+class Fanin final : public Workload {
+ public:
+  Fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const FaninParams& p) : p_(p) {
+    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    cpus_ = cpus;
+    spawn_process(*system_, *cpus[0], "reader", [this](Process& reader) { return run_reader(reader); });
+  }
+  std::string check() const override {
+    const std::uint64_t total = std::uint64_t{p_.writers} * p_.messages * p_.bytes;
+    if (read_ != total) return "the reader got " + std::to_string(read_) + " of " + std::to_string(total) + " bytes";
+    if (written_ != total) return "the writers wrote " + std::to_string(written_) + " of " + std::to_string(total) + " bytes";
+    return "";
+  }
+  std::vector<std::pair<std::string, std::string>> summary() const override {
+    auto out = Workload::summary();
+    out.emplace_back("bytes written", std::to_string(written_));
+    out.emplace_back("bytes read", std::to_string(read_));
+    out.emplace_back("writes that found the pipe full", std::to_string(full_));
+    return out;
+  }
+
+ private:
+  sim::Task<> run_reader(Process& reader) {
+    std::vector<int> rd;
+    for (std::uint32_t i = 0; i < p_.writers; ++i) {
+      int fds[2];
+      co_await reader.pipe(fds);
+      rd.push_back(fds[0]);
+      const int wfd = fds[1];
+      sim::Cpu& cpu = *cpus_[cpus_.size() == 1 ? 0 : 1 + i % (cpus_.size() - 1)];
+      Body body = [this, wfd](Process& w) { return run_writer(w, wfd); };
+      std::string name = "writer" + std::to_string(i);
+      co_await reader.fork(cpu, std::move(name), std::move(body));
+    }
+    const std::uint64_t total = std::uint64_t{p_.writers} * p_.messages * p_.bytes;
+    int idle = 0;
+    while (read_ < total && idle < 8) {
+      Masks m;
+      int nfds = 0;
+      for (int fd : rd) {
+        m.r |= 1ULL << fd;
+        nfds = std::max(nfds, fd + 1);
+      }
+      const int n = co_await reader.select(nfds, m, p_.timeout);
+      idle = n == 0 ? idle + 1 : 0;
+      for (int fd : rd) {
+        if ((m.r & (1ULL << fd)) == 0) continue;
+        const std::int64_t got = co_await reader.read(fd, p_.bytes);  // a message at a time: writers may find it full
+        if (got > 0) read_ += static_cast<std::uint64_t>(got);
+      }
+    }
+  }
+
+  sim::Task<> run_writer(Process& w, int fd) {
+    for (std::uint32_t m = 0; m < p_.messages; ++m) {
+      std::uint64_t left = p_.bytes;
+      int idle = 0;
+      while (left > 0 && idle < 8) {
+        const std::int64_t n = co_await w.write(fd, left);
+        if (n < 0) co_return;
+        left -= static_cast<std::uint64_t>(n);
+        written_ += static_cast<std::uint64_t>(n);
+        if (left == 0) break;
+        ++full_;
+        Masks want{.w = 1ULL << fd};
+        idle = co_await w.select(fd + 1, want, p_.timeout) == 0 ? idle + 1 : 0;
+      }
+    }
+  }
+
+  FaninParams p_;
+  std::vector<sim::Cpu*> cpus_;
+  std::uint64_t written_ = 0;
+  std::uint64_t read_ = 0;
+  std::uint32_t full_ = 0;
+};
+
+class Sockets final : public Workload {
+ public:
+  Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
+    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    cpus_ = cpus;
+    system_->add_io_process(*cpus[0]);
+    for (std::uint32_t k = 0; k < p.packets; ++k) {
+      const sim::Instant at = sim::kTimeZero + p.first_packet + k * p.gap;
+      if (p.tty) {
+        system_->inject_tty_input(p.port, at);
+      } else {
+        system_->inject_packet(p.port, at);
+      }
+    }
+    spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
+  }
+  std::string check() const override {
+    if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
+    return "";
+  }
+  std::vector<std::pair<std::string, std::string>> summary() const override {
+    auto out = Workload::summary();
+    out.emplace_back("packets read", std::to_string(read_));
+    return out;
+  }
+
+ private:
+  sim::Task<> run_root(Process& root) {
+    int fd = -1;
+    if (p_.tty) {
+      fd = co_await root.open_tty(cpus_[0]->id(), p_.port);
+    } else {
+      fd = co_await root.socket(cpus_[0]->id(), p_.port);
+    }
+    if (fd < 0) co_return;
+    co_await root.ctx().sleep(p_.fork_after);
+    for (std::uint32_t r = 0; r < p_.readers; ++r) {
+      sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
+      Body body = [this, fd](Process& reader) { return run_reader(reader, fd); };
+      std::string name = "reader" + std::to_string(r);
+      co_await root.fork(cpu, std::move(name), std::move(body));
+    }
+  }
+
+  sim::Task<> run_reader(Process& reader, int fd) {
+    std::uint32_t idle = 0;
+    while (idle < p_.idle_rounds) {
+      Masks m{.r = 1ULL << fd};
+      const int n = co_await reader.select(fd + 1, m, p_.timeout);
+      if (n <= 0) {
+        ++idle;
+        continue;
+      }
+      idle = 0;
+      const std::int64_t packet = co_await reader.read_packet(fd);
+      if (packet < 0) co_return;
+      if (packet > 0) ++read_;
+      if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
+    }
+  }
+
+  SocketsParams p_;
+  std::vector<sim::Cpu*> cpus_;
+  std::uint32_t read_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> Workload::summary() const {
+  return {{"selects", std::to_string(system_->selects)},
+          {"remote registrations", std::to_string(system_->remote_registrations)},
+          {"interest messages on the bus", std::to_string(system_->interests_sent)}};
+}
+
+std::unique_ptr<Workload> build_storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                      const StormParams& p) {
+  return std::make_unique<Storm>(w, cpus, bus, p);
+}
+
+std::unique_ptr<Workload> build_sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                        const SocketsParams& p) {
+  return std::make_unique<Sockets>(w, cpus, bus, p);
+}
+
+std::unique_ptr<Workload> build_fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                      const FaninParams& p) {
+  return std::make_unique<Fanin>(w, cpus, bus, p);
+}
+
+}  // namespace ipcsim::select::workloads

@@ -1,0 +1,113 @@
+// The canonical workloads of the distributed select() system (seed 002), one
+// parameter struct and one builder each, used by tests and the scenario driver.
+//
+//   sim::World w;
+//   ... cpus, a bus joining them ...
+//   auto wl = select::workloads::build_storm(w, cpus, bus, {.children = 4, .dups = 2});
+//   w.run();
+//   std::string trouble = wl->check();   // "" when the workload did its job
+//
+// storm (fork and dup storm): a root process on the first CPU makes `pipes`
+//   pipes and forks `children` children round robin over the other CPUs (and
+//   its own when there is one CPU); each child dup()s every read end `dups`
+//   times and then makes `rounds` select() calls on all of them (the real
+//   pipes' FDs are shadows on other CPUs), reading `read_bytes` from each FD
+//   it finds ready. The
+//   root writes `messages` messages of `bytes` bytes, one every `gap`, round
+//   robin over the pipes. Dup'd FDs (claim 23) and siblings on one CPU (claim
+//   24) select on the same (pipe, event): one interest message per CPU.
+//   With `wait_forever` the children's selects have no timeout. With `fifos`
+//   the root makes named FIFOs instead of pipes and each child opens their
+//   read ends by name (shadow FIFOs on the other CPUs, claim 12).
+// fanin: a reader on the first CPU makes `writers` pipes and forks one writer
+//   per pipe onto the other CPUs; each writes `messages` messages of `bytes`
+//   bytes through its shadow, and when the pipe is full it selects for write
+//   readiness (remote interest at the reader's CPU) and writes the rest. The
+//   reader selects on all read ends and reads until it has every byte.
+// sockets: an I/O process on the first CPU owns network port `port`; a root
+//   on the second CPU calls socket() for it and, after `fork_after`, forks
+//   `readers` readers round robin over `reader_cpus` CPUs from the second on
+//   (one CPU: forwarding mode; more: contention mode, after the shadow that
+//   forwarding filled is drained). `packets` external packets arrive, one
+//   every `gap` from `first_packet`. Each reader selects on the socket and
+//   reads a packet whenever it is ready (and works on it for `read_work`),
+//   until `idle_rounds` selects in a row time out. With `tty` the I/O process
+//   is a Telnet server, the root opens TTY line `port` and the packets are
+//   typed input.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "impl/select/kernel.hpp"
+#include "impl/select/process.hpp"
+
+namespace ipcsim::select::workloads {
+
+using namespace std::chrono_literals;
+
+struct StormParams {
+  std::uint32_t pipes = 1;
+  std::uint32_t children = 4;
+  std::uint32_t dups = 2;
+  std::uint32_t rounds = 3;
+  std::uint32_t messages = 3;
+  std::uint32_t bytes = 8;
+  std::uint32_t read_bytes = 8;   // a child reads at most this much from each ready FD
+  sim::Duration gap = 20us;       // between the root's writes (the first after one gap)
+  sim::Duration timeout = 100us;  // each child select's timeout
+  sim::Duration stagger = 0us;    // child c makes its first select after c * stagger
+  sim::Duration pause = 0us;      // a child's pause after each select (it is in no select then)
+  bool drain_own_writes = false;  // the root reads each message back right after writing it
+  bool wait_forever = false;      // no timeout
+  bool fifos = false;             // FIFOs instead of pipes: children open them by name, not by inheritance
+  SelectConfig select{};
+};
+
+struct FaninParams {
+  std::uint32_t writers = 4;
+  std::uint32_t messages = 3;
+  std::uint32_t bytes = 8;
+  sim::Duration timeout = 200us;  // the reader's and writers' select timeout
+  SelectConfig select{};
+};
+
+struct SocketsParams {
+  std::uint32_t readers = 3;
+  std::uint32_t reader_cpus = 3;
+  std::uint32_t packets = 8;
+  std::uint32_t port = 80;
+  sim::Duration first_packet = 5us;
+  sim::Duration gap = 5us;
+  sim::Duration fork_after = 20us;
+  sim::Duration timeout = 30us;
+  sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
+  std::uint32_t idle_rounds = 2;
+  bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
+  SelectConfig select{};
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  // "" when the workload did its job, else what is missing.
+  virtual std::string check() const = 0;
+  virtual std::vector<std::pair<std::string, std::string>> summary() const;
+  System& system() { return *system_; }
+  const System& system() const { return *system_; }
+
+ protected:
+  std::unique_ptr<System> system_;
+};
+
+std::unique_ptr<Workload> build_storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                      const StormParams& p);
+std::unique_ptr<Workload> build_sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                        const SocketsParams& p);
+std::unique_ptr<Workload> build_fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                      const FaninParams& p);
+
+}  // namespace ipcsim::select::workloads

@@ -1,0 +1,185 @@
+// The properties of the distributed select() system (seed 002), each an
+// independent witness that reads the trace (impl/select/trace_schema.md) and
+// keeps its own books:
+//
+//   one_return      each select() returns exactly once; its count is the number
+//                   of bits it returns, and every returned bit was asked for
+//   no_lost_wakeup  a select returns by its timeout at the latest, and early
+//                   whenever an FD it asked for was ready longer than a
+//                   notification takes (0 for a pipe in its own memory space,
+//                   two bus latencies for one in another), as the pipe's own
+//                   level (bytes written and taken) says, or for a socket
+//                   where its packets are (at the reader's shadow, or at the
+//                   real socket when that shadow reads there)
+//   no_stale_wakeup every bit a select returns for a pipe was true at some
+//                   moment of the call, give or take a notification's delay
+//   one_request     at most one interest message outstanding per (pipe, event,
+//                   CPU): duplicates are suppressed (claims 2, 23, 24)
+//   crash_progress  a select waiting on a pipe whose CPU crashed returns within
+//                   two check periods and two bus latencies (nothing waits forever)
+//   no_loss         every byte written into a pipe is taken or still buffered
+//                   at the end (as the pipe's inventory shows), and every byte
+//                   taken for a CPU is read there
+//   packet_delivery each socket packet is read at most once across all CPUs,
+//                   none leaves the real socket for a contention read while an
+//                   older one waits in a shadow (arrival order), and at the end
+//                   every packet is read or still held (real socket or shadow)
+#pragma once
+
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "model/select/select_monitor.hpp"
+
+namespace ipcsim::model::select {
+
+class OneReturnMonitor final : public SelectMonitor {
+ public:
+  OneReturnMonitor() : SelectMonitor("one_return") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+
+ private:
+  struct Pending {
+    std::uint64_t call;
+    sim::CpuId cpu;
+    std::uint64_t in[3];
+  };
+  std::map<sim::ActorId, Pending> pending_;
+};
+
+class LostWakeupMonitor final : public SelectMonitor {
+ public:
+  LostWakeupMonitor() : SelectMonitor("no_lost_wakeup") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void ended(const Call& c, const sim::TraceRecord* ret) override;
+  void crashed(sim::CpuId cpu, sim::Instant at) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  struct Level {
+    std::uint64_t bytes = 0;
+    std::uint32_t capacity = 0;
+    sim::CpuId home = sim::kNoCpu;
+    bool gone = false;
+    std::vector<std::pair<sim::Instant, bool>> ready[2];  // transitions of read and write readiness
+  };
+  void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
+  // "" when `c` up to `until` is fine; else what went wrong.
+  std::string judge(const Call& c, sim::Instant until, bool returned) const;
+  std::map<std::uint64_t, Level> pipes_;
+
+  // Sockets: a reader on CPU x can read when x's shadow holds a packet, or
+  // when x's shadow reads at the real socket (contention) and a packet is
+  // there and not being drained.
+  struct Sock {
+    sim::CpuId io = sim::kNoCpu;
+    std::int64_t real = 0;
+    bool recalling = false;
+    bool gone = false;
+    std::map<sim::CpuId, std::int64_t> held;    // per shadow
+    std::map<sim::CpuId, bool> contention;      // per shadow
+    std::map<sim::CpuId, std::vector<std::pair<sim::Instant, bool>>> ready;  // per shadow's readers
+  };
+  void sock_changed(Sock& s, sim::Instant at);
+  void watch_socket(const sim::TraceRecord& r);
+  std::map<std::uint64_t, Sock> socks_;
+};
+
+// No stale wake-up (the checklist's property 8): every read or write bit a
+// select returns for a pipe was true, by the pipe's own level, at some moment
+// between the call (less the time a notification may take) and the return.
+class StaleWakeupMonitor final : public SelectMonitor {
+ public:
+  StaleWakeupMonitor() : SelectMonitor("no_stale_wakeup") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void ended(const Call& c, const sim::TraceRecord* ret) override;
+  void crashed(sim::CpuId cpu, sim::Instant at) override;
+
+ private:
+  struct Level {
+    std::uint64_t bytes = 0;
+    std::uint32_t capacity = 0;
+    bool gone = false;
+    std::vector<std::pair<sim::Instant, std::uint64_t>> history;  // (from, bytes)
+  };
+  std::map<std::uint64_t, Level> pipes_;
+};
+
+class OneRequestMonitor final : public SelectMonitor {
+ public:
+  OneRequestMonitor() : SelectMonitor("one_request") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+
+ private:
+  std::map<std::tuple<std::uint64_t, int, sim::CpuId>, sim::Instant> outstanding_;  // (pipe, event, cpu) -> sent at
+};
+
+class CrashProgressMonitor final : public SelectMonitor {
+ public:
+  CrashProgressMonitor() : SelectMonitor("crash_progress") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  // The instant by which `c` must have returned, and the pipe it waits on, if it waits on a crashed CPU.
+  std::optional<std::pair<sim::Instant, std::uint64_t>> deadline(const Call& c) const;
+  std::map<std::uint64_t, sim::Instant> created_;
+};
+
+class NoLossMonitor final : public SelectMonitor {
+ public:
+  NoLossMonitor() : SelectMonitor("no_loss") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  struct Books {
+    sim::Instant created{};
+    std::uint64_t written = 0;
+    std::uint64_t taken = 0;
+    std::optional<std::uint64_t> inventory;
+    std::map<sim::CpuId, std::uint64_t> taken_for;
+    std::map<sim::CpuId, std::uint64_t> read_at;
+  };
+  std::map<std::uint64_t, Books> pipes_;
+};
+
+class PacketDeliveryMonitor final : public SelectMonitor {
+ public:
+  PacketDeliveryMonitor() : SelectMonitor("packet_delivery") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  enum class Where : std::uint8_t { Real, ToShadow, Shadow, Returning, ToReader, Read };
+  struct Packet {
+    std::uint64_t sock = 0;
+    std::uint64_t order = 0;  // arrival index at its socket
+    Where where = Where::Real;
+    sim::CpuId cpu = sim::kNoCpu;  // the shadow's or the reader's CPU
+    std::string read_by;           // who read it, when
+  };
+  std::string name(std::uint64_t packet) const;
+  std::map<std::uint64_t, Packet> packets_;  // by packet id
+  std::map<std::uint64_t, std::uint64_t> arrivals_;  // per socket
+  std::map<std::uint64_t, sim::CpuId> io_cpu_;       // socket -> the I/O process's CPU
+  std::map<std::uint64_t, std::vector<std::uint64_t>> held_;  // inventories: socket -> packets held anywhere
+};
+
+}  // namespace ipcsim::model::select
