@@ -24,7 +24,8 @@ void CrashCleanupMonitor::check_free(const sim::TraceRecord& r) {
   // the process whose block it is.
   sim::ActorId whose = m->serves;
   if (id == 0) {
-    if (auto sub = books_.manager_of_block(rel)) whose = books_.manager(*sub)->serves;
+    const auto sub = books_.manager_of_block(rel);
+    whose = sub ? books_.manager(*sub)->serves : a->second.by;  // no manager yet: the registrant's
   }
   if (whose != sim::kNoActor && is_gone(whose) && !is_engine(r.actor)) {
     violate(r, who(r.actor) + " freed " + range(rel, a->second.granted) + " of " + actor_name(whose) +

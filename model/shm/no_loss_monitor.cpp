@@ -10,7 +10,9 @@ std::string NoLossMonitor::describe(std::uint64_t xfer, const Transfer& t) const
 
 void NoLossMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
-  if (k == "sim.block") {
+  if (k == "sim.object") {
+    types_[r.object] = std::string(s(r, "type"));
+  } else if (k == "sim.block") {
     waiting_on_[r.actor] = r.object;
   } else if (k == "sim.wake" || k == "sim.exit" || k == "sim.kill") {
     waiting_on_.erase(r.actor);
@@ -60,13 +62,18 @@ void NoLossMonitor::at_end(const sim::RunResult& result) {
                      " has ended: it was never failed back to " + who(t.src));
       return;
     }
-    const Process* dst = process(t.dst);
+    // Waiting for a lock is a deadlock (deadlock_free's to report); waiting
+    // for a signal after the signal was sent is a lost wake-up.
     auto w = waiting_on_.find(t.dst);
-    if (t.notified && dst != nullptr && w != waiting_on_.end() && w->second == dst->event) {
-      violate_at_end(describe(xfer, t) + " was never received: " + who(t.dst) + " was notified at " +
-                     at_time(t.notified_at) + " but ends the run waiting on its event, the wake-up lost");
-      return;
-    }
+    if (!t.notified || w == waiting_on_.end()) continue;
+    auto type = types_.find(w->second);
+    if (type != types_.end() && type->second == "mutex") continue;
+    const Process* dst = process(t.dst);
+    const std::string on = dst != nullptr && dst->event == w->second ? "its event " + object_name(w->second)
+                                                                      : object_name(w->second);
+    violate_at_end(describe(xfer, t) + " was never received: " + who(t.dst) + " was notified at " +
+                   at_time(t.notified_at) + " but ends the run waiting on " + on + ", the wake-up lost");
+    return;
   }
 }
 

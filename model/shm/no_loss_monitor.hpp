@@ -10,8 +10,9 @@
 // admin memory (shm.end.pending, read from its bytes). A published transfer
 // that is neither received, failed nor pending there vanished. And when the
 // run can go no further (quiescent or deadlocked), a transfer its destination
-// was notified of while that destination sits waiting on its own event (the
-// kernel's sim.block on the semaphore shm.handles named) lost its wake-up; a
+// was notified of while that destination sits waiting for a signal (the
+// kernel's sim.block on anything but a mutex: its event semaphore, or
+// whatever a variant waits on) lost its wake-up; a
 // transfer still pending to a destination that has ended was never failed
 // back to its initiator.
 #pragma once
@@ -47,6 +48,7 @@ class NoLossMonitor final : public ShmMonitor {
   std::map<std::uint64_t, Transfer> transfers_;
   std::set<std::uint64_t> pending_;                   // shm.end.pending
   std::map<sim::ActorId, sim::ObjectId> waiting_on_;  // sim.block until sim.wake
+  std::map<sim::ObjectId, std::string> types_;        // sim.object: "mutex", "semaphore", ...
 };
 
 }  // namespace ipcsim::model::shm

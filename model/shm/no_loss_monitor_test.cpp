@@ -28,7 +28,7 @@ TEST(NoLossMonitorTest, AcceptsReceivedFailedAndPendingTransfers) {
   // Published and granted; p2 is busy elsewhere when the run can go no further.
   s.send(102, kP1, kP2);
   s.grant(102, kP1, kP2);
-  s("sim.block", {{"op", "lock mutex 'x'"}}, kP2, 99);
+  s("sim.block", {{"op", "lock mutex 'shm.admin.lock'"}}, kP2, kAdminLock);  // a lock: deadlock_free's
   s("shm.end.pending", {{"xfer", 102}, {"src", kP1}, {"dst", kP2}});
   m.finish(ended(sim::RunOutcome::Deadlock));
   EXPECT_FALSE(m.violated()) << m.violation()->message;
@@ -52,7 +52,9 @@ TEST(NoLossMonitorTest, CatchesALostWakeUp) {
   ASSERT_TRUE(m.violated());
   EXPECT_NE(m.violation()->message.find("transfer 100 from 'p1' (#3) to 'p2' (#4) (sent at t="), std::string::npos);
   EXPECT_NE(m.violation()->message.find(") was never received: 'p2' (#4) was notified at t="), std::string::npos);
-  EXPECT_NE(m.violation()->message.find(" but ends the run waiting on its event, the wake-up lost"), std::string::npos);
+  EXPECT_NE(m.violation()->message.find(" but ends the run waiting on its event 'p2.event', the wake-up lost"),
+            std::string::npos)
+      << m.violation()->message;
 }
 
 // The same wait at a horizon proves nothing: the run was cut, not stuck.
