@@ -146,15 +146,19 @@ sim::Task<std::optional<Message>> Shm::receive(sim::Ctx cx, std::uint32_t slot, 
   Message m{.xfer = rec.xfer, .src = static_cast<sim::ActorId>(rec.src),
             .src_slot = static_cast<std::uint32_t>(rec.src_slot), .bytes = rec.bytes,
             .sum = fnv1a64(bytes.data(), bytes.size())};
-  if (w_->tracing()) {
-    w_->emit("shm.recv", id_,
-             {{"xfer", m.xfer}, {"src", m.src}, {"dst", me}, {"bytes", m.bytes}, {"sum", m.sum}, {"flow_in", m.xfer}});
-  }
-  touch_books(sim::AccessMode::Write);
-  ++received_;
+  // Received and consumed in one step, under the admin lock: a destination
+  // that dies after its read but before this step has not received the
+  // transfer (the engine fails it), and one that gets here has (nothing can
+  // fail it any more).
   co_await lock_admin(cx);
   LocationRecord now = read_location(index);
   if (now.state == LocState::Granted && now.xfer == rec.xfer) {
+    if (w_->tracing()) {
+      w_->emit("shm.recv", id_,
+               {{"xfer", m.xfer}, {"src", m.src}, {"dst", me}, {"bytes", m.bytes}, {"sum", m.sum}, {"flow_in", m.xfer}});
+    }
+    touch_books(sim::AccessMode::Write);
+    ++received_;
     now.state = LocState::Consumed;
     write_location(index, now);
     if (w_->tracing()) w_->emit("shm.loc.consume", id_, {{"xfer", rec.xfer}, {"dst", me}});
