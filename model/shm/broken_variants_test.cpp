@@ -25,20 +25,6 @@ using namespace std::chrono_literals;
 using ipcsim::shm::Bugs;
 using ipcsim::shm::ShmConfig;
 
-std::vector<std::unique_ptr<Monitor>> all_monitors() {
-  std::vector<std::unique_ptr<Monitor>> out;
-  out.push_back(std::make_unique<AdminExclusionMonitor>());
-  out.push_back(std::make_unique<PublishedCompleteMonitor>());
-  out.push_back(std::make_unique<NoOverlapMonitor>());
-  out.push_back(std::make_unique<CoalescedAtEndMonitor>());
-  out.push_back(std::make_unique<TwoContendersMonitor>());
-  out.push_back(std::make_unique<IsolationMonitor>());
-  out.push_back(std::make_unique<TransferIntactMonitor>());
-  out.push_back(std::make_unique<NoLossMonitor>());
-  out.push_back(std::make_unique<CrashCleanupMonitor>());
-  return out;
-}
-
 // How many records of each kind a run emitted: what the run exercised.
 struct KindCounts final : sim::Observer {
   void on_record(const sim::TraceRecord& r) override { ++n[std::string(r.kind)]; }
@@ -53,7 +39,7 @@ struct Verdict {
   sim::RunResult result;
   KindCounts kinds;
   std::string check;                  // the workload's own account ("" when every process did its part)
-  std::vector<std::string> violated;  // properties, in the order of all_monitors()
+  std::vector<std::string> violated;  // properties, in the order of all_shm_monitors()
   std::string messages;               // "property: message" lines
   bool caught(const std::string& p) const {
     return std::find(violated.begin(), violated.end(), p) != violated.end();
@@ -74,7 +60,7 @@ Verdict judge(const Machine& s) {
   Verdict v;
   sim::World w({.seed = s.seed});
   w.attach(v.kinds);
-  auto monitors = all_monitors();
+  auto monitors = all_shm_monitors();
   // The lock-order property (lockdep, model/explore) is the witness of block_before_admin.
   explore::LockOrderGraph graph;
   monitors.push_back(std::make_unique<explore::LockOrderMonitor>(graph, 0));
@@ -190,7 +176,7 @@ TEST(CorrectShmCrashes, ACrashAnywhereLeavesEveryPropertyGreen) {
 
 // Each variant alone breaks its property, and only the properties it breaks.
 struct Caught {
-  std::vector<std::string> properties;  // violated, in all_monitors() order
+  std::vector<std::string> properties;  // violated, in all_shm_monitors() order
   std::uint64_t seeds_caught = 0;
   std::string first_message;
 };
