@@ -2,6 +2,7 @@
 
 #include "cli/drivers/pingpong_driver.hpp"
 #include "cli/drivers/rtos_driver.hpp"
+#include "cli/drivers/shm_driver.hpp"
 #include "cli/scenario/driver.hpp"
 
 namespace ipcsim::drivers {
@@ -11,6 +12,7 @@ void register_all() {
   if (done) return;
   done = true;
   scenario::register_driver(make_rtos_driver());
+  scenario::register_driver(make_shm_driver());
   scenario::register_driver(make_pingpong_driver());
 }
 
