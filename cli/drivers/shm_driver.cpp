@@ -62,18 +62,19 @@ class ShmDriver final : public scenario::MechanismDriver {
     }
     if (t.has("cpus")) {
       const std::vector<std::string> names = t.strings("cpus");
-      if (names.empty()) t.error("cpus", "expected at least one CPU name");
+      if (t.empty_array("cpus")) t.error("cpus", "expected at least one CPU name");
       for (const std::string& n : names) {
         if (auto i = t.reference("cpus", n, cpus, "CPU")) cfg->process_cpus.push_back(*i);
       }
     }
     read_platform(t, cfg->platform);
-    if (cfg->kind == "storm") cfg->params = storm_table().read(t);
-    if (cfg->kind == "transfers") {
-      wl::TransfersParams p = transfers_table().read(t);
-      read_transfers_extras(t, cfg->platform, p);
-      cfg->params = p;
-    }
+    // Both kinds' keys are read (and their values judged), so that a key of
+    // the other kind gets one message: that it does not apply.
+    const wl::StormParams storm = storm_table().read(t);
+    wl::TransfersParams transfers = transfers_table().read(t);
+    read_transfers_extras(t, cfg->platform, transfers);
+    if (cfg->kind == "storm") cfg->params = storm;
+    if (cfg->kind == "transfers") cfg->params = transfers;
     if (cfg->kind.empty()) return cfg;  // the other keys depend on the kind: judge nothing more
     if (cfg->kind != "transfers") {
       for (const char* key : {"sizes", "snoop", "pairs", "repeat", "gap", "read_delay"}) {

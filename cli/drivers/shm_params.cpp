@@ -82,7 +82,7 @@ void read_transfers_extras(scenario::ConfigTable& t, const shm::ShmConfig& cfg, 
   if (t.has("sizes")) {
     p.sizes.clear();
     const std::vector<std::string> sizes = t.strings("sizes");
-    if (sizes.empty()) t.error("sizes", "expected at least one size");
+    if (t.empty_array("sizes")) t.error("sizes", "expected at least one size");
     for (const std::string& s : sizes) {
       scenario::QuantityError why{};
       const std::optional<std::uint64_t> v = scenario::parse_size(s, &why);

@@ -3,7 +3,7 @@
 //   [0, 64)                      header: the lock word (variant check_then_lock),
 //                                registrants waiting for space, the grant counter
 //   [64, 64 + 88 * slots)        the registry: one record per process slot
-//   [.., + 72 * records)             the location records of pending transfers
+//   [.., + 88 * records)             the location records of pending transfers
 //
 // A process slot is a process of the workload (its name); each registration
 // of it (a restart registers again) fills the slot's record anew. Every write
@@ -61,8 +61,12 @@ struct LocationRecord {
   std::uint64_t order = 0;     // the grant's number (AdminHeader::grants): first granted, first loaded
   std::uint64_t src_slot = 0;
   std::uint64_t mgr = 0;       // the manager the sub-block came from
+  // Trace bookkeeping only (flow ids of the diagrams' arrows: sender ->
+  // engine, engine -> destination); no decision reads them.
+  std::uint64_t publish_flow = 0;
+  std::uint64_t notify_flow = 0;
 };
-static_assert(sizeof(LocationRecord) == 72);
+static_assert(sizeof(LocationRecord) == 88);
 
 struct AdminLayout {
   std::uint32_t slots = 0;
@@ -70,7 +74,7 @@ struct AdminLayout {
   static constexpr std::uint64_t header() { return 0; }
   std::uint64_t registry(std::uint32_t slot) const { return 64 + std::uint64_t{88} * slot; }
   std::uint64_t location(std::uint32_t index) const {
-    return 64 + std::uint64_t{88} * slots + std::uint64_t{72} * index;
+    return 64 + std::uint64_t{88} * slots + std::uint64_t{88} * index;
   }
   std::uint64_t bytes() const { return location(records); }
 };

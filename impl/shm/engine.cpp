@@ -72,7 +72,9 @@ sim::Task<> Shm::engine_loop(sim::Ctx cx) {
     }
     co_await handle_records(cx, notices);
     for (const Notice& n : notices) {
-      if (n.xfer != 0 && w_->tracing()) w_->emit("shm.notify", id_, {{"xfer", n.xfer}, {"dst", n.dst}});
+      if (n.xfer != 0 && w_->tracing()) {
+        w_->emit("shm.notify", id_, {{"xfer", n.xfer}, {"dst", n.dst}, {"flow_out", n.flow}});
+      }
       co_await notify_process(n.slot);
     }
   }
@@ -105,11 +107,15 @@ sim::Task<> Shm::handle_records(sim::Ctx cx, std::vector<Notice>& notices) {
       rec.order = ++h.grants;
       write_header(h);
       rec.state = LocState::Granted;
+      rec.notify_flow = w_->new_flow_id();
       write_location(i, rec);
       if (w_->tracing()) {
-        w_->emit("shm.map", id_, {{"xfer", rec.xfer}, {"pid", rec.dst}, {"rel", rec.rel}, {"bytes", rec.bytes}});
+        w_->emit("shm.map", id_,
+                 {{"xfer", rec.xfer}, {"pid", rec.dst}, {"rel", rec.rel}, {"bytes", rec.bytes},
+                  {"flow_in", rec.publish_flow}});
       }
-      notices.push_back(Notice{.xfer = rec.xfer, .slot = *dst, .dst = static_cast<sim::ActorId>(rec.dst)});
+      notices.push_back(Notice{.xfer = rec.xfer, .slot = *dst, .dst = static_cast<sim::ActorId>(rec.dst),
+                               .flow = rec.notify_flow});
     } else if (rec.state == LocState::Consumed) {
       co_await cx.compute(cfg_.costs.engine_op);
       co_await release_record(cx, i, rec);

@@ -220,6 +220,7 @@ class Shm {
     std::uint64_t xfer = 0;  // 0: a plain wake-up (a failure told, a peer gone)
     std::uint32_t slot = 0;
     sim::ActorId dst = sim::kNoActor;
+    std::uint64_t flow = 0;  // the arrow to the destination's shm.loc.load (grants only)
   };
   sim::Task<> handle_records(sim::Ctx cx, std::vector<Notice>& notices);
   sim::Task<> release_record(sim::Ctx cx, std::uint32_t index, const LocationRecord& rec);

@@ -92,11 +92,13 @@ sim::Task<SendResult> Shm::send_engine(sim::Ctx cx, std::uint32_t slot, std::uin
              {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"bytes", n}, {"sum", sum}, {"flow_out", xfer}});
   }
   const LocationRecord rec{.state = LocState::Published, .xfer = xfer, .src = cx.id(), .dst = d.pid,
-                           .rel = sub.offset, .bytes = n, .order = 0, .src_slot = slot, .mgr = mgr};
+                           .rel = sub.offset, .bytes = n, .order = 0, .src_slot = slot, .mgr = mgr,
+                           .publish_flow = w_->new_flow_id(), .notify_flow = 0};
   write_location(*index, rec);
   if (w_->tracing()) {
     w_->emit("shm.loc.write", id_,
-             {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"rel", sub.offset}, {"bytes", n}});
+             {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"rel", sub.offset}, {"bytes", n},
+              {"flow_out", rec.publish_flow}});
   }
   if (!bugs.skip_admin_lock) co_await unlock_admin(cx);
   if (bugs.block_before_admin) co_await block_lock.unlock();
@@ -128,7 +130,7 @@ sim::Task<std::optional<Message>> Shm::receive(sim::Ctx cx, std::uint32_t slot, 
       }
     }
     if (found) {
-      if (w_->tracing()) w_->emit("shm.loc.load", id_, {{"xfer", rec.xfer}, {"dst", me}});
+      if (w_->tracing()) w_->emit("shm.loc.load", id_, {{"xfer", rec.xfer}, {"dst", me}, {"flow_in", rec.notify_flow}});
       co_await unlock_admin(cx);
       break;
     }
