@@ -30,8 +30,19 @@ void AdminExclusionMonitor::recover(const sim::TraceRecord& r, sim::ActorId dead
 
 void AdminExclusionMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
+  const bool admin_mutex = created() && admin_lock() != sim::kNoObject && r.object == admin_lock();
+  if (admin_mutex && k == "mutex.lock") {
+    kernel_holder_ = r.actor;
+  } else if (admin_mutex && (k == "mutex.unlock" || k == "mutex.recover")) {
+    kernel_holder_ = sim::kNoActor;  // a hand-off comes as the next owner's mutex.lock
+  }
   if (k == "shm.admin.acquire") {
     const sim::ActorId pid = u(r, "pid");
+    if (created() && admin_lock() != sim::kNoObject && kernel_holder_ != pid) {
+      violate(r, who(pid) + " claims " + lock_name(admin_lock()) + ", but the kernel's mutex is " +
+                     (kernel_holder_ == sim::kNoActor ? std::string("free") : "held by " + who(kernel_holder_)));
+      return;
+    }
     if (holder_) {
       const std::string dead = is_gone(holder_->actor) ? " (dead, its lock never recovered)" : "";
       violate(r, who(pid) + " acquired " + lock_name(admin_lock()) + " while " + who(holder_->actor) + dead +

@@ -9,7 +9,10 @@
 // check-then-lock too, whose lock is a word in admin memory and no kernel
 // mutex). A holder that died loses the lock only through a recovery
 // (shm.lock.recover, or the kernel's mutex.recover of the admin lock), and a
-// recovery must take it from a party the kernel says is dead.
+// recovery must take it from a party the kernel says is dead. When the admin
+// lock is a kernel mutex (every variant but check_then_lock), a claim to hold
+// it must agree with the kernel: shm.admin.acquire comes in the step whose
+// mutex.lock made that party its owner.
 #pragma once
 
 #include <optional>
@@ -33,6 +36,7 @@ class AdminExclusionMonitor final : public ShmMonitor {
     sim::Instant since{};
   };
   std::optional<Holder> holder_;
+  sim::ActorId kernel_holder_ = sim::kNoActor;  // the admin mutex's owner, by mutex.lock / unlock / recover
   std::uint64_t writes_ = 0;
 };
 

@@ -102,5 +102,18 @@ TEST(AdminExclusionMonitorTest, CatchesAReleaseByANonHolder) {
   EXPECT_EQ(m.violation()->message, "'p2' (#4) released the admin lock 'shm.admin.lock', which 'p1' (#3) holds");
 }
 
+// A claim to hold the admin lock that the kernel's mutex does not back.
+TEST(AdminExclusionMonitorTest, CatchesAClaimTheKernelDoesNotBack) {
+  AdminExclusionMonitor m;
+  Script s{m};
+  s.create();
+  s.acquire(kP1);
+  s.release(kP1);
+  s("shm.admin.acquire", {{"pid", kP2}}, kP2);  // no mutex.lock
+  ASSERT_TRUE(m.violated());
+  EXPECT_EQ(m.violation()->message,
+            "'p2' (#4) claims the admin lock 'shm.admin.lock', but the kernel's mutex is free");
+}
+
 }  // namespace
 }  // namespace ipcsim::model::shm

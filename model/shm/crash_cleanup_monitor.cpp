@@ -59,7 +59,8 @@ void CrashCleanupMonitor::at_end(const sim::RunResult& result) {
   if (result.outcome != sim::RunOutcome::Quiescent && result.outcome != sim::RunOutcome::Deadlock) return;
   // Every block of the space manager whose process has ended: the process
   // its manager serves, or (no manager assigned yet) the one that got it.
-  if (const BookedManager* space = books_.manager(0)) {
+  const BookedManager* space = engine_stuck_on_a_lock() ? nullptr : books_.manager(0);
+  if (space != nullptr) {
     for (const auto& [rel, a] : space->live) {
       const auto sub = books_.manager_of_block(rel);
       const sim::ActorId owner = sub ? books_.manager(*sub)->serves : a.by;

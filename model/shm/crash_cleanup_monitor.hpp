@@ -14,8 +14,10 @@
 //     would read freed memory);
 //   - at the end of a run that can go no further (quiescent or deadlocked;
 //     a run cut at its horizon may be mid-cleanup): every ended process's
-//     block is free, except one a live reader still holds a grant into, and
-//     no shm lock is held by an ended party.
+//     block is free, except one a live reader still holds a grant into (or
+//     when the engine itself is stuck on a lock in a deadlock: it could not
+//     clean up, and deadlock_free reports why), and no shm lock is held by an
+//     ended party.
 #pragma once
 
 #include <map>

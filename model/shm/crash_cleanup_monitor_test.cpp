@@ -76,6 +76,32 @@ TEST(CrashCleanupMonitorTest, ACleanupCutShortByTheHorizonIsNotJudged) {
   EXPECT_FALSE(m.violated()) << m.violation()->message;
 }
 
+// In a deadlock whose engine waits for a lock it could not clean up: the
+// deadlock is the finding (deadlock_free's), the leak its consequence; but a
+// lock the dead still hold is judged all the same.
+TEST(CrashCleanupMonitorTest, AnEngineStuckOnALockIsNotBlamedForTheLeakButTheDeadsLockIs) {
+  CrashCleanupMonitor m;
+  Script s{m};
+  two_processes(s);
+  s.lock(kP2, block_lock_of(kP2));
+  s.crash(kP1);
+  s("sim.block", {{"op", "lock mutex 'p2.block'"}}, kEngine, block_lock_of(kP2));
+  m.finish(ended(sim::RunOutcome::Deadlock));
+  EXPECT_FALSE(m.violated()) << m.violation()->message;
+
+  CrashCleanupMonitor m2;
+  Script s2{m2};
+  two_processes(s2);
+  s2.lock(kP1, block_lock_of(kP1));
+  s2.crash(kP1);
+  s2("sim.block", {{"op", "lock mutex 'p1.block'"}}, kEngine, block_lock_of(kP1));
+  m2.finish(ended(sim::RunOutcome::Deadlock));
+  ASSERT_TRUE(m2.violated());
+  EXPECT_NE(m2.violation()->message.find("the block lock 'p1.block' of 'p1' (#3) is still held at the end"),
+            std::string::npos)
+      << m2.violation()->message;
+}
+
 TEST(CrashCleanupMonitorTest, CatchesALockLeftWithTheDead) {
   CrashCleanupMonitor m;
   Script s{m};

@@ -12,22 +12,8 @@ namespace {
 
 using namespace testing;
 
-std::vector<std::unique_ptr<Monitor>> all_monitors() {
-  std::vector<std::unique_ptr<Monitor>> out;
-  out.push_back(std::make_unique<AdminExclusionMonitor>());
-  out.push_back(std::make_unique<PublishedCompleteMonitor>());
-  out.push_back(std::make_unique<NoOverlapMonitor>());
-  out.push_back(std::make_unique<CoalescedAtEndMonitor>());
-  out.push_back(std::make_unique<TwoContendersMonitor>());
-  out.push_back(std::make_unique<IsolationMonitor>());
-  out.push_back(std::make_unique<TransferIntactMonitor>());
-  out.push_back(std::make_unique<NoLossMonitor>());
-  out.push_back(std::make_unique<CrashCleanupMonitor>());
-  return out;
-}
-
 TEST(ShmMonitorsTest, EveryMonitorAcceptsTheCorrectRun) {
-  for (const auto& m : all_monitors()) {
+  for (const auto& m : all_shm_monitors()) {
     Script s{*m};
     correct_run(s);
     m->finish(ended(sim::RunOutcome::Quiescent));
@@ -38,7 +24,7 @@ TEST(ShmMonitorsTest, EveryMonitorAcceptsTheCorrectRun) {
 // A run cut at its horizon with a process mid-transfer and both still live:
 // nothing is judged unfinished that could still finish.
 TEST(ShmMonitorsTest, EveryMonitorAcceptsARunCutMidTransfer) {
-  for (const auto& m : all_monitors()) {
+  for (const auto& m : all_shm_monitors()) {
     Script s{*m};
     s.create();
     s.register_process(kP1);

@@ -14,7 +14,8 @@
 // kernel's sim.block on anything but a mutex: its event semaphore, or
 // whatever a variant waits on) lost its wake-up; a
 // transfer still pending to a destination that has ended was never failed
-// back to its initiator.
+// back to its initiator (unless the engine itself is stuck on a lock in a
+// deadlock, which deadlock_free reports).
 #pragma once
 
 #include <map>
@@ -47,8 +48,6 @@ class NoLossMonitor final : public ShmMonitor {
   std::string describe(std::uint64_t xfer, const Transfer& t) const;
   std::map<std::uint64_t, Transfer> transfers_;
   std::set<std::uint64_t> pending_;                   // shm.end.pending
-  std::map<sim::ActorId, sim::ObjectId> waiting_on_;  // sim.block until sim.wake
-  std::map<sim::ObjectId, std::string> types_;        // sim.object: "mutex", "semaphore", ...
 };
 
 }  // namespace ipcsim::model::shm

@@ -8,6 +8,13 @@ void ShmMonitor::observe(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (k == "sim.exit" || k == "sim.kill") {
     gone_.emplace(r.actor, r.time);
+    waiting_on_.erase(r.actor);
+  } else if (k == "sim.block") {
+    waiting_on_[r.actor] = r.object;
+  } else if (k == "sim.wake") {
+    waiting_on_.erase(r.actor);
+  } else if (k == "sim.object") {
+    types_[r.object] = std::string(s(r, "type"));
   } else if (k == "shm.create") {
     created_ = true;
     admin_lock_ = u(r, "admin_lock");
@@ -46,6 +53,22 @@ std::optional<sim::ActorId> ShmMonitor::block_lock_owner(sim::ObjectId lock) con
   auto it = lock_owner_.find(lock);
   if (it == lock_owner_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<sim::ObjectId> ShmMonitor::waiting_on(sim::ActorId a) const {
+  auto it = waiting_on_.find(a);
+  if (it == waiting_on_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool ShmMonitor::is_mutex(sim::ObjectId o) const {
+  auto it = types_.find(o);
+  return it != types_.end() && it->second == "mutex";
+}
+
+bool ShmMonitor::engine_stuck_on_a_lock() const {
+  const auto on = created_ ? waiting_on(engine_) : std::nullopt;
+  return on && is_mutex(*on);
 }
 
 std::string ShmMonitor::who(sim::ActorId a) const {

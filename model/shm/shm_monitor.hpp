@@ -56,6 +56,13 @@ class ShmMonitor : public Monitor {
   const std::map<sim::ActorId, Process>& processes() const { return processes_; }
   // The process whose block lock `lock` is (shm.handles), if any.
   std::optional<sim::ActorId> block_lock_owner(sim::ObjectId lock) const;
+  // What `a` is blocked on (sim.block until its sim.wake or end), if anything.
+  std::optional<sim::ObjectId> waiting_on(sim::ActorId a) const;
+  // Whether kernel object `o` was declared a mutex (sim.object type "mutex").
+  bool is_mutex(sim::ObjectId o) const;
+  // At the end of a run: the engine sits blocked on a lock, so it could not
+  // do its work (a deadlock's consequence, which deadlock_free reports).
+  bool engine_stuck_on_a_lock() const;
   // The engine is named as such: "the engine 'engine' (#2)"; others by actor_name.
   std::string who(sim::ActorId a) const;
   // "the admin lock 'admin'", "the block lock 'p2.block' of 'p2' (#5)", or the object's name.
@@ -70,6 +77,8 @@ class ShmMonitor : public Monitor {
   std::map<sim::ActorId, sim::Instant> gone_;
   std::map<sim::ActorId, Process> processes_;
   std::map<sim::ObjectId, sim::ActorId> lock_owner_;
+  std::map<sim::ActorId, sim::ObjectId> waiting_on_;
+  std::map<sim::ObjectId, std::string> types_;
 };
 
 }  // namespace ipcsim::model::shm
