@@ -124,12 +124,11 @@ RC_GTEST_PROP(ShmEngine, TransfersKeepEveryPropertyGreen, ()) {
                      [&](sim::World& w, const Placement& p) { return build_transfers(w, p, cfg, params); }));
 }
 
-// Disabled until the engine is fixed: it finds, within a few dozen cases, a
-// receiver whose CPU crashes between its shm.recv and its shm.loc.consume; the
-// engine then fails that transfer (dst_terminated) after it was received, and
-// no_loss reports it (the schema: a transfer ends with exactly one of shm.recv
-// or shm.send.failed). Run it with --gtest_also_run_disabled_tests.
-RC_GTEST_PROP(ShmEngine, DISABLED_TransfersUnderCrashesKeepEveryPropertyGreen, ()) {
+// It found, before the engine was fixed, a receiver whose CPU crashes between
+// its shm.recv and its shm.loc.consume: the engine then failed that transfer
+// (dst_terminated) after it was received, and no_loss reported it. Now
+// shm.recv and shm.loc.consume are one step.
+RC_GTEST_PROP(ShmEngine, TransfersUnderCrashesKeepEveryPropertyGreen, ()) {
   const std::size_t cpus = *rc::gen::inRange<std::size_t>(2, 5);
   const std::uint32_t pairs = *rc::gen::inRange<std::uint32_t>(1, 4);
   const ShmConfig cfg = random_config(2 * pairs, true);

@@ -172,12 +172,11 @@ TEST(CorrectShmCrashes, ACrashAnywhereLeavesEveryPropertyGreen) {
   EXPECT_GT(recovered, 0u) << "no crash hit a held lock: the sweep did not exercise recovery";
 }
 
-// The same sweep on the receiver's CPU. Disabled until the engine is fixed:
-// at 8 of these 61 crash times (the first at 3500 ns) the receiver dies between
-// its shm.recv and its shm.loc.consume, and the engine then fails that transfer
-// (dst_terminated) after it was received: no_loss reports it, the only
-// property broken. Run it with --gtest_also_run_disabled_tests.
-TEST(CorrectShmCrashes, DISABLED_ACrashOfTheReceiverAnywhereLeavesEveryPropertyGreen) {
+// The same sweep on the receiver's CPU. Before the engine was fixed, at 8 of
+// these 61 crash times (the first at 3500 ns) the receiver died between its
+// shm.recv and its shm.loc.consume and the engine failed that transfer after
+// it was received (no_loss); now the two records are one step.
+TEST(CorrectShmCrashes, ACrashOfTheReceiverAnywhereLeavesEveryPropertyGreen) {
   for (std::int64_t t = 1'000; t <= 16'000; t += 250) {
     const Verdict v = judge(transfers_with_crash(1, t, 0, {}, 2));
     EXPECT_TRUE(v.violated.empty()) << "crash at " << t << " ns:\n" << v.messages;
