@@ -31,9 +31,7 @@ ParamTable<shm::Costs> costs_table() {
   using C = shm::Costs;
   ParamTable<C> t;
   t.duration("api_call", &C::api_call, "a process's API entry (register, send, receive, deregister)")
-      .duration("engine_op", &C::engine_op, "the engine's work per wake-up and per record it handles")
-      .duration("poll", &C::poll, "a process's pause before it looks again (a peer not registered yet; a busy "
-                                  "admin lock word in check_then_lock)");
+      .duration("engine_op", &C::engine_op, "the engine's work per wake-up and per record it handles");
   return t;
 }
 
@@ -70,6 +68,7 @@ void read_platform(scenario::ConfigTable& t, shm::ShmConfig& cfg) {
   }
   if (auto c = t.table("costs")) {
     cfg.costs = costs_table().read(*c);
+    cfg.costs.poll = c->duration("poll", d.costs.poll, 1ns, 1s);
     cfg.admin_cost.per_access = c->duration("admin_access", d.admin_cost.per_access, 0ns, 1s);
     cfg.data_cost.per_access = c->duration("data_access", d.data_cost.per_access, 0ns, 1s);
     cfg.data_cost.bytes_per_ns = static_cast<std::uint32_t>(c->integer("bytes_per_ns", d.data_cost.bytes_per_ns, 0, 1'000'000));
@@ -116,6 +115,9 @@ void document_platform(std::vector<scenario::KeyDoc>& out) {
   out.push_back({"snoop", "boolean", "false",
                  "kind transfers: after each message the receiver tries to read its sender's block directly "
                  "(refused unless bug direct_access)"});
+  out.push_back({"costs.poll", "duration", "\"1us\"",
+                 "[workload.costs] the pause (asleep, not CPU time) before a process looks again at a peer not "
+                 "registered yet, or at the busy lock word of check_then_lock; at least 1ns"});
   out.push_back({"costs.admin_access", "duration", "\"10ns\"", "[workload.costs] each access to admin memory"});
   out.push_back({"costs.data_access", "duration", "\"10ns\"", "[workload.costs] fixed part of a data-region access"});
   out.push_back({"costs.bytes_per_ns", "integer 0..1000000", std::to_string(d.data_cost.bytes_per_ns),
