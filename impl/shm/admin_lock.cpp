@@ -22,11 +22,20 @@ sim::Task<> Shm::lock_admin(sim::Ctx cx) {
 }
 
 sim::Task<> Shm::unlock_admin(sim::Ctx cx) {
-  if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
   if (admin_lock_) {
+    if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
     co_await admin_lock_->unlock();
   } else {
+    // The release is reported in the step whose store frees the word, as the
+    // acquire is in the step whose store takes it. Reported a step earlier (in
+    // the step before the store, which touches no lock state), the record's
+    // order against another taker's acquire would be one the footprints do not
+    // order, and DPOR explores one order per class of equivalent runs: it
+    // could keep only the order in which admin_exclusion sees no overlap, and
+    // call a search complete that misses two holders (three CPUs,
+    // cli/shm_check_test.cpp).
     co_await admin_->store<std::uint64_t>(AdminLayout::header() + offsetof(AdminHeader, lock_word), 0);
+    if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
   }
 }
 
