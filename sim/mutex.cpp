@@ -67,6 +67,29 @@ void Mutex::UnlockOp::apply(World& w, Actor& self) {
   }
 }
 
+ActorId Mutex::recover_dead_owner() {
+  World& w = world();
+  Actor& self = w.require_actor("Mutex::recover_dead_owner");
+  w.touch(id(), AccessMode::Write);
+  if (owner_ == kNoActor) {
+    w.usage_error("actor " + w.describe_actor(self) + " recovers mutex '" + std::string(name()) +
+                  "', which nobody holds");
+  }
+  if (!w.actor_ended(owner_)) {
+    w.usage_error("actor " + w.describe_actor(self) + " recovers mutex '" + std::string(name()) +
+                  "' from its owner " + w.describe_actor(owner_) + ", which is alive");
+  }
+  const ActorId dead = owner_;
+  Actor* next = waiters_.pop_front();
+  if (w.tracing()) w.emit("mutex.recover", id(), {{"dead", dead}, {"to", next != nullptr ? next->id : kNoActor}});
+  owner_ = kNoActor;
+  if (next == nullptr) return kNoActor;
+  auto* op = static_cast<LockOp*>(next->waiting_op);
+  grant(w, *next, op->site());
+  w.wake(*next, WaitStatus::Ok);
+  return next->id;
+}
+
 std::string Mutex::UnlockOp::describe(const World& w) const {
   return "unlock mutex '" + std::string(w.object_name(m_->id())) + "'";
 }

@@ -9,7 +9,9 @@
 // both acquisition sites of an inversion. Relocking a mutex one holds blocks
 // forever (as a default pthread mutex does) and shows up as a one-actor
 // deadlock; unlocking a mutex one does not hold is a UsageError. An owner that
-// dies keeps the mutex locked: a crash does not release locks.
+// dies keeps the mutex locked: a crash does not release locks. Another actor
+// may then recover it (recover_dead_owner), as with a robust pthread mutex's
+// EOWNERDEAD: the lock passes to the first waiter, or becomes free.
 #pragma once
 
 #include <optional>
@@ -68,6 +70,15 @@ class Mutex final : public Waitable {
     return LockOp(*this, std::nullopt, true, site);
   }
   UnlockOp unlock() { return UnlockOp(*this); }
+
+  // Releases the mutex on behalf of its owner, which has ended (finished,
+  // killed or crashed while holding it): the first waiter becomes the owner
+  // (hand-off, traced mutex.lock for it), or the mutex is free. Part of the
+  // calling actor's step (no scheduling point of its own, like Memory::write);
+  // traced "mutex.recover" (dead, to). Returns the new owner, kNoActor if none.
+  // A UsageError when the mutex is free or its owner is alive: recovery is for
+  // the dead only, never a way to steal a lock.
+  ActorId recover_dead_owner();
 
   bool locked() const { return owner_ != kNoActor; }
   ActorId owner() const { return owner_; }

@@ -108,6 +108,78 @@ TEST(MutexTest, UnlockOfAMutexAnotherActorHoldsNamesTheOwnerByName) {
   }
 }
 
+// A robust mutex: the owner crashes holding it; a survivor recovers it and the
+// waiter gets it by hand-off, with the recovery in the trace.
+TEST(MutexTest, RecoveryOfADeadOwnersMutexHandsItToTheFirstWaiter) {
+  struct Kinds final : Observer {
+    std::vector<std::string> seen;
+    void on_record(const TraceRecord& r) override {
+      if (r.kind.starts_with("mutex.")) seen.push_back(std::string(r.kind) + "@" + std::to_string(r.actor));
+    }
+  } kinds;
+  World w;
+  w.attach(kinds);
+  Cpu& c0 = w.add_cpu({.name = "cpu0"});
+  Cpu& c1 = w.add_cpu({.name = "cpu1"});
+  Cpu& c2 = w.add_cpu({.name = "cpu2"});
+  Mutex m(w, "admin");
+  std::vector<std::string> log;
+  const ActorRef holder = w.spawn(c0, "holder", [&](Ctx cx) -> Task<> {
+    co_await m.lock();
+    co_await cx.sleep(100us);  // crashes before it unlocks
+    co_await m.unlock();
+  });
+  w.spawn(c1, "waiter", [&](Ctx cx) -> Task<> {
+    co_await cx.sleep(1us);
+    co_await m.lock();
+    log.push_back(at(cx, "waiter has it"));
+    co_await m.unlock();
+  });
+  w.spawn(c2, "cleaner", [&, holder](Ctx cx) -> Task<> {
+    co_await cx.join(holder);
+    EXPECT_EQ(m.owner(), holder.id) << "a crash does not release the lock by itself";
+    const ActorId to = m.recover_dead_owner();
+    log.push_back(at(cx, "recovered to " + std::to_string(to)));
+  });
+  w.at(at_ns(5000), [&] { w.crash(c0); });
+  const RunResult r = w.run();
+  EXPECT_EQ(r.outcome, RunOutcome::Quiescent);
+  EXPECT_EQ(log, (std::vector<std::string>{"recovered to 2@5000", "waiter has it@5000"}));
+  EXPECT_FALSE(m.locked());
+  EXPECT_EQ(kinds.seen, (std::vector<std::string>{"mutex.lock@1", "mutex.recover@3", "mutex.lock@2",
+                                                  "mutex.unlock@2"}));
+}
+
+TEST(MutexTest, RecoveryFromALiveOwnerOrOfAFreeMutexIsAUsageError) {
+  for (const bool held : {true, false}) {
+    World w;
+    Cpu& c0 = w.add_cpu({.name = "cpu0"});
+    Cpu& c1 = w.add_cpu({.name = "cpu1"});
+    Mutex m(w, "admin");
+    if (held) {
+      w.spawn(c0, "holder", [&](Ctx cx) -> Task<> {
+        co_await m.lock();
+        co_await cx.sleep(10us);
+        co_await m.unlock();
+      });
+    }
+    w.spawn(c1, "thief", [&](Ctx cx) -> Task<> {
+      co_await cx.sleep(1us);
+      m.recover_dead_owner();
+    });
+    try {
+      w.run();
+      FAIL() << "held=" << held;
+    } catch (const UsageError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("'thief'"), std::string::npos) << msg;
+      EXPECT_NE(msg.find(held ? "from its owner 'holder' (#1 on cpu0), which is alive" : "which nobody holds"),
+                std::string::npos)
+          << msg;
+    }
+  }
+}
+
 TEST(SemaphoreTest, CountsWakesAndSaturates) {
   World w;
   Cpu& c = w.add_cpu({});

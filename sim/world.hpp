@@ -180,6 +180,9 @@ class World {
   // The live actor with this name and the lowest id, if any.
   ActorRef find_by_name(std::string_view name) const;
   std::size_t live_actor_count() const { return live_actors_; }
+  // The actor with this id has ended (finished, killed or crashed). False for
+  // a live actor and for an id never given out.
+  bool actor_ended(ActorId id) const { return id < actor_ends_.size() && actor_ends_[id] != ActorEnd::Live; }
 
   // ---- Faults (direct; FaultPlan passes them through the chooser first) ----
   void kill(ActorRef ref, std::string_view reason = "killed");

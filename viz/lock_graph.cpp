@@ -117,6 +117,16 @@ LockGraph lock_graph(const Trace& trace) {
           break;
         }
       }
+    } else if (r.kind == "mutex.recover") {
+      // A dead owner's lock released by a survivor: the dead one holds it no more.
+      auto& list = held[static_cast<ActorId>(r.int_field("dead").value_or(0))];
+      const std::size_t m = lock_of(r.obj);
+      for (auto it = list.rbegin(); it != list.rend(); ++it) {
+        if (it->lock == m) {
+          list.erase(std::next(it).base());
+          break;
+        }
+      }
     } else if (r.kind == "sim.exit" || r.kind == "sim.kill") {
       held.erase(r.actor);
     }

@@ -55,6 +55,11 @@ const void* ConfigTable::find(std::string_view key) {
 
 bool ConfigTable::has(std::string_view key) const { return as_table(table_).contains(key); }
 
+bool ConfigTable::empty_array(std::string_view key) const {
+  const toml::node* n = as_table(table_).get(key);
+  return n != nullptr && n->is_array() && n->as_array()->empty();
+}
+
 SourcePos ConfigTable::where() const {
   const auto& src = as_table(table_).source();
   if (src.begin.line == 0) return SourcePos{file_, 1, 1};

@@ -63,6 +63,9 @@ class ConfigTable {
                                        std::string_view what);
 
   bool has(std::string_view key) const;
+  // The key holds an array with no element (an empty list is often a mistake
+  // worth its own message, apart from a list of the wrong type).
+  bool empty_array(std::string_view key) const;
   SourcePos where(std::string_view key) const;  // the value's position, or the table's when absent
   SourcePos where() const;
   std::string path_of(std::string_view key) const;

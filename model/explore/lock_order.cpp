@@ -163,6 +163,20 @@ void LockOrderMonitor::observe(const sim::TraceRecord& r) {
         break;
       }
     }
+  } else if (k == "mutex.recover") {
+    // A survivor released a dead owner's lock (sim::Mutex::recover_dead_owner):
+    // the dead actor holds it no more (its sim.kill usually cleared it already;
+    // an owner that returned holding the lock did not).
+    const sim::FieldValue* dead = r.field("dead");
+    if (dead != nullptr) {
+      std::vector<Held>& held = held_[static_cast<sim::ActorId>(dead->as_int())];
+      for (std::size_t i = held.size(); i-- > 0;) {
+        if (held[i].mutex == r.object) {
+          held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
+          break;
+        }
+      }
+    }
   } else if (k == "sim.exit" || k == "sim.kill") {
     held_.erase(r.actor);
   }

@@ -18,6 +18,7 @@
 //
 // Input: "mutex.lock" records (actor = the new owner, object = the mutex,
 // field site = "file.cpp:line"), "mutex.unlock" (actor = the releaser),
+// "mutex.recover" (field dead = the ended owner whose lock a survivor released),
 // "sim.block" on a mutex (an attempt, op = "lock mutex 'm' at file.cpp:line"),
 // "sim.exit" and "sim.kill" (the actor holds nothing any more), and the names
 // from "sim.object" and "sim.spawn". Self-edges (locking two mutexes of one

@@ -1,0 +1,42 @@
+// The admin lock. Correct: a sim::Mutex (an atomic test-and-set with queued
+// waiters and hand-off: no lost wake-up). Variant check_then_lock: a word in
+// admin memory that a taker loads, and, seeing it free, stores its pid into
+// in a later step: two takers can both see it free (the claims' first trap).
+#include "impl/shm/shm.hpp"
+
+namespace ipcsim::shm {
+
+sim::Task<> Shm::lock_admin(sim::Ctx cx) {
+  if (admin_lock_) {
+    co_await admin_lock_->lock();
+  } else {
+    const std::uint64_t word_at = AdminLayout::header() + offsetof(AdminHeader, lock_word);
+    for (;;) {
+      const std::uint64_t holder = co_await admin_->load<std::uint64_t>(word_at);
+      if (holder == 0) break;
+      co_await cx.sleep(cfg_.costs.poll);  // held: look again later
+    }
+    co_await admin_->store<std::uint64_t>(word_at, cx.id());
+  }
+  if (w_->tracing()) w_->emit("shm.admin.acquire", sim::kNoObject, {{"pid", cx.id()}});
+}
+
+sim::Task<> Shm::unlock_admin(sim::Ctx cx) {
+  if (admin_lock_) {
+    if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
+    co_await admin_lock_->unlock();
+  } else {
+    // The release is reported in the step whose store frees the word, as the
+    // acquire is in the step whose store takes it. Reported a step earlier (in
+    // the step before the store, which touches no lock state), the record's
+    // order against another taker's acquire would be one the footprints do not
+    // order, and DPOR explores one order per class of equivalent runs: it
+    // could keep only the order in which admin_exclusion sees no overlap, and
+    // call a search complete that misses two holders (three CPUs,
+    // cli/shm_check_test.cpp).
+    co_await admin_->store<std::uint64_t>(AdminLayout::header() + offsetof(AdminHeader, lock_word), 0);
+    if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
+  }
+}
+
+}  // namespace ipcsim::shm
