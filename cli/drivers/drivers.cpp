@@ -2,6 +2,7 @@
 
 #include "cli/drivers/pingpong_driver.hpp"
 #include "cli/drivers/rtos_driver.hpp"
+#include "cli/drivers/transport_driver.hpp"
 #include "cli/scenario/driver.hpp"
 
 namespace ipcsim::drivers {
@@ -12,6 +13,7 @@ void register_all() {
   done = true;
   scenario::register_driver(make_rtos_driver());
   scenario::register_driver(make_pingpong_driver());
+  scenario::register_driver(make_transport_driver());
 }
 
 }  // namespace ipcsim::drivers

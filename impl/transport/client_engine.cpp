@@ -100,7 +100,7 @@ sim::Task<> ClientEngine::create_session(std::uint32_t session, SessionParams pa
               {"input_queue", s.params.input_queue_bytes}, {"context_bytes", s.params.context.size()}});
   }
   set_state(s, SessionState::SendSync);
-  co_await work_.signal();
+  co_await wake_dispatchers();
 }
 
 sim::Task<SubmitResult> ClientEngine::submit(std::uint32_t session, std::vector<std::byte> body, std::uint64_t user) {
@@ -135,7 +135,7 @@ sim::Task<SubmitResult> ClientEngine::submit(std::uint32_t session, std::vector<
              {{"session", session}, {"seqno", m.seq}, {"user", user}, {"bytes", m.body.size()},
               {"queued", s->out_bytes}, {"limit", s->params.output_queue_bytes}});
   }
-  co_await work_.signal();
+  co_await wake_dispatchers();
   co_return SubmitResult::Accepted;
 }
 
@@ -145,7 +145,13 @@ sim::Task<> ClientEngine::close(std::uint32_t session) {
   if (s == nullptr) co_return;
   s->closing = true;
   maybe_close(*s);
-  co_await work_.signal();
+  co_await wake_dispatchers();
+}
+
+sim::Task<> ClientEngine::wake_dispatchers() {
+  // Only dispatchers blocked for want of work need telling (each looks again
+  // before it blocks, in the same step): fewer steps, no count left behind.
+  if (const std::size_t n = work_.waiter_count(); n > 0) co_await work_.signal(n);
 }
 
 void ClientEngine::maybe_close(Session& s) {
@@ -294,7 +300,7 @@ sim::Task<> ClientEngine::write_complete(const Work& w) {
           co_await s.cq->post({CompletionKind::MessageDone, s.id, user, CompletionStatus::Ok});
           touch();
           maybe_close(s);
-          co_await work_.signal();
+          co_await wake_dispatchers();
           co_return;
         }
         m.st = MsgState::InFlight;
@@ -304,7 +310,7 @@ sim::Task<> ClientEngine::write_complete(const Work& w) {
       }
       break;
   }
-  co_await work_.signal();  // a connection is free: another dispatcher may be waiting for work it can take
+  co_await wake_dispatchers();  // a connection is free: another dispatcher may be waiting for work it can take
 }
 
 std::optional<sim::Instant> ClientEngine::next_deadline() const {
@@ -387,7 +393,7 @@ sim::Task<> ClientEngine::fail_message(Session& s, std::size_t index, const char
   }
   touch();
   maybe_close(s);
-  co_await work_.signal();  // space opened
+  co_await wake_dispatchers();  // space opened
 }
 
 sim::Task<> ClientEngine::fail_session(Session& s) {
@@ -505,7 +511,7 @@ sim::Task<> ClientEngine::on_frame(Session& s, const Frame& f) {
     default: break;
   }
   touch();
-  co_await work_.signal();
+  co_await wake_dispatchers();
 }
 
 void ClientEngine::inventory() {

@@ -113,6 +113,7 @@ class ClientEngine {
   sim::Task<> retire_stored(Session& s);
   sim::Task<> fail_message(Session& s, std::size_t index, const char* why);
   sim::Task<> fail_session(Session& s);
+  sim::Task<> wake_dispatchers();
   void maybe_close(Session& s);
   void set_state(Session& s, SessionState to);
   void requeue_unstored(Session& s);
