@@ -21,7 +21,8 @@ struct TransportConfig final : scenario::WorkloadConfig {
 
 const std::vector<std::string>& bug_names() {
   static const std::vector<std::string> names = {"none",          "ignore_window",         "retry_new_seq",
-                                                 "timeout_forgets", "skip_verify", "departure_is_delivery"};
+                                                 "timeout_forgets", "skip_verify", "departure_is_delivery",
+                                                 "no_probe"};
   return names;
 }
 
@@ -32,6 +33,7 @@ tr::Bugs bugs_named(const std::string& name) {
   b.timeout_forgets = name == "timeout_forgets";
   b.skip_verify = name == "skip_verify";
   b.departure_is_delivery = name == "departure_is_delivery";
+  b.no_probe = name == "no_probe";
   return b;
 }
 

@@ -483,13 +483,15 @@ sim::Task<> ClientEngine::on_frame(Session& s, const Frame& f) {
       }
       const sim::Instant deadline = w_->now() + cfg_.timeout;
       for (auto& m : s.out) {
+        // Held by the server: probed for at the deadline (broken no_probe: never).
+        const sim::Instant held_until = cfg_.bugs.no_probe ? sim::kTimeNever : deadline;
         if (m.seq == f.seq && f.seq != 0 && (m.st == MsgState::InFlight || m.st == MsgState::Sending)) {
           m.st = MsgState::Received;
           m.attempts = 1;
-          m.deadline = deadline;
+          m.deadline = held_until;
         } else if (m.st == MsgState::Received) {
           m.attempts = 1;  // the server answers: it is alive, only slow
-          m.deadline = deadline;
+          m.deadline = held_until;
         }
       }
       s.stored = std::max(s.stored, f.stored);

@@ -27,6 +27,10 @@ struct Bugs {
   // its write completes (the IOCP completion), before any receiver ACK; a loss
   // after that is reported as success (no_loss).
   bool departure_is_delivery = false;
+  // Trap "zero-window deadlock": no probe. A message the server holds waits
+  // for the WndSize=1 update (or the ACK saying it was stored) alone; when the
+  // link loses that ACK, both ends wait forever (deadlock_free).
+  bool no_probe = false;
 };
 
 struct EngineConfig {
