@@ -78,7 +78,7 @@ void ClientEngine::set_state(Session& s, SessionState to) {
   if (s.state == to) return;
   if (w_->tracing()) {
     w_->emit("transport.session.state", id_,
-             {{"session", s.id}, {"side", "sender"}, {"from", to_string(s.state)}, {"to", to_string(to)}});
+             {{"to", to_string(to)}, {"from", to_string(s.state)}, {"session", s.id}, {"side", "sender"}});
   }
   s.state = to;
 }

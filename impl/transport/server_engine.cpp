@@ -43,7 +43,7 @@ void ServerEngine::set_state(Session& s, SessionState to) {
   if (s.state == to) return;
   if (w_->tracing()) {
     w_->emit("transport.session.state", id_,
-             {{"session", s.id}, {"side", "receiver"}, {"from", to_string(s.state)}, {"to", to_string(to)}});
+             {{"to", to_string(to)}, {"from", to_string(s.state)}, {"session", s.id}, {"side", "receiver"}});
   }
   s.state = to;
 }
