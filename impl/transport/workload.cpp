@@ -83,7 +83,8 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
       closed = true;
     }
   };
-  for (std::uint32_t i = 0; i < p_.messages && !closed; ++i) {
+  bool refused = false;  // the session takes nothing more (it failed, or the message can never fit)
+  for (std::uint32_t i = 0; i < p_.messages && !closed && !refused; ++i) {
     std::vector<std::byte> body = make_message(session, i, p_.message_bytes, w.seed());
     const std::uint64_t digest = digest_of(body);
     for (;;) {
@@ -96,7 +97,10 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
         }
         break;
       }
-      if (r != SubmitResult::QueueFull || outstanding == 0) co_return;  // nothing will free space
+      if (r != SubmitResult::QueueFull || outstanding == 0) {
+        refused = true;  // still take the completions of what was accepted
+        break;
+      }
       ++counters_.queue_full;
       // Space opens only when one of ours completes: wait for that, then submit again.
       handle(co_await cq.get());
