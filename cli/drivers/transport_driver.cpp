@@ -1,7 +1,10 @@
 #include "cli/drivers/transport_driver.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
+#include "cli/scenario/units.hpp"
+#include "impl/transport/stop_and_go.hpp"
 #include "impl/transport/workload.hpp"
 #include "model/transport/transport_monitors.hpp"
 
@@ -17,6 +20,8 @@ struct TransportConfig final : scenario::WorkloadConfig {
   std::size_t server_cpu = 1;
   std::vector<std::size_t> buses;  // the bus of each connection
   tr::TransferParams params;
+  bool stop_and_go = false;  // the baseline instead of the engine
+  std::uint64_t packet_bytes = 1500;
 };
 
 const std::vector<std::string>& bug_names() {
@@ -52,27 +57,61 @@ class TransportRun final : public scenario::MechanismRun {
   void start(sim::World& w, const scenario::Machine& machine) override {
     std::vector<sim::Bus*> connections;
     for (std::size_t b : cfg_.buses) connections.push_back(machine.buses[b]);
-    transfer_ = std::make_unique<tr::Transfer>(w, *machine.cpus[cfg_.client_cpu], *machine.cpus[cfg_.server_cpu],
-                                               std::move(connections), cfg_.params);
-    transfer_->start();
+    rate_ = 0;
+    for (std::size_t b = 0; b < machine.buses.size(); ++b) {
+      if (std::find(cfg_.buses.begin(), cfg_.buses.end(), b) != cfg_.buses.end()) {
+        rate_ += machine.buses[b]->config().bytes_per_second;
+      }
+    }
+    sim::Cpu& client = *machine.cpus[cfg_.client_cpu];
+    sim::Cpu& server = *machine.cpus[cfg_.server_cpu];
+    if (cfg_.stop_and_go) {
+      baseline_ = std::make_unique<tr::StopAndGo>(w, client, server, std::move(connections), cfg_.params,
+                                                  cfg_.packet_bytes);
+      baseline_->start();
+    } else {
+      transfer_ = std::make_unique<tr::Transfer>(w, client, server, std::move(connections), cfg_.params);
+      transfer_->start();
+    }
   }
-  std::uint64_t state_digest() const override { return transfer_ ? transfer_->digest() : 0; }
+  std::uint64_t state_digest() const override {
+    return transfer_ ? transfer_->digest() : baseline_ ? baseline_->digest() : 0;
+  }
   std::vector<std::pair<std::string, std::string>> summary() const override {
-    if (!transfer_) return {};
-    const tr::TransferCounters& c = transfer_->counters();
-    return {{"messages accepted", std::to_string(c.submitted)},
-            {"refused with queue full", std::to_string(c.queue_full)},
-            {"completed", std::to_string(c.completed_ok)},
-            {"failed", std::to_string(c.failed)},
-            {"delivered to storage", std::to_string(c.delivered)},
-            {"sessions closed", std::to_string(c.closed_sessions)},
-            {"sessions refused", std::to_string(c.refused_sessions)}};
+    if (!transfer_ && !baseline_) return {};
+    const tr::TransferCounters& c = transfer_ ? transfer_->counters() : baseline_->counters();
+    const sim::Instant done = transfer_ ? transfer_->finished_at() : baseline_->finished_at();
+    const std::uint64_t wire = transfer_ ? transfer_->wire_bytes() : baseline_->wire_bytes();
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"protocol", cfg_.stop_and_go ? "stop_and_go" : "engine"},
+        {"messages accepted", std::to_string(c.submitted)},
+        {"refused with queue full", std::to_string(c.queue_full)},
+        {"completed", std::to_string(c.completed_ok)},
+        {"failed", std::to_string(c.failed)},
+        {"delivered to storage", std::to_string(c.delivered)},
+        {"sessions closed", std::to_string(c.closed_sessions)},
+        {"sessions refused", std::to_string(c.refused_sessions)},
+        {"bytes sent toward the server", std::to_string(wire)}};
+    const std::int64_t ns = sim::to_ns(done);
+    if (ns > 0) {
+      out.push_back({"completion time", scenario::format_duration(sim::Duration{ns})});
+      if (rate_ > 0) {
+        // Busy time of the links / (links x completion time): bytes / (sum of rates x time).
+        const double used = static_cast<double>(wire) / (static_cast<double>(rate_) * static_cast<double>(ns) / 1e9);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * used);
+        out.push_back({"link utilisation", buf});
+      }
+    }
+    return out;
   }
 
  private:
   TransportConfig cfg_;
   std::vector<std::unique_ptr<model::Monitor>> monitors_;
   std::unique_ptr<tr::Transfer> transfer_;
+  std::unique_ptr<tr::StopAndGo> baseline_;
+  std::uint64_t rate_ = 0;  // bytes per second of the pipe's buses together
 };
 
 class TransportDriver final : public scenario::MechanismDriver {
@@ -93,12 +132,15 @@ class TransportDriver final : public scenario::MechanismDriver {
         {"message_bytes", "size", "1024", "each message's size (whole, never split)"},
         {"output_queue", "size", "2048", "each session's output queue length in bytes (seed: 2 MB)"},
         {"input_queue", "size", "4096", "each session's input queue length at the server (seed: 4 MB)"},
-        {"timeout", "duration", "\"1min\"", "a message not acknowledged this long after it left is retried"},
+        {"timeout", "duration", "\"60s\"", "a message not acknowledged this long after it left is retried"},
         {"max_retries", "integer 0..100", "3", "retries before a message is reported failed"},
         {"take_delay", "duration", "\"0ns\"", "the storage application's pause before each take (a slow receiver)"},
         {"tamper_probability", "probability", "0", "per frame: one bit flipped on the bus"},
         {"impostor", "boolean", "false", "the last source signs with a key the server does not share"},
         {"bug", bugs, "\"none\"", "a broken variant (impl/transport/config.hpp)"},
+        {"protocol", "one of engine, stop_and_go", "\"engine\"",
+         "stop_and_go: the baseline, packets acknowledged one by one (connection i % n per source)"},
+        {"packet_bytes", "size", "1500", "stop_and_go: each packet's size, header included"},
     };
   }
   std::vector<scenario::PropertyDoc> properties() const override {
@@ -147,6 +189,9 @@ class TransportDriver final : public scenario::MechanismDriver {
     p.tamper_ppm = t.probability_ppm("tamper_probability", 0);
     p.impostor = t.boolean("impostor", false);
     const std::string bug = t.choice("bug", bug_names(), "none");
+    cfg->stop_and_go = t.choice("protocol", {"engine", "stop_and_go"}, "engine") == "stop_and_go";
+    cfg->packet_bytes = t.bytes("packet_bytes", 1500, 64, 65536);
+    if (cfg->stop_and_go && bug != "none") t.error("bug", "\"" + bug + "\" has no effect with protocol \"stop_and_go\"");
     p.engine.bugs = bugs_named(bug);
     if (p.message_bytes > p.output_queue_bytes) {
       t.error("message_bytes", "expected at most output_queue (" + std::to_string(p.output_queue_bytes) +

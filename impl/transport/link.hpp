@@ -32,6 +32,8 @@ class Pipe {
   sim::Task<> to_client(std::size_t conn, std::vector<std::byte> frame) { return send(conn, *client_, std::move(frame)); }
   // How long the frame occupies its connection (the write until its completion).
   sim::Duration write_time(std::size_t conn, std::size_t bytes) const;
+  // Bytes of every frame sent toward the server, retries included (for link utilisation).
+  std::uint64_t bytes_to_server() const { return bytes_to_server_; }
 
  private:
   sim::Task<> send(std::size_t conn, sim::Port& to, std::vector<std::byte> frame);
@@ -40,6 +42,7 @@ class Pipe {
   sim::Port* client_;
   sim::Port* server_;
   std::uint32_t tamper_ppm_;
+  std::uint64_t bytes_to_server_ = 0;
   sim::ObjectId id_;
 };
 

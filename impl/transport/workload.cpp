@@ -27,7 +27,12 @@ Transfer::Transfer(sim::World& w, sim::Cpu& client, sim::Cpu& server, std::vecto
 
 Transfer::~Transfer() { w_->shutdown(); }  // actors' frames refer to the engines
 
+void Transfer::source_done() {
+  if (--running_ == 0) finished_at_ = w_->now();
+}
+
 void Transfer::start() {
+  running_ = p_.sources;
   engine_->start();
   // The sources start once the engine and the server are up (1 us later):
   // set-up races are not what this workload studies, and each would cost a
@@ -68,6 +73,7 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
   if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
   if (first.kind != CompletionKind::SessionReady) {
     ++counters_.refused_sessions;
+    source_done();
     co_return;
   }
   std::uint32_t outstanding = 0;
@@ -107,10 +113,12 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
     }
   }
   while (outstanding > 0 && !closed) handle(co_await cq.get());
-  if (closed) co_return;
-  co_await engine_->close(session);
-  while (!closed) handle(co_await cq.get());
-  ++counters_.closed_sessions;
+  if (!closed) {
+    co_await engine_->close(session);
+    while (!closed) handle(co_await cq.get());
+    ++counters_.closed_sessions;
+  }
+  source_done();
 }
 
 sim::Task<> Transfer::storage(sim::Ctx cx) {

@@ -57,6 +57,10 @@ class Transfer {
   ~Transfer();
   void start();
   const TransferCounters& counters() const { return counters_; }
+  // When the last source finished, and the bytes the engine put on the links
+  // toward the server.
+  sim::Instant finished_at() const { return finished_at_; }
+  std::uint64_t wire_bytes() const { return pipe_->bytes_to_server(); }
   std::uint64_t digest() const;
 
  private:
@@ -75,6 +79,9 @@ class Transfer {
   std::unique_ptr<ServerEngine> server_engine_;
   std::vector<std::unique_ptr<CompletionQueue>> cqs_;
   TransferCounters counters_;
+  sim::Instant finished_at_{};
+  std::uint32_t running_ = 0;
+  void source_done();
 };
 
 }  // namespace ipcsim::transport
