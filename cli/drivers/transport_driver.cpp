@@ -137,6 +137,7 @@ class TransportDriver final : public scenario::MechanismDriver {
         {"take_delay", "duration", "\"0ns\"", "the storage application's pause before each take (a slow receiver)"},
         {"tamper_probability", "probability", "0", "per frame: one bit flipped on the bus"},
         {"impostor", "boolean", "false", "the last source signs with a key the server does not share"},
+        {"encrypt", "boolean", "false", "each session seals its messages (libsodium crypto_secretbox)"},
         {"bug", bugs, "\"none\"", "a broken variant (impl/transport/config.hpp)"},
         {"protocol", "one of engine, stop_and_go", "\"engine\"",
          "stop_and_go: the baseline, packets acknowledged one by one (connection i % n per source)"},
@@ -188,10 +189,12 @@ class TransportDriver final : public scenario::MechanismDriver {
     p.take_delay = t.duration("take_delay", 0ns, 0ns, std::chrono::hours(1));
     p.tamper_ppm = t.probability_ppm("tamper_probability", 0);
     p.impostor = t.boolean("impostor", false);
+    p.encrypt = t.boolean("encrypt", false);
     const std::string bug = t.choice("bug", bug_names(), "none");
     cfg->stop_and_go = t.choice("protocol", {"engine", "stop_and_go"}, "engine") == "stop_and_go";
     cfg->packet_bytes = t.bytes("packet_bytes", 1500, 64, 65536);
     if (cfg->stop_and_go && bug != "none") t.error("bug", "\"" + bug + "\" has no effect with protocol \"stop_and_go\"");
+    if (cfg->stop_and_go && p.encrypt) t.error("encrypt", "expected protocol \"engine\": the stop-and-go baseline does not encrypt");
     p.engine.bugs = bugs_named(bug);
     if (p.message_bytes > p.output_queue_bytes) {
       t.error("message_bytes", "expected at most output_queue (" + std::to_string(p.output_queue_bytes) +

@@ -83,13 +83,14 @@ void ClientEngine::set_state(Session& s, SessionState to) {
   s.state = to;
 }
 
-sim::Task<> ClientEngine::create_session(std::uint32_t session, SessionParams params, Key key, std::uint16_t principal,
-                                         std::uint64_t max_message, CompletionQueue& cq) {
+sim::Task<> ClientEngine::create_session(std::uint32_t session, SessionParams params, Key key, Key seal_key,
+                                         std::uint16_t principal, std::uint64_t max_message, CompletionQueue& cq) {
   touch();
   Session& s = sessions_.emplace_back();
   s.id = session;
   s.params = std::move(params);
   s.key = key;
+  s.seal_key = seal_key;
   s.principal = principal;
   s.max_message = max_message;
   s.cq = &cq;
@@ -97,7 +98,8 @@ sim::Task<> ClientEngine::create_session(std::uint32_t session, SessionParams pa
     w_->emit("transport.session.create", id_,
              {{"session", session}, {"address", s.params.address}, {"port", s.params.port},
               {"principal", s.params.principal}, {"output_queue", s.params.output_queue_bytes},
-              {"input_queue", s.params.input_queue_bytes}, {"context_bytes", s.params.context.size()}});
+              {"input_queue", s.params.input_queue_bytes}, {"context_bytes", s.params.context.size()},
+              {"encrypt", s.params.encrypt}});
   }
   set_state(s, SessionState::SendSync);
   co_await wake_dispatchers();
@@ -205,8 +207,9 @@ Frame ClientEngine::frame_for(const Session& s, const Work& w, std::size_t conn)
   switch (w.kind) {
     case WorkKind::Sync:
       f.type = FrameType::Sync;
-      f.seq = s.params.input_queue_bytes;  // SYNC: seq = input queue length, user = largest message
-      f.user = s.max_message;
+      f.seq = s.params.input_queue_bytes;  // SYNC: seq = input queue length, user = largest message,
+      f.user = s.max_message;              // window = 1 when the session's messages are sealed
+      f.window = s.params.encrypt ? 1 : 0;
       f.payload = s.params.context;
       break;
     case WorkKind::Fin: f.type = FrameType::Fin; break;
@@ -217,7 +220,7 @@ Frame ClientEngine::frame_for(const Session& s, const Work& w, std::size_t conn)
       for (const auto& m : s.out) {
         if (m.seq == w.seq) {
           f.user = m.user;
-          f.payload = m.body;
+          f.payload = s.params.encrypt ? seal(s.seal_key, s.id, m.seq, m.body) : m.body;
         }
       }
       break;

@@ -52,8 +52,9 @@ class ClientEngine {
   void start();
   // CreateSession: returns at once; SessionReady or SessionRefused arrives on `cq`.
   // `principal` is the server's index of the principal whose `key` signs.
-  sim::Task<> create_session(std::uint32_t session, SessionParams params, Key key, std::uint16_t principal,
-                             std::uint64_t max_message, CompletionQueue& cq);
+  // `seal_key` encrypts the messages when params.encrypt asks for it.
+  sim::Task<> create_session(std::uint32_t session, SessionParams params, Key key, Key seal_key,
+                             std::uint16_t principal, std::uint64_t max_message, CompletionQueue& cq);
   // Queues a whole message; QueueFull leaves everything as it was.
   sim::Task<SubmitResult> submit(std::uint32_t session, std::vector<std::byte> body, std::uint64_t user);
   // Closes once every queued message has completed; SessionClosed on the queue.
@@ -78,6 +79,7 @@ class ClientEngine {
     std::uint32_t id = 0;
     SessionParams params;
     Key key{};
+    Key seal_key{};
     std::uint16_t principal = 0;
     std::uint64_t max_message = 0;
     CompletionQueue* cq = nullptr;

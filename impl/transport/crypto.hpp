@@ -13,8 +13,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace ipcsim::transport {
 
@@ -26,7 +28,10 @@ using Tag = std::array<unsigned char, kTagBytes>;
 class Keyring {
  public:
   explicit Keyring(std::uint64_t seed);
+  // The principal's signing key.
   Key key_for(std::string_view principal) const;
+  // The principal's encryption key (another derivation: one key, one use).
+  Key seal_key_for(std::string_view principal) const;
 
  private:
   Key master_{};
@@ -34,5 +39,14 @@ class Keyring {
 
 Tag sign(const Key& key, std::span<const std::byte> data);
 bool verify(const Key& key, std::span<const std::byte> data, const Tag& tag);
+
+// Encryption with libsodium crypto_secretbox (XSalsa20-Poly1305). The nonce
+// is the message's identity (session, sequence number), so a retry of a
+// message is the same ciphertext and no two messages share a nonce.
+inline constexpr std::size_t kSealOverhead = 16;
+std::vector<std::byte> seal(const Key& key, std::uint32_t session, std::uint64_t seq, std::span<const std::byte> plain);
+// The plaintext, or nullopt when the bytes were altered or sealed otherwise.
+std::optional<std::vector<std::byte>> open(const Key& key, std::uint32_t session, std::uint64_t seq,
+                                           std::span<const std::byte> sealed);
 
 }  // namespace ipcsim::transport

@@ -9,7 +9,10 @@ ServerEngine::ServerEngine(sim::World& w, sim::Cpu& cpu, Pipe& pipe, const Keyri
     : w_(&w), cpu_(&cpu), pipe_(&pipe), principals_(std::move(principals)), disk_(&disk), bugs_(bugs),
       id_(w.register_object("transport.server", "server")),
       cq_(std::make_unique<CompletionQueue>(w, "server.cq")) {
-  for (const auto& p : principals_) keys_.push_back(keys.key_for(p));
+  for (const auto& p : principals_) {
+    keys_.push_back(keys.key_for(p));
+    seal_keys_.push_back(keys.seal_key_for(p));
+  }
 }
 
 void ServerEngine::start() {
@@ -120,6 +123,7 @@ sim::Task<> ServerEngine::on_frame(const Frame& f, std::size_t conn) {
         Session fresh;
         fresh.id = f.session;
         fresh.principal = f.principal;
+        fresh.sealed = f.window == 1;
         fresh.limit = f.seq;
         fresh.max_message = f.user == 0 ? 1 : f.user;
         fresh.conn = conn;
@@ -128,7 +132,7 @@ sim::Task<> ServerEngine::on_frame(const Frame& f, std::size_t conn) {
         if (w_->tracing()) {
           w_->emit("transport.session.request", id_,
                    {{"session", n.id}, {"principal", principals_[n.principal]}, {"input_queue", n.limit},
-                    {"max_message", n.max_message}, {"context_bytes", f.payload.size()}});
+                    {"max_message", n.max_message}, {"context_bytes", f.payload.size()}, {"sealed", n.sealed}});
         }
         set_state(n, SessionState::WaitingForAcceptAck);
         co_await cq_->post({CompletionKind::SessionRequest, n.id, 0, CompletionStatus::Ok});
@@ -147,11 +151,23 @@ sim::Task<> ServerEngine::on_frame(const Frame& f, std::size_t conn) {
         co_await ack(*s, f.seq);
         co_return;
       }
-      s->in_bytes += f.payload.size();
-      s->in.emplace(f.seq, f.payload);
+      std::vector<std::byte> body = f.payload;
+      if (s->sealed) {
+        std::optional<std::vector<std::byte>> plain = open(seal_keys_[s->principal], s->id, f.seq, f.payload);
+        if (!plain) {
+          if (w_->tracing()) {
+            w_->emit("transport.reject", id_, {{"side", "receiver"}, {"session", s->id}, {"reason", "cannot decrypt"}});
+          }
+          co_return;  // as if lost: the sender's timeout sends it again
+        }
+        body = std::move(*plain);
+      }
+      s->in_bytes += body.size();
+      const std::size_t size = body.size();
+      s->in.emplace(f.seq, std::move(body));
       if (w_->tracing()) {
         w_->emit("transport.rx.enqueue", id_,
-                 {{"session", s->id}, {"seqno", f.seq}, {"bytes", f.payload.size()}, {"queued", s->in_bytes},
+                 {{"session", s->id}, {"seqno", f.seq}, {"bytes", size}, {"queued", s->in_bytes},
                   {"limit", s->limit}});
       }
       const bool next_in_order = f.seq == done + 1;

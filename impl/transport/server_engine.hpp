@@ -63,6 +63,7 @@ class ServerEngine {
   struct Session {
     std::uint32_t id = 0;
     std::uint16_t principal = 0;
+    bool sealed = false;            // its messages arrive encrypted
     SessionState state = SessionState::Null;
     std::uint64_t limit = 0;        // input queue length in bytes
     std::uint64_t max_message = 1;  // the window's unit
@@ -87,6 +88,7 @@ class ServerEngine {
   Pipe* pipe_;
   std::vector<std::string> principals_;
   std::vector<Key> keys_;
+  std::vector<Key> seal_keys_;
   DurableStore* disk_;
   Bugs bugs_;
   sim::ObjectId id_;

@@ -53,6 +53,7 @@ struct SessionParams {
   std::uint64_t output_queue_bytes = 2 * 1024 * 1024;
   std::uint64_t input_queue_bytes = 4 * 1024 * 1024;
   std::vector<std::byte> context;  // "GUID_REPLICA"
+  bool encrypt = false;            // seal each message (the seed's "may be encrypted", asked per session)
 };
 
 }  // namespace ipcsim::transport

@@ -146,6 +146,19 @@ TEST(TransportTransfer, TamperedFramesAreRejectedAndSentAgain) {
   for (const auto& [key, n] : b.rec.delivered) EXPECT_EQ(n, 1);
 }
 
+TEST(TransportTransfer, EncryptedSessionsDeliverTheSameBytes) {
+  Bench b(2);
+  TransferParams p = small();
+  p.sources = 2;
+  p.encrypt = true;
+  p.tamper_ppm = 100'000;
+  Transfer t(b.w, *b.client, *b.server, b.buses, p);
+  t.start();
+  b.w.run();
+  EXPECT_EQ(t.counters().completed_ok, 8u);
+  expect_each_delivered_once(b.rec, 2, 4);
+}
+
 TEST(TransportTransfer, AnImpostorNeverJoinsThePipe) {
   Bench b;
   TransferParams p = small();

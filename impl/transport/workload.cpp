@@ -62,13 +62,16 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
   params.principal = source_principal(index);
   params.output_queue_bytes = p_.output_queue_bytes;
   params.input_queue_bytes = p_.input_queue_bytes;
+  params.encrypt = p_.encrypt;
   const std::string context = "GUID_REPLICA";
   for (char c : context) params.context.push_back(static_cast<std::byte>(c));
   const bool impostor = p_.impostor && index + 1 == p_.sources;
   // An impostor knows the principal's name, not the secret it is derived from.
-  const Key key = impostor ? Keyring(w.seed() ^ 0xBADC0FFEEULL).key_for(params.principal)
-                           : keys_.key_for(params.principal);
-  co_await engine_->create_session(session, params, key, static_cast<std::uint16_t>(index), p_.message_bytes, cq);
+  const Keyring ring = impostor ? Keyring(w.seed() ^ 0xBADC0FFEEULL) : keys_;
+  const Key key = ring.key_for(params.principal);
+  const Key seal_key = ring.seal_key_for(params.principal);
+  co_await engine_->create_session(session, params, key, seal_key, static_cast<std::uint16_t>(index),
+                                   p_.message_bytes, cq);
   const Completion first = co_await cq.get();
   if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
   if (first.kind != CompletionKind::SessionReady) {

@@ -37,6 +37,7 @@ struct TransferParams {
   sim::Duration take_delay{0};            // the storage app's pause before each take
   std::uint32_t tamper_ppm = 0;           // per frame
   bool impostor = false;                  // the last source signs with a key the server does not share
+  bool encrypt = false;                   // every session seals its messages
   EngineConfig engine{};
 };
 

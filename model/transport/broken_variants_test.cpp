@@ -101,6 +101,17 @@ TEST(TransportBrokenVariants, SkippingVerificationDeliversTamperedBytes) {
   EXPECT_EQ(run(p).violated, "no_altered_delivery");
 }
 
+TEST(TransportBrokenVariants, SealedMessagesStayIntactEvenWithoutSignatureChecks) {
+  // The same run as above, with encryption: Poly1305 refuses the altered
+  // bytes where the skipped signature check did not.
+  tr::TransferParams p = small();
+  p.messages = 8;
+  p.tamper_ppm = 300'000;
+  p.engine.bugs.skip_verify = true;
+  p.encrypt = true;
+  EXPECT_EQ(run(p).violated, "");
+}
+
 TEST(TransportBrokenVariants, TakingDepartureForDeliveryLosesDroppedMessages) {
   tr::TransferParams p = small();
   p.input_queue_bytes = 4000;  // the window never closes: the loss, not an overflow, shows
