@@ -23,6 +23,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   libboost-graph-dev libgraphviz-dev graphviz
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libsodium-dev
 )
 
 verb=${1:-}

@@ -5,6 +5,7 @@
 #include "cli/drivers/scan_driver.hpp"
 #include "cli/drivers/select_driver.hpp"
 #include "cli/drivers/shm_driver.hpp"
+#include "cli/drivers/transport_driver.hpp"
 #include "cli/scenario/driver.hpp"
 
 namespace ipcsim::drivers {
@@ -17,6 +18,7 @@ void register_all() {
   scenario::register_driver(make_shm_driver());
   scenario::register_driver(make_select_driver());
   scenario::register_driver(make_scan_driver());
+  scenario::register_driver(make_transport_driver());
   scenario::register_driver(make_pingpong_driver());
 }
 
