@@ -156,6 +156,22 @@ TEST_P(CorrectShm, EveryPropertyStaysGreen) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CorrectShm, ::testing::Values(1, 2, 3, 7, 2026));
 
+// Processes sharing one CPU (here with the engine too). Disabled until the
+// engine is fixed: every seed deadlocks ("proc2 did not finish"). A receiver
+// whose sender has deregistered finds the sender's last record, which it has
+// already consumed, still "pending" (senders_gone counts Consumed records),
+// waits on its event, and the engine's release of that record wakes nobody.
+// No shm property is broken (no transfer is lost): deadlock_free is the
+// witness. Run it with --gtest_also_run_disabled_tests.
+TEST_P(CorrectShm, DISABLED_OnOneCpuEveryRunEndsQuiescent) {
+  Machine s = transfers(GetParam());
+  s.cpus = 1;
+  const Verdict v = judge(s);
+  EXPECT_TRUE(v.violated.empty()) << v.messages;
+  EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(v.check, "");
+}
+
 // The sender's CPU crashes at every 250 ns of a run: in the middle of every
 // step of the flows, locks held included. All green, and the sweep does hit
 // crashes with a lock held that the engine's side recovers.
