@@ -18,11 +18,11 @@ sim::Task<> Shm::lock_admin(sim::Ctx cx) {
     }
     co_await admin_->store<std::uint64_t>(word_at, cx.id());
   }
-  if (w_->tracing()) w_->emit("shm.admin.acquire", id_, {{"pid", cx.id()}});
+  if (w_->tracing()) w_->emit("shm.admin.acquire", sim::kNoObject, {{"pid", cx.id()}});
 }
 
 sim::Task<> Shm::unlock_admin(sim::Ctx cx) {
-  if (w_->tracing()) w_->emit("shm.admin.release", id_, {{"pid", cx.id()}});
+  if (w_->tracing()) w_->emit("shm.admin.release", sim::kNoObject, {{"pid", cx.id()}});
   if (admin_lock_) {
     co_await admin_lock_->unlock();
   } else {

@@ -13,7 +13,7 @@ namespace ipcsim::shm {
 void Shm::recover_locks(sim::ActorId dead) {
   auto recover = [&](sim::Mutex& m) {
     if (!m.locked() || m.owner() != dead) return;
-    if (w_->tracing()) w_->emit("shm.lock.recover", id_, {{"lock", m.id()}, {"dead", dead}});
+    if (w_->tracing()) w_->emit("shm.lock.recover", m.id(), {{"lock", m.id()}, {"dead", dead}});
     m.recover_dead_owner();
   };
   if (admin_lock_) {
@@ -21,7 +21,7 @@ void Shm::recover_locks(sim::ActorId dead) {
   } else {
     const std::uint64_t at = AdminLayout::header() + offsetof(AdminHeader, lock_word);
     if (admin_->get<std::uint64_t>(at) == dead) {
-      if (w_->tracing()) w_->emit("shm.lock.recover", id_, {{"lock", sim::kNoObject}, {"dead", dead}});
+      if (w_->tracing()) w_->emit("shm.lock.recover", sim::kNoObject, {{"lock", sim::kNoObject}, {"dead", dead}});
       admin_->put<std::uint64_t>(at, 0);
     }
   }
@@ -36,7 +36,7 @@ sim::Task<> Shm::terminate(sim::Ctx cx, Termination t, std::vector<Notice>& noti
                     : (!cpu.up() || cpu.incarnation() != t.cpu_incarnation) ? "crash"
                     : t.killed ? "killed"
                                : "exit";
-  if (w_->tracing()) w_->emit("shm.terminate", id_, {{"pid", t.pid}, {"how", how}});
+  if (w_->tracing()) w_->emit("shm.terminate", sim::kNoObject, {{"pid", t.pid}, {"how", how}});
   recover_locks(t.pid);
   co_await lock_admin(cx);
   RegistryRecord r = read_registry(t.slot);
@@ -50,7 +50,7 @@ sim::Task<> Shm::terminate(sim::Ctx cx, Termination t, std::vector<Notice>& noti
     cleared.generation = r.generation;  // the slot's history stays
     cleared.ended = r.ended;
     write_registry(t.slot, cleared);
-    if (w_->tracing()) w_->emit("shm.registry.clear", id_, {{"pid", t.pid}, {"slot", t.slot}});
+    if (w_->tracing()) w_->emit("shm.registry.clear", sim::kNoObject, {{"pid", t.pid}, {"slot", t.slot}});
     if (engine_slots_[t.slot].pid == t.pid) engine_slots_[t.slot] = EngineSlot{};
   }
   // Transfers to the dead process: it will never read them.
@@ -64,15 +64,15 @@ sim::Task<> Shm::terminate(sim::Ctx cx, Termination t, std::vector<Notice>& noti
     touch_books(sim::AccessMode::Write);
     if (rec.state == LocState::Granted) {
       std::erase_if(grants_, [&](const Grant& g) { return g.xfer == rec.xfer; });
-      if (w_->tracing()) w_->emit("shm.unmap", id_, {{"xfer", rec.xfer}, {"pid", rec.dst}});
+      if (w_->tracing()) w_->emit("shm.unmap", sim::kNoObject, {{"xfer", rec.xfer}, {"pid", rec.dst}});
     }
     if (w_->tracing()) {
-      w_->emit("shm.send.failed", id_,
+      w_->emit("shm.send.failed", sim::kNoObject,
                {{"xfer", rec.xfer}, {"src", rec.src}, {"dst", rec.dst}, {"reason", "dst_terminated"}});
     }
     if (!cfg_.bugs.leak_on_termination) co_await free_sub_block(cx, rec);
     write_location(i, LocationRecord{});
-    if (w_->tracing()) w_->emit("shm.loc.clear", id_, {{"xfer", rec.xfer}});
+    if (w_->tracing()) w_->emit("shm.loc.clear", sim::kNoObject, {{"xfer", rec.xfer}});
     if (std::optional<std::uint32_t> src = live_slot_of(static_cast<sim::ActorId>(rec.src))) {
       notices.push_back(Notice{.xfer = 0, .slot = *src, .dst = static_cast<sim::ActorId>(rec.src)});
     }
@@ -120,7 +120,7 @@ std::uint64_t Shm::free_dead_blocks(sim::Ctx& cx) {
       h.space_waiters = 0;
       write_header(h);
     }
-    if (w_->tracing()) w_->emit("shm.cleanup", id_, {{"pid", dead.pid}, {"blocks", blocks}});
+    if (w_->tracing()) w_->emit("shm.cleanup", sim::kNoObject, {{"pid", dead.pid}, {"blocks", blocks}});
   }
   return wake;
 }

@@ -53,7 +53,7 @@ void Shm::cache_registrations() {
     touch_books(sim::AccessMode::Write);
     engine_slots_[s] = EngineSlot{.pid = static_cast<sim::ActorId>(r.pid), .mgr = static_cast<std::uint32_t>(r.mgr),
                                   .rel = r.rel, .bytes = r.bytes};
-    if (w_->tracing()) w_->emit("shm.engine.cache", id_, {{"pid", r.pid}});
+    if (w_->tracing()) w_->emit("shm.engine.cache", sim::kNoObject, {{"pid", r.pid}});
   }
 }
 
@@ -73,7 +73,7 @@ sim::Task<> Shm::engine_loop(sim::Ctx cx) {
     co_await handle_records(cx, notices);
     for (const Notice& n : notices) {
       if (n.xfer != 0 && w_->tracing()) {
-        w_->emit("shm.notify", id_, {{"xfer", n.xfer}, {"dst", n.dst}, {"flow_out", n.flow}});
+        w_->emit("shm.notify", sim::kNoObject, {{"xfer", n.xfer}, {"dst", n.dst}, {"flow_out", n.flow}});
       }
       co_await notify_process(n.slot);
     }
@@ -90,12 +90,12 @@ sim::Task<> Shm::handle_records(sim::Ctx cx, std::vector<Notice>& notices) {
       if (!dst) {
         // The destination ended before it could be granted anything.
         if (w_->tracing()) {
-          w_->emit("shm.send.failed", id_,
+          w_->emit("shm.send.failed", sim::kNoObject,
                    {{"xfer", rec.xfer}, {"src", rec.src}, {"dst", rec.dst}, {"reason", "dst_terminated"}});
         }
         co_await free_sub_block(cx, rec);
         write_location(i, LocationRecord{});
-        if (w_->tracing()) w_->emit("shm.loc.clear", id_, {{"xfer", rec.xfer}});
+        if (w_->tracing()) w_->emit("shm.loc.clear", sim::kNoObject, {{"xfer", rec.xfer}});
         if (std::optional<std::uint32_t> src = live_slot_of(static_cast<sim::ActorId>(rec.src))) {
           notices.push_back(Notice{.xfer = 0, .slot = *src, .dst = static_cast<sim::ActorId>(rec.src)});
         }
@@ -110,7 +110,7 @@ sim::Task<> Shm::handle_records(sim::Ctx cx, std::vector<Notice>& notices) {
       rec.notify_flow = w_->new_flow_id();
       write_location(i, rec);
       if (w_->tracing()) {
-        w_->emit("shm.map", id_,
+        w_->emit("shm.map", sim::kNoObject,
                  {{"xfer", rec.xfer}, {"pid", rec.dst}, {"rel", rec.rel}, {"bytes", rec.bytes},
                   {"flow_in", rec.publish_flow}});
       }
@@ -133,17 +133,17 @@ sim::Task<> Shm::free_sub_block(sim::Ctx cx, const LocationRecord& rec) {
   sim::Mutex& lock = *handles_[managers_.at(mgr).slot].block_lock;
   co_await lock.lock();
   manager_free(mgr, rec.rel, cx.id());
-  if (w_->tracing()) w_->emit("shm.release", id_, {{"xfer", rec.xfer}, {"mgr", mgr}, {"rel", rec.rel}});
+  if (w_->tracing()) w_->emit("shm.release", sim::kNoObject, {{"xfer", rec.xfer}, {"mgr", mgr}, {"rel", rec.rel}});
   co_await lock.unlock();
 }
 
 sim::Task<> Shm::release_record(sim::Ctx cx, std::uint32_t index, const LocationRecord& rec) {
   touch_books(sim::AccessMode::Write);
   std::erase_if(grants_, [&](const Grant& g) { return g.xfer == rec.xfer; });
-  if (w_->tracing()) w_->emit("shm.unmap", id_, {{"xfer", rec.xfer}, {"pid", rec.dst}});
+  if (w_->tracing()) w_->emit("shm.unmap", sim::kNoObject, {{"xfer", rec.xfer}, {"pid", rec.dst}});
   co_await free_sub_block(cx, rec);
   write_location(index, LocationRecord{});
-  if (w_->tracing()) w_->emit("shm.loc.clear", id_, {{"xfer", rec.xfer}});
+  if (w_->tracing()) w_->emit("shm.loc.clear", sim::kNoObject, {{"xfer", rec.xfer}});
 }
 
 }  // namespace ipcsim::shm

@@ -23,7 +23,7 @@ bool Shm::check_access(std::uint32_t slot, std::uint64_t rel, std::uint64_t byte
        std::find(filled_by_.begin(), filled_by_.end(), std::pair{me.pid, rel}) != filled_by_.end());
   const bool allowed = own || granted || let_through;
   if (w_->tracing()) {
-    w_->emit(allowed ? "shm.access" : "shm.access.refused", id_,
+    w_->emit(allowed ? "shm.access" : "shm.access.refused", sim::kNoObject,
              {{"pid", me.pid},
               {"rel", rel},
               {"bytes", bytes},

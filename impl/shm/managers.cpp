@@ -15,14 +15,14 @@ BuddyAlloc Shm::manager_alloc(std::uint32_t mgr, std::uint64_t bytes, sim::Actor
   BuddyAlloc a = m.alloc.allocate(bytes);
   if (!a) {
     if (w_->tracing()) {
-      w_->emit("shm.alloc.fail", id_,
+      w_->emit("shm.alloc.fail", sim::kNoObject,
                {{"mgr", mgr}, {"bytes", bytes}, {"error", a.error == BuddyError::TooLarge ? "too_large" : "oom"}});
     }
     return a;
   }
   a.offset += m.base;  // a data-region offset from here on
   if (w_->tracing()) {
-    w_->emit("shm.alloc", id_,
+    w_->emit("shm.alloc", sim::kNoObject,
              {{"mgr", mgr}, {"owner", m.owner}, {"rel", a.offset}, {"bytes", bytes}, {"granted", a.bytes}, {"by", by}});
   }
   return a;
@@ -33,7 +33,7 @@ void Shm::manager_free(std::uint32_t mgr, std::uint64_t rel, sim::ActorId by) {
   Manager& m = managers_.at(mgr);
   const BuddyError e = m.alloc.free(rel - m.base);
   IPCSIM_ASSERT_MSG(e == BuddyError::None, "shm: a free of something the manager did not hand out");
-  if (w_->tracing()) w_->emit("shm.free", id_, {{"mgr", mgr}, {"rel", rel}, {"by", by}});
+  if (w_->tracing()) w_->emit("shm.free", sim::kNoObject, {{"mgr", mgr}, {"rel", rel}, {"by", by}});
 }
 
 std::uint32_t Shm::new_manager(sim::ActorId owner, std::uint64_t rel, std::uint64_t bytes) {
@@ -47,7 +47,7 @@ std::uint32_t Shm::new_manager(sim::ActorId owner, std::uint64_t rel, std::uint6
 
 void Shm::retire_manager(std::uint32_t mgr, sim::ActorId owner) {
   touch_books(sim::AccessMode::Write);
-  if (w_->tracing()) w_->emit("shm.manager.retire", id_, {{"pid", owner}, {"mgr", mgr}});
+  if (w_->tracing()) w_->emit("shm.manager.retire", sim::kNoObject, {{"pid", owner}, {"mgr", mgr}});
   managers_.erase(mgr);
 }
 

@@ -13,19 +13,19 @@ void Shm::observe_end() {
   if (!w_->tracing()) return;
   for (const auto& [mgr, m] : managers_) {
     for (const BuddyBlock& b : m.alloc.free_blocks_by_address()) {
-      w_->emit("shm.end.free", id_, {{"mgr", mgr}, {"rel", m.base + b.offset}, {"bytes", m.alloc.block_bytes(b.order)}});
+      w_->emit("shm.end.free", sim::kNoObject, {{"mgr", mgr}, {"rel", m.base + b.offset}, {"bytes", m.alloc.block_bytes(b.order)}});
     }
   }
   for (const auto& [mgr, m] : managers_) {
     for (const BuddyBlock& b : m.alloc.allocations_by_address()) {
-      w_->emit("shm.end.live", id_, {{"mgr", mgr}, {"rel", m.base + b.offset}, {"bytes", m.alloc.block_bytes(b.order)}});
+      w_->emit("shm.end.live", sim::kNoObject, {{"mgr", mgr}, {"rel", m.base + b.offset}, {"bytes", m.alloc.block_bytes(b.order)}});
     }
   }
   for (std::uint32_t i = 0; i < layout_.records; ++i) {
     LocationRecord r;
     if (!admin_->peek(layout_.location(i), std::as_writable_bytes(std::span<LocationRecord, 1>(&r, 1)))) continue;
     if (r.state == LocState::Free) continue;
-    w_->emit("shm.end.pending", id_, {{"xfer", r.xfer}, {"src", r.src}, {"dst", r.dst}});
+    w_->emit("shm.end.pending", sim::kNoObject, {{"xfer", r.xfer}, {"src", r.src}, {"dst", r.dst}});
   }
 }
 

@@ -33,9 +33,9 @@ sim::Task<SendResult> Shm::send_pipe(sim::Ctx cx, std::uint32_t slot, std::uint3
   const BuddyAlloc sub = manager_alloc(me.mgr, n, cx.id());
   auto fail = [&](sim::ActorId dst, const char* reason) {
     if (!w_->tracing()) return;
-    w_->emit("shm.send", id_,
+    w_->emit("shm.send", sim::kNoObject,
              {{"xfer", xfer}, {"src", cx.id()}, {"dst", dst}, {"bytes", n}, {"sum", sum}, {"flow_out", xfer}});
-    w_->emit("shm.send.failed", id_, {{"xfer", xfer}, {"src", cx.id()}, {"dst", dst}, {"reason", reason}});
+    w_->emit("shm.send.failed", sim::kNoObject, {{"xfer", xfer}, {"src", cx.id()}, {"dst", dst}, {"reason", reason}});
   };
   if (!sub) {
     fail(sim::kNoActor, sub.error == BuddyError::TooLarge ? "too_large" : "oom");
@@ -43,7 +43,7 @@ sim::Task<SendResult> Shm::send_pipe(sim::Ctx cx, std::uint32_t slot, std::uint3
     co_return SendResult{sub.error == BuddyError::TooLarge ? SendStatus::TooLarge : SendStatus::Oom, xfer};
   }
   if (check_access(slot, sub.offset, n, AccessMode::Write)) data_->write(sub.offset, payload);
-  if (w_->tracing()) w_->emit("shm.payload.write", id_, {{"xfer", xfer}, {"rel", sub.offset}, {"bytes", n}});
+  if (w_->tracing()) w_->emit("shm.payload.write", sim::kNoObject, {{"xfer", xfer}, {"rel", sub.offset}, {"bytes", n}});
   co_await block_lock.unlock();
   const RegistryRecord d = co_await [&]() -> sim::Task<RegistryRecord> {
     co_await lock_admin(cx);
@@ -62,7 +62,7 @@ sim::Task<SendResult> Shm::send_pipe(sim::Ctx cx, std::uint32_t slot, std::uint3
   co_await pipe.pipe_empty->wait();
   // The hand-over starts here: copy out of the block, into the pipe.
   if (w_->tracing()) {
-    w_->emit("shm.send", id_,
+    w_->emit("shm.send", sim::kNoObject,
              {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"bytes", n}, {"sum", sum}, {"flow_out", xfer}});
   }
   std::vector<std::byte> copy(n);
@@ -70,7 +70,7 @@ sim::Task<SendResult> Shm::send_pipe(sim::Ctx cx, std::uint32_t slot, std::uint3
   co_await cx.yield();  // the copy into the pipe is the next step's work
   pipe.pipe->put(0, PipeHeader{xfer, cx.id(), slot, n});
   pipe.pipe->write(sizeof(PipeHeader), copy);
-  if (w_->tracing()) w_->emit("shm.pipe.write", id_, {{"xfer", xfer}, {"bytes", n}});
+  if (w_->tracing()) w_->emit("shm.pipe.write", sim::kNoObject, {{"xfer", xfer}, {"bytes", n}});
   co_await pipe.pipe_full->signal();
   co_await notify_process(dst_slot);
   co_await block_lock.lock();
@@ -101,11 +101,11 @@ sim::Task<std::optional<Message>> Shm::receive_pipe(sim::Ctx cx, std::uint32_t s
   const BuddyAlloc sub = manager_alloc(me.mgr, h.bytes, cx.id());
   if (sub && check_access(slot, sub.offset, h.bytes, AccessMode::Write)) data_->write(sub.offset, bytes);
   co_await cx.yield();  // the copy's cost is charged at the end of the step above: the bytes are in now
-  if (w_->tracing()) w_->emit("shm.pipe.read", id_, {{"xfer", h.xfer}, {"bytes", h.bytes}});
+  if (w_->tracing()) w_->emit("shm.pipe.read", sim::kNoObject, {{"xfer", h.xfer}, {"bytes", h.bytes}});
   Message m{.xfer = h.xfer, .src = static_cast<sim::ActorId>(h.src), .src_slot = static_cast<std::uint32_t>(h.src_slot),
             .bytes = h.bytes, .sum = fnv1a64(bytes.data(), bytes.size())};
   if (w_->tracing()) {
-    w_->emit("shm.recv", id_,
+    w_->emit("shm.recv", sim::kNoObject,
              {{"xfer", m.xfer}, {"src", m.src}, {"dst", cx.id()}, {"bytes", m.bytes}, {"sum", m.sum}, {"flow_in", m.xfer}});
   }
   touch_books(sim::AccessMode::Write);

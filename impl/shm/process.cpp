@@ -8,7 +8,7 @@
 namespace ipcsim::shm {
 
 sim::Task<> Shm::signal_engine(sim::Ctx cx, std::string_view what) {
-  if (w_->tracing()) w_->emit("shm.engine.signal", id_, {{"pid", cx.id()}, {"what", what}});
+  if (w_->tracing()) w_->emit("shm.engine.signal", sim::kNoObject, {{"pid", cx.id()}, {"what", what}});
   co_await doorbell_->signal();
 }
 
@@ -35,7 +35,7 @@ sim::Task<> Shm::release_space(std::uint64_t waiters) {
 sim::Task<> Shm::register_process(sim::Ctx cx, std::uint32_t slot) {
   IPCSIM_ASSERT(slot < slots());
   proc_[slot] = ProcSide{.pid = cx.id()};  // a new incarnation knows nothing yet
-  if (w_->tracing()) w_->emit("shm.register.begin", id_, {{"pid", cx.id()}});
+  if (w_->tracing()) w_->emit("shm.register.begin", sim::kNoObject, {{"pid", cx.id()}});
   co_await cx.compute(cfg_.costs.api_call);
   BuddyAlloc block;
   for (;;) {
@@ -51,13 +51,13 @@ sim::Task<> Shm::register_process(sim::Ctx cx, std::uint32_t slot) {
     AdminHeader h = read_header();
     ++h.space_waiters;
     write_header(h);
-    if (w_->tracing()) w_->emit("shm.block.wait", id_, {{"pid", cx.id()}, {"bytes", cfg_.block_bytes}});
+    if (w_->tracing()) w_->emit("shm.block.wait", sim::kNoObject, {{"pid", cx.id()}, {"bytes", cfg_.block_bytes}});
     co_await unlock_admin(cx);
     co_await space_->wait();
   }
   Handles& hs = handles_[slot];
   if (w_->tracing()) {
-    w_->emit("shm.handles", id_, {{"pid", cx.id()}, {"event", hs.event->id()}, {"block_lock", hs.block_lock->id()}});
+    w_->emit("shm.handles", sim::kNoObject, {{"pid", cx.id()}, {"event", hs.event->id()}, {"block_lock", hs.block_lock->id()}});
   }
   RegistryRecord r = read_registry(slot);
   r.pid = cx.id();
@@ -73,26 +73,26 @@ sim::Task<> Shm::register_process(sim::Ctx cx, std::uint32_t slot) {
   ++r.generation;
   write_registry(slot, r);
   if (w_->tracing()) {
-    w_->emit("shm.registry.store", id_, {{"pid", cx.id()}, {"slot", slot}, {"rel", r.rel}, {"bytes", r.bytes}});
+    w_->emit("shm.registry.store", sim::kNoObject, {{"pid", cx.id()}, {"slot", slot}, {"rel", r.rel}, {"bytes", r.bytes}});
   }
   auto assign_manager = [&] {
     r.mgr = new_manager(cx.id(), r.rel, r.bytes);
     managers_.at(static_cast<std::uint32_t>(r.mgr)).slot = slot;
     write_registry(slot, r);
     if (w_->tracing()) {
-      w_->emit("shm.manager.assign", id_, {{"pid", cx.id()}, {"mgr", r.mgr}, {"rel", r.rel}, {"bytes", r.bytes}});
+      w_->emit("shm.manager.assign", sim::kNoObject, {{"pid", cx.id()}, {"mgr", r.mgr}, {"rel", r.rel}, {"bytes", r.bytes}});
     }
   };
   if (!cfg_.bugs.signal_before_manager) assign_manager();
   r.flags |= kRegistered;
   write_registry(slot, r);
-  if (w_->tracing()) w_->emit("shm.registered", id_, {{"pid", cx.id()}});
+  if (w_->tracing()) w_->emit("shm.registered", sim::kNoObject, {{"pid", cx.id()}});
   co_await signal_engine(cx, "registered");
   if (cfg_.bugs.signal_before_manager) assign_manager();  // the seed's literal order: too late
   co_await unlock_admin(cx);
   proc_[slot] = ProcSide{.pid = cx.id(), .rel = r.rel, .bytes = r.bytes,
                          .mgr = static_cast<std::uint32_t>(r.mgr), .registered = true};
-  if (w_->tracing()) w_->emit("shm.register.end", id_, {{"pid", cx.id()}});
+  if (w_->tracing()) w_->emit("shm.register.end", sim::kNoObject, {{"pid", cx.id()}});
 }
 
 sim::Task<> Shm::deregister(sim::Ctx cx, std::uint32_t slot) {

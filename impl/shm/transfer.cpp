@@ -44,9 +44,9 @@ sim::Task<SendResult> Shm::send_engine(sim::Ctx cx, std::uint32_t slot, std::uin
   auto fail = [&](const char* reason) {
     if (w_->tracing()) {
       const RegistryRecord d = read_registry(dst_slot);
-      w_->emit("shm.send", id_,
+      w_->emit("shm.send", sim::kNoObject,
                {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"bytes", n}, {"sum", sum}, {"flow_out", xfer}});
-      w_->emit("shm.send.failed", id_, {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"reason", reason}});
+      w_->emit("shm.send.failed", sim::kNoObject, {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"reason", reason}});
     }
   };
   co_await block_lock.lock();
@@ -64,7 +64,7 @@ sim::Task<SendResult> Shm::send_engine(sim::Ctx cx, std::uint32_t slot, std::uin
   }
   auto write_payload = [&] {
     if (check_access(slot, sub.offset, n, AccessMode::Write)) data_->write(sub.offset, payload);
-    if (w_->tracing()) w_->emit("shm.payload.write", id_, {{"xfer", xfer}, {"rel", sub.offset}, {"bytes", n}});
+    if (w_->tracing()) w_->emit("shm.payload.write", sim::kNoObject, {{"xfer", xfer}, {"rel", sub.offset}, {"bytes", n}});
   };
   if (!bugs.publish_before_write) write_payload();
   if (!bugs.block_before_admin) co_await block_lock.unlock();
@@ -88,7 +88,7 @@ sim::Task<SendResult> Shm::send_engine(sim::Ctx cx, std::uint32_t slot, std::uin
     co_return SendResult{unknown ? SendStatus::DstUnknown : SendStatus::Oom, xfer};
   }
   if (w_->tracing()) {
-    w_->emit("shm.send", id_,
+    w_->emit("shm.send", sim::kNoObject,
              {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"bytes", n}, {"sum", sum}, {"flow_out", xfer}});
   }
   const LocationRecord rec{.state = LocState::Published, .xfer = xfer, .src = cx.id(), .dst = d.pid,
@@ -96,7 +96,7 @@ sim::Task<SendResult> Shm::send_engine(sim::Ctx cx, std::uint32_t slot, std::uin
                            .publish_flow = w_->new_flow_id(), .notify_flow = 0};
   write_location(*index, rec);
   if (w_->tracing()) {
-    w_->emit("shm.loc.write", id_,
+    w_->emit("shm.loc.write", sim::kNoObject,
              {{"xfer", xfer}, {"src", cx.id()}, {"dst", d.pid}, {"rel", sub.offset}, {"bytes", n},
               {"flow_out", rec.publish_flow}});
   }
@@ -130,7 +130,7 @@ sim::Task<std::optional<Message>> Shm::receive(sim::Ctx cx, std::uint32_t slot, 
       }
     }
     if (found) {
-      if (w_->tracing()) w_->emit("shm.loc.load", id_, {{"xfer", rec.xfer}, {"dst", me}, {"flow_in", rec.notify_flow}});
+      if (w_->tracing()) w_->emit("shm.loc.load", sim::kNoObject, {{"xfer", rec.xfer}, {"dst", me}, {"flow_in", rec.notify_flow}});
       co_await unlock_admin(cx);
       break;
     }
@@ -154,14 +154,14 @@ sim::Task<std::optional<Message>> Shm::receive(sim::Ctx cx, std::uint32_t slot, 
   LocationRecord now = read_location(index);
   if (now.state == LocState::Granted && now.xfer == rec.xfer) {
     if (w_->tracing()) {
-      w_->emit("shm.recv", id_,
+      w_->emit("shm.recv", sim::kNoObject,
                {{"xfer", m.xfer}, {"src", m.src}, {"dst", me}, {"bytes", m.bytes}, {"sum", m.sum}, {"flow_in", m.xfer}});
     }
     touch_books(sim::AccessMode::Write);
     ++received_;
     now.state = LocState::Consumed;
     write_location(index, now);
-    if (w_->tracing()) w_->emit("shm.loc.consume", id_, {{"xfer", rec.xfer}, {"dst", me}});
+    if (w_->tracing()) w_->emit("shm.loc.consume", sim::kNoObject, {{"xfer", rec.xfer}, {"dst", me}});
   }
   co_await unlock_admin(cx);
   co_await signal_engine(cx, "release");
