@@ -287,10 +287,11 @@ TEST(BrokenVariantTest, SignalBeforeManagerIsCaughtByPublishedComplete) {
 // deadlock_free reports; a lost grant also leaves its transfer unreceived
 // (no_loss), and no other shm property is blamed. (With the processes on one
 // CPU these runs used to deadlock on the engine's own bug, since fixed; that
-// bug, not the pulse, was what this test saw then.)
+// bug, not the pulse, was what this test saw then.) The window is narrow:
+// of seeds 1 to 600, 62 and 339 deadlock; the sweep stops after the first.
 TEST(BrokenVariantTest, OneShotSignalDeadlocksSomeSchedulesAndBlamesNoOtherShmProperty) {
   std::uint64_t deadlocks = 0;
-  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 70; ++seed) {
     Machine s = transfers(seed, {.one_shot_signal = true}, {.pairs = 1, .sizes = {64}});
     s.cfg.costs = {.api_call = 0ns, .engine_op = 0ns};
     s.cfg.admin_cost = {0ns, 0};
