@@ -116,7 +116,10 @@ int check_command(const CheckArgs& a) {
   o.run.max_faults = a.max_faults;
   o.run.deadlock_is_violation =
       std::find(s->properties.begin(), s->properties.end(), scenario::kDeadlockFree) != s->properties.end();
-  o.run.lock_order = &locks;
+  // One lock-order graph across every execution, when the scenario checks it.
+  if (std::find(s->properties.begin(), s->properties.end(), scenario::kLockOrder) != s->properties.end()) {
+    o.run.lock_order = &locks;
+  }
   if (!a.tree.empty()) o.tree = &tree;
   // Where results go is checked before a search that may take minutes.
   if (!check_writable_dir("check", "--out-dir", a.out_dir) ||

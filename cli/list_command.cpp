@@ -22,6 +22,8 @@ void print_human() {
     for (const auto& p : d->properties()) fmt::print("    {:<20} {}\n", p.name, p.description);
     fmt::print("    {:<20} {}\n", scenario::kDeadlockFree, "the run does not end in a deadlock (every scenario)");
     fmt::print("    {:<20} {}\n", scenario::kNoUsageError, "no actor misuses the kernel (every scenario)");
+    fmt::print("    {:<20} {}\n", scenario::kLockOrder,
+               "no cycle in the order locks are taken in, deadlocked or not (every scenario)");
     fmt::print("\n");
   }
 }
@@ -39,6 +41,8 @@ void print_json() {
     for (const auto& p : d->properties()) m["properties"].push_back({{"name", p.name}, {"description", p.description}});
     m["properties"].push_back({{"name", scenario::kDeadlockFree}, {"description", "the run does not end in a deadlock"}});
     m["properties"].push_back({{"name", scenario::kNoUsageError}, {"description", "no actor misuses the kernel"}});
+    m["properties"].push_back({{"name", scenario::kLockOrder},
+                               {"description", "no cycle in the order locks are taken in, deadlocked or not"}});
     all.push_back(m);
   }
   fmt::print("{}\n", all.dump(2));

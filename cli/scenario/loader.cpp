@@ -199,6 +199,7 @@ void read_properties_and_expectation(ConfigTable& root, Scenario& s) {
   }
   available.push_back(kDeadlockFree);
   available.push_back(kNoUsageError);
+  available.push_back(kLockOrder);
   if (auto t = root.table("properties")) {
     if (t->has("check")) {
       for (const std::string& p : t->strings("check")) {

@@ -157,10 +157,42 @@ cpus = ["a", "b"]
   Diagnostics diag;
   auto s = parse_scenario(text, "min.toml", diag);
   ASSERT_TRUE(s) << diag.format();
-  EXPECT_EQ(s->properties, (std::vector<std::string>{"no_double_delivery", "deadlock_free", "no_usage_error"}));
+  EXPECT_EQ(s->properties, (std::vector<std::string>{"no_double_delivery", "deadlock_free", "no_usage_error", "lock_order"}));
   EXPECT_EQ(s->expect, "pass");
   EXPECT_EQ(s->run.seed, 1u);
   EXPECT_EQ(s->run.horizon, sim::kTimeNever);
+}
+
+// lock_order is a built-in like deadlock_free: checked by default, named in
+// [properties] check, and a broken variant may expect it; a file that leaves
+// it out of its checks cannot expect it.
+TEST_F(LoaderTest, LockOrderIsABuiltInAScenarioCanExpect) {
+  const std::string machine = R"(
+[scenario]
+name = "m"
+mechanism = "pingpong"
+[[cpu]]
+name = "a"
+[[cpu]]
+name = "b"
+[[bus]]
+name = "n"
+cpus = ["a", "b"]
+[workload]
+)";
+  Diagnostics diag;
+  auto s = parse_scenario(machine + "[properties]\ncheck = [\"lock_order\"]\n[expect]\noutcome = \"lock_order\"\n",
+                          "lock.toml", diag);
+  ASSERT_TRUE(s) << diag.format();
+  EXPECT_EQ(s->properties, (std::vector<std::string>{"lock_order"}));
+  EXPECT_EQ(s->expect, "lock_order");
+
+  Diagnostics refused;
+  EXPECT_FALSE(parse_scenario(machine + "[properties]\ncheck = [\"deadlock_free\"]\n[expect]\noutcome = \"lock_order\"\n",
+                              "unchecked.toml", refused));
+  EXPECT_NE(refused.format().find("expect.outcome: expected one of \"pass\", \"deadlock_free\", got \"lock_order\""),
+            std::string::npos)
+      << refused.format();
 }
 
 TEST_F(LoaderTest, AnyErrorMeansNoScenario) {

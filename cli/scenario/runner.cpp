@@ -1,8 +1,10 @@
 #include "cli/scenario/runner.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "cli/scenario/driver.hpp"
+#include "model/explore/lock_order.hpp"
 #include "sim/check.hpp"
 #include "sim/state_hash.hpp"
 
@@ -29,7 +31,7 @@ Machine build_machine(sim::World& w, const MachineSpec& spec) {
   return m;
 }
 
-bool is_builtin(const std::string& p) { return p == kDeadlockFree || p == kNoUsageError; }
+bool is_builtin(const std::string& p) { return p == kDeadlockFree || p == kNoUsageError || p == kLockOrder; }
 
 }  // namespace
 
@@ -55,6 +57,14 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.chooser != nullptr) w.set_chooser(*options.chooser);
   std::unique_ptr<MechanismRun> run = scenario.driver->instantiate(*scenario.workload, mechanism_properties);
   std::vector<model::Monitor*> monitors = run->monitors();
+  // The lock-order graph of this run alone: a verdict of one run never
+  // depends on the runs before it (fuzz's jobs and shards, replay).
+  explore::LockOrderGraph lock_graph;
+  std::optional<explore::LockOrderMonitor> lockdep;
+  if (options.judge_lock_order &&
+      std::find(scenario.properties.begin(), scenario.properties.end(), kLockOrder) != scenario.properties.end()) {
+    monitors.push_back(&lockdep.emplace(lock_graph, 0));
+  }
   for (model::Monitor* m : monitors) m->attach(w, options.stop_on_violation);
   // Actors' frames refer to the mechanism's objects: end them before `run` goes.
   struct Shutdown {
@@ -100,6 +110,8 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
         v.at_seq = UINT64_MAX - 1;
         v.at = report.result.end_time;
       }
+    } else if (p == kLockOrder && !lockdep) {
+      // Judged by the caller (check's explorer), not here.
     } else {
       auto it = std::find_if(monitors.begin(), monitors.end(), [&](const model::Monitor* m) { return m->property() == p; });
       IPCSIM_ASSERT_MSG(it != monitors.end(), "a driver did not provide the monitor of a requested property");

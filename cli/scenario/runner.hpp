@@ -34,6 +34,10 @@ struct RunOptions {
   // Computes RunReport::state_digest (hashing every simulated memory costs a
   // little; only searches that count distinct final states ask for it).
   bool state_digest = false;
+  // Judge "lock_order" (when the scenario checks it) with a graph of this run
+  // alone. False: the caller judges it itself (check's explorer, with one
+  // graph across every execution of its search).
+  bool judge_lock_order = true;
 };
 
 struct PropertyVerdict {

@@ -103,6 +103,11 @@ struct Scenario {
 // Properties every scenario can check, whatever its mechanism.
 inline constexpr const char* kDeadlockFree = "deadlock_free";  // the run did not end in a deadlock
 inline constexpr const char* kNoUsageError = "no_usage_error";  // no actor misused the kernel
+// The lock-order graph (model/explore's lockdep) closed no cycle: a potential
+// deadlock is reported even on runs that did not deadlock. `run`, `fuzz` and
+// `replay` keep one graph per run (both halves of the inversion in that run);
+// `check` keeps one across every execution of its search.
+inline constexpr const char* kLockOrder = "lock_order";
 
 std::uint64_t fnv1a(std::string_view bytes);
 

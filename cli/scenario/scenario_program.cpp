@@ -18,6 +18,8 @@ explore::Execution ScenarioProgram::run(explore::RunContext& cx) {
   o.limits = cx.limits();
   o.stop_on_violation = true;
   o.state_digest = true;  // distinct final states: the whole simulated state
+  // lock_order is the explorer's: its graph spans every execution of the search.
+  o.judge_lock_order = false;
   o.bind = [&cx](sim::World& w) { cx.bind(w); };
   const RunReport r = run_scenario(*scenario_, o);
   cx.unbind();  // that World is gone

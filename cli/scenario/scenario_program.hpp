@@ -3,9 +3,11 @@
 // chooser and observers bound to the fresh World, so exploration sees exactly
 // the runs `ipcsim run` and `ipcsim replay` see.
 //
-// Property names: the explorer's built-ins (deadlock_free, no_usage_error)
-// carry the names scenarios use, so a counterexample, a verdict and a report
-// all say the same thing.
+// Property names: the explorer's built-ins (deadlock_free, no_usage_error,
+// lock_order) carry the names scenarios use, so a counterexample, a verdict
+// and a report all say the same thing. lock_order is judged by the explorer
+// (RunSettings::lock_order, set when the scenario checks it), never by the
+// run itself.
 #pragma once
 
 #include <string>

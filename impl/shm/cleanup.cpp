@@ -39,6 +39,11 @@ sim::Task<> Shm::terminate(sim::Ctx cx, Termination t, std::vector<Notice>& noti
   if (w_->tracing()) w_->emit("shm.terminate", sim::kNoObject, {{"pid", t.pid}, {"how", how}});
   recover_locks(t.pid);
   co_await lock_admin(cx);
+  // Under the lock, the cache is what the registry says: every process
+  // registered now is told below (one that registered after this wake-up's
+  // first look may already be waiting for the slot that ended), and every
+  // one that registers later reads the registry after this step.
+  cache_registrations();
   RegistryRecord r = read_registry(t.slot);
   ++r.ended;  // peers waiting for this slot learn that it ended (however far it got)
   if (r.pid != t.pid) write_registry(t.slot, r);

@@ -82,6 +82,11 @@ sim::Task<> Shm::engine_loop(sim::Ctx cx) {
 
 sim::Task<> Shm::handle_records(sim::Ctx cx, std::vector<Notice>& notices) {
   co_await lock_admin(cx);
+  // A destination may have registered after this wake-up's first look (its
+  // own doorbell is still to come): a record published to it is for a live
+  // process, not one that ended, so the cache is brought up to date under
+  // the lock before the records are judged.
+  cache_registrations();
   for (std::uint32_t i = 0; i < layout_.records; ++i) {
     LocationRecord rec = read_location(i);
     if (rec.state == LocState::Published) {

@@ -112,6 +112,31 @@ TEST(ShmEngine, ATransferArrivesIntactWithoutACopyAndItsSubBlockGoesBack) {
   expect_clean_end(m, *wl);
 }
 
+// Everything on one CPU (the engine too), then both processes on one CPU
+// beside the engine's: the sender deregisters and ends while the engine has
+// not yet released its last record, which the receiver has already consumed.
+// The receiver must see that nothing is left to read for it and stop (it
+// used to count the consumed record as pending and wait for a wake-up that
+// the release never sends: "proc2 did not finish", every seed).
+TEST(ShmEngine, OnOneCpuTheReceiverStopsOnceItsSenderHasGone) {
+  for (std::size_t cpus : {1, 2}) {
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      Machine m(cpus, seed);
+      ShmConfig cfg{.data_bytes = 1 << 20, .block_bytes = 64 << 10};
+      auto wl = workloads::build_transfers(m.w, m.placement(), cfg, {.sizes = {64, 4096}, .repeat = 2});
+      const sim::RunResult r = m.w.run();
+      SCOPED_TRACE("cpus " + std::to_string(cpus) + " seed " + std::to_string(seed));
+      EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+      EXPECT_EQ(wl->check(), "");
+      const auto s = sums(m.log);
+      ASSERT_EQ(s.size(), 4u);
+      for (const auto& [xfer, pair] : s) EXPECT_EQ(pair.first, pair.second) << "transfer " << xfer;
+      EXPECT_EQ(m.log.count("shm.terminate", "how", "exit"), 2u);
+      expect_clean_end(m, *wl);
+    }
+  }
+}
+
 TEST(ShmEngine, OutOfMemoryIsAnErrorToTheSenderAndChangesNothingElse) {
   Machine m(3);
   // A 4 KiB block: while the slow reader holds the first 3000-byte message,

@@ -116,10 +116,13 @@ sim::Task<std::optional<std::uint64_t>> Shm::peer_block(sim::Ctx cx, std::uint32
   co_return r.rel;
 }
 
-sim::Task<> Shm::await_registered(sim::Ctx cx, std::uint32_t slot, std::uint32_t peer) {
+sim::Task<bool> Shm::await_registered(sim::Ctx cx, std::uint32_t /*slot*/, std::uint32_t peer) {
   for (;;) {
-    const std::optional<std::uint64_t> block = co_await peer_block(cx, slot, peer);
-    if (block) co_return;
+    co_await lock_admin(cx);
+    const RegistryRecord r = read_registry(peer);
+    co_await unlock_admin(cx);
+    if ((r.flags & kRegistered) != 0) co_return true;
+    if (r.pid == 0 && r.ended != 0) co_return false;
     co_await cx.sleep(cfg_.costs.poll);
   }
 }
@@ -131,10 +134,15 @@ bool Shm::senders_gone(std::uint32_t slot, const std::vector<std::uint32_t>& sen
     // Registered now, or never ended yet (maybe not even registered yet).
     if (r.pid != 0 || r.ended == 0) return false;
   }
-  // Nothing from them still pending for this process.
+  // Nothing from them still to read for this process: a record published
+  // (the engine's grant and notification will follow) or granted (it loads
+  // it next). A consumed record is not pending for it: it has read it, and
+  // the engine's release of it wakes nobody, so counting it would make the
+  // receiver wait for a signal that never comes.
   for (std::uint32_t i = 0; i < layout_.records; ++i) {
     const LocationRecord rec = read_location(i);
-    if (rec.state == LocState::Free || rec.dst != proc_[slot].pid) continue;
+    if (rec.state != LocState::Published && rec.state != LocState::Granted) continue;
+    if (rec.dst != proc_[slot].pid) continue;
     for (std::uint32_t s : senders) {
       if (rec.src_slot == s) return false;
     }

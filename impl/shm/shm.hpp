@@ -98,8 +98,11 @@ class Shm {
   // Looks up the block of `peer` in the registry (under the admin lock):
   // its data-region offset, or nullopt when it is not registered.
   sim::Task<std::optional<std::uint64_t>> peer_block(sim::Ctx cx, std::uint32_t slot, std::uint32_t peer);
-  // Waits until `peer` is registered (polling the registry, costs.poll apart).
-  sim::Task<> await_registered(sim::Ctx cx, std::uint32_t slot, std::uint32_t peer);
+  // Waits until `peer` is registered (polling the registry, costs.poll apart):
+  // true; or false once `peer` has ended at least once and is not registered
+  // (gone, as for receive(): a sender restarted after its receiver finished
+  // would otherwise poll for ever).
+  sim::Task<bool> await_registered(sim::Ctx cx, std::uint32_t slot, std::uint32_t peer);
 
   // The process of `slot` was just spawned (set-up, or a restart's on_boot):
   // the engine's side starts a watcher that joins it and tells the engine

@@ -110,9 +110,10 @@ class Transfers final : public Workload {
     ++books_[slot].registered;
     if (slot % 2 == 0) {
       const std::uint32_t peer = slot + 1;
-      co_await shm_->await_registered(cx, slot, peer);
+      // A receiver that has finished (or crashed for good) is not waited for.
+      const bool peer_there = co_await shm_->await_registered(cx, slot, peer);
       std::uint32_t index = 0;
-      for (std::uint32_t r = 0; r < params_.repeat; ++r) {
+      for (std::uint32_t r = 0; r < params_.repeat && peer_there; ++r) {
         for (std::uint64_t bytes : params_.sizes) {
           if (params_.gap.count() != 0) co_await cx.sleep(params_.gap);
           const std::vector<std::byte> data = payload(slot, index++, bytes);

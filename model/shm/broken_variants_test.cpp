@@ -156,6 +156,22 @@ TEST_P(CorrectShm, EveryPropertyStaysGreen) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CorrectShm, ::testing::Values(1, 2, 3, 7, 2026));
 
+// Processes sharing one CPU (here with the engine too). Before the engine
+// was fixed every seed deadlocked ("proc2 did not finish"): a receiver whose
+// sender had deregistered found the sender's last record, which it had
+// already consumed, still "pending" (senders_gone counted Consumed records),
+// waited on its event, and the engine's release of that record woke nobody.
+// No shm property is broken by it (no transfer is lost): deadlock_free is
+// the witness.
+TEST_P(CorrectShm, OnOneCpuEveryRunEndsQuiescent) {
+  Machine s = transfers(GetParam());
+  s.cpus = 1;
+  const Verdict v = judge(s);
+  EXPECT_TRUE(v.violated.empty()) << v.messages;
+  EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(v.check, "");
+}
+
 // The sender's CPU crashes at every 250 ns of a run: in the middle of every
 // step of the flows, locks held included. All green, and the sweep does hit
 // crashes with a lock held that the engine's side recovers.
@@ -264,17 +280,24 @@ TEST(BrokenVariantTest, SignalBeforeManagerIsCaughtByPublishedComplete) {
   EXPECT_EQ(c.seeds_caught, 3u);
 }
 
-// The one-shot pulse loses a wake-up on some schedules. In these workloads the
-// wake-up lost is the last one (its sender has gone), so no transfer is lost:
-// the receiver waits forever, a deadlock, which the kernel's deadlock_free
-// reports; no shm property is falsely blamed.
-TEST(BrokenVariantTest, OneShotSignalDeadlocksSomeSchedulesAndBlamesNoShmProperty) {
+// The one-shot pulse loses a wake-up on some schedules: the engine's pulse
+// comes between the receiver's look at admin memory (nothing for it yet, its
+// sender still there) and its wait. All at one instant (no costs), one
+// transfer: the receiver then waits forever, a deadlock, which the kernel's
+// deadlock_free reports; a lost grant also leaves its transfer unreceived
+// (no_loss), and no other shm property is blamed. (With the processes on one
+// CPU these runs used to deadlock on the engine's own bug, since fixed; that
+// bug, not the pulse, was what this test saw then.) The window is narrow:
+// of seeds 1 to 600, 62 and 339 deadlock; the sweep stops after the first.
+TEST(BrokenVariantTest, OneShotSignalDeadlocksSomeSchedulesAndBlamesNoOtherShmProperty) {
   std::uint64_t deadlocks = 0;
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    Machine s = transfers(seed, {.one_shot_signal = true}, {.pairs = 1, .sizes = {64, 128}, .repeat = 4});
-    s.cpus = 2;
+  for (std::uint64_t seed = 1; seed <= 70; ++seed) {
+    Machine s = transfers(seed, {.one_shot_signal = true}, {.pairs = 1, .sizes = {64}});
+    s.cfg.costs = {.api_call = 0ns, .engine_op = 0ns};
+    s.cfg.admin_cost = {0ns, 0};
+    s.cfg.data_cost = {0ns, 0};
     const Verdict v = judge(s);
-    EXPECT_TRUE(v.violated.empty()) << v.messages;
+    for (const std::string& p : v.violated) EXPECT_EQ(p, "no_loss") << "seed " << seed << ": " << v.messages;
     if (v.result.outcome == sim::RunOutcome::Deadlock) ++deadlocks;
   }
   EXPECT_GT(deadlocks, 0u);

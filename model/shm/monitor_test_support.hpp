@@ -44,8 +44,9 @@ struct Script {
   Monitor& m;
   std::uint64_t seq = 0;
 
+  // shm.* records carry no object (the schema), except shm.create and shm.lock.recover.
   void operator()(std::string_view kind, std::vector<sim::Field> fields, sim::ActorId actor = 0,
-                  sim::ObjectId object = kShm) {
+                  sim::ObjectId object = sim::kNoObject) {
     sim::TraceRecord r;
     r.seq = seq;
     r.time = sim::at_ns(static_cast<std::int64_t>(seq));
@@ -70,7 +71,8 @@ struct Script {
     }
     (*this)("shm.create", {{"admin_mem", 31}, {"data_mem", 32}, {"data_bytes", kDataBytes}, {"min_block", 64},
                            {"admin_lock", admin_lock}, {"engine", kEngine}, {"transport", "engine"},
-                           {"block_bytes", kBlockBytes}});
+                           {"block_bytes", kBlockBytes}},
+            0, kShm);
   }
 
   // The admin lock: its mutex and the shm record, in one step.
