@@ -1,47 +1,17 @@
 #include "cli/drivers/rtos_run.hpp"
 
+#include "cli/drivers/run_monitors.hpp"
 #include "cli/drivers/rtos_bugs.hpp"
 #include "cli/drivers/rtos_properties.hpp"
 
 namespace ipcsim::drivers::rtos_scenario {
 namespace {
 
-// The workload's own bookkeeping, judged at the end: every packet accounted
-// for, every slave saw every round, every message assembled. It reads the
-// workload object, not the trace, so it lives here in the driver, not in model/.
-class WorkloadComplete final : public model::Monitor {
- public:
-  WorkloadComplete() : Monitor("workload_complete") {}
-  void watch(const wl::Workload* w) { workload_ = w; }
-
- protected:
-  void observe(const sim::TraceRecord&) override {}
-  void at_end(const sim::RunResult& result) override {
-    if (workload_ == nullptr || result.outcome == sim::RunOutcome::Stopped) return;
-    if (std::string trouble = workload_->check(); !trouble.empty()) violate_at_end(trouble);
-  }
-
- private:
-  const wl::Workload* workload_ = nullptr;
-};
-
 class RtosRun final : public scenario::MechanismRun {
  public:
-  RtosRun(const RtosConfig& cfg, const std::vector<std::string>& properties) : cfg_(cfg) {
-    for (const std::string& p : properties) {
-      if (p == "workload_complete") {
-        complete_ = std::make_unique<WorkloadComplete>();
-      } else {
-        monitors_.push_back(make_rtos_monitor(p));
-      }
-    }
-  }
-  std::vector<model::Monitor*> monitors() override {
-    std::vector<model::Monitor*> out;
-    for (auto& m : monitors_) out.push_back(m.get());
-    if (complete_) out.push_back(complete_.get());
-    return out;
-  }
+  RtosRun(const RtosConfig& cfg, const std::vector<std::string>& properties)
+      : cfg_(cfg), monitors_(properties, make_rtos_monitor) {}
+  std::vector<model::Monitor*> monitors() override { return monitors_.all(); }
   void start(sim::World& w, const scenario::Machine& machine) override {
     sim::Cpu& cpu = *machine.cpus[cfg_.cpu];
     const rtos::Bugs bugs = bugs_named(cfg_.bug);
@@ -60,7 +30,7 @@ class RtosRun final : public scenario::MechanismRun {
           }
         },
         cfg_.params);
-    if (complete_) complete_->watch(workload_.get());
+    monitors_.watch(workload_.get());
   }
   std::uint64_t state_digest() const override {
     return workload_ ? scenario::fnv1a(workload_->check()) : 0;
@@ -77,8 +47,7 @@ class RtosRun final : public scenario::MechanismRun {
 
  private:
   RtosConfig cfg_;
-  std::vector<std::unique_ptr<model::Monitor>> monitors_;
-  std::unique_ptr<WorkloadComplete> complete_;
+  RunMonitors<wl::Workload> monitors_;
   std::unique_ptr<wl::Workload> workload_;
 };
 

@@ -1,27 +1,10 @@
 #include "cli/drivers/select_run.hpp"
 
+#include "cli/drivers/run_monitors.hpp"
 #include "model/select/select_monitors.hpp"
 
 namespace ipcsim::drivers::select_scenario {
 namespace {
-
-// The workload's own bookkeeping, judged at the end (it reads the workload
-// object, not the trace, so it lives in the driver, not in model/).
-class WorkloadComplete final : public model::Monitor {
- public:
-  WorkloadComplete() : Monitor("workload_complete") {}
-  void watch(const wl::Workload* w) { workload_ = w; }
-
- protected:
-  void observe(const sim::TraceRecord&) override {}
-  void at_end(const sim::RunResult& result) override {
-    if (workload_ == nullptr || result.outcome == sim::RunOutcome::Stopped) return;
-    if (std::string trouble = workload_->check(); !trouble.empty()) violate_at_end(trouble);
-  }
-
- private:
-  const wl::Workload* workload_ = nullptr;
-};
 
 std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
   namespace ms = model::select;
@@ -37,21 +20,9 @@ std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
 
 class SelectRun final : public scenario::MechanismRun {
  public:
-  SelectRun(const SelectScenario& cfg, const std::vector<std::string>& properties) : cfg_(cfg) {
-    for (const std::string& p : properties) {
-      if (p == "workload_complete") {
-        complete_ = std::make_unique<WorkloadComplete>();
-      } else {
-        monitors_.push_back(make_monitor(p));
-      }
-    }
-  }
-  std::vector<model::Monitor*> monitors() override {
-    std::vector<model::Monitor*> out;
-    for (auto& m : monitors_) out.push_back(m.get());
-    if (complete_) out.push_back(complete_.get());
-    return out;
-  }
+  SelectRun(const SelectScenario& cfg, const std::vector<std::string>& properties)
+      : cfg_(cfg), monitors_(properties, make_monitor) {}
+  std::vector<model::Monitor*> monitors() override { return monitors_.all(); }
   void start(sim::World& w, const scenario::Machine& machine) override {
     std::vector<sim::Cpu*> cpus;
     for (std::size_t i : cfg_.cpus) cpus.push_back(machine.cpus[i]);
@@ -69,7 +40,7 @@ class SelectRun final : public scenario::MechanismRun {
           }
         },
         cfg_.params);
-    if (complete_) complete_->watch(workload_.get());
+    monitors_.watch(workload_.get());
   }
   std::uint64_t state_digest() const override { return workload_ ? workload_->system().state_digest() : 0; }
   std::vector<std::pair<std::string, std::string>> summary() const override {
@@ -85,8 +56,7 @@ class SelectRun final : public scenario::MechanismRun {
 
  private:
   SelectScenario cfg_;
-  std::vector<std::unique_ptr<model::Monitor>> monitors_;
-  std::unique_ptr<WorkloadComplete> complete_;
+  RunMonitors<wl::Workload> monitors_;
   std::unique_ptr<wl::Workload> workload_;
 };
 

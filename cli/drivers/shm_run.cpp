@@ -1,47 +1,17 @@
 #include "cli/drivers/shm_run.hpp"
 
+#include "cli/drivers/run_monitors.hpp"
 #include "cli/drivers/shm_bugs.hpp"
 #include "cli/drivers/shm_properties.hpp"
 
 namespace ipcsim::drivers::shm_scenario {
 namespace {
 
-// The workload's own bookkeeping at the end: every process whose CPU is up
-// finished its part. It reads the workload object, not the trace, so it lives
-// here in the driver, not in model/.
-class WorkloadComplete final : public model::Monitor {
- public:
-  WorkloadComplete() : Monitor("workload_complete") {}
-  void watch(const wl::Workload* w) { workload_ = w; }
-
- protected:
-  void observe(const sim::TraceRecord&) override {}
-  void at_end(const sim::RunResult& result) override {
-    if (workload_ == nullptr || result.outcome == sim::RunOutcome::Stopped) return;
-    if (std::string trouble = workload_->check(); !trouble.empty()) violate_at_end(trouble);
-  }
-
- private:
-  const wl::Workload* workload_ = nullptr;
-};
-
 class ShmRun final : public scenario::MechanismRun {
  public:
-  ShmRun(const ShmScenarioConfig& cfg, const std::vector<std::string>& properties) : cfg_(cfg) {
-    for (const std::string& p : properties) {
-      if (p == "workload_complete") {
-        complete_ = std::make_unique<WorkloadComplete>();
-      } else {
-        monitors_.push_back(make_shm_monitor(p));
-      }
-    }
-  }
-  std::vector<model::Monitor*> monitors() override {
-    std::vector<model::Monitor*> out;
-    for (auto& m : monitors_) out.push_back(m.get());
-    if (complete_) out.push_back(complete_.get());
-    return out;
-  }
+  ShmRun(const ShmScenarioConfig& cfg, const std::vector<std::string>& properties)
+      : cfg_(cfg), monitors_(properties, make_shm_monitor) {}
+  std::vector<model::Monitor*> monitors() override { return monitors_.all(); }
   void start(sim::World& w, const scenario::Machine& machine) override {
     wl::Placement p;
     p.engine_cpu = machine.cpus[cfg_.engine_cpu];
@@ -62,7 +32,7 @@ class ShmRun final : public scenario::MechanismRun {
           if constexpr (std::is_same_v<Q, wl::TransfersParams>) return wl::build_transfers(w, p, platform, q);
         },
         cfg_.params);
-    if (complete_) complete_->watch(workload_.get());
+    monitors_.watch(workload_.get());
   }
   std::uint64_t state_digest() const override {
     return workload_ ? workload_->shm().books_digest() ^ scenario::fnv1a(workload_->check()) : 0;
@@ -81,8 +51,7 @@ class ShmRun final : public scenario::MechanismRun {
 
  private:
   ShmScenarioConfig cfg_;
-  std::vector<std::unique_ptr<model::Monitor>> monitors_;
-  std::unique_ptr<WorkloadComplete> complete_;
+  RunMonitors<wl::Workload> monitors_;
   std::unique_ptr<wl::Workload> workload_;
 };
 
