@@ -4,6 +4,25 @@
 #include <bit>
 
 namespace ipcsim::select {
+namespace {
+
+// A system call another memory space must answer: the request goes to
+// `home`'s agent (`fill` writes its words, with the request number that lets
+// the reply find this process), and the caller sleeps until its agent posts
+// the reply or declares `home` dead.
+template <class Fill>
+void ask_home(Kernel& k, Proc& p, Pid pid, sim::Actor& self, Call& op, sim::CpuId home, std::uint32_t tag,
+              bool io, Fill fill) {
+  const std::uint64_t req = k.next_req();
+  k.pending[req] = {pid, home};
+  p.replied = false;
+  Words b;
+  fill(b, req);
+  k.send(home, tag, std::move(b), io);
+  k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+}
+
+}  // namespace
 
 Kernel& Process::kernel() const { return sys_->kernel(cx_.cpu().id()); }
 
@@ -31,14 +50,10 @@ sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
     Kernel& k = kernel();
     k.touch();
     Proc& p = *k.proc(pid());
-    const std::uint64_t req = k.next_req();
-    k.pending[req] = {pid(), io_cpu};
-    p.replied = false;
     p.status = -1;
-    Words b;
-    b.word(port).word(req);
-    k.send(io_cpu, kConnect, std::move(b), true);  // S4-S10: through the agent to the I/O process
-    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+    // S4-S10: through the agent to the I/O process.
+    ask_home(k, p, pid(), self, op, io_cpu, kConnect, true,
+             [&](Words& b, std::uint64_t req) { b.word(port).word(req); });
   });
   Kernel& k = kernel();
   k.touch();
@@ -82,13 +97,8 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
       return;
     }
     remote = true;  // contention mode: ask the real socket for one packet
-    const std::uint64_t req = k.next_req();
-    k.pending[req] = {pid(), it->second->pipe.home};
-    p.replied = false;
-    Words b;
-    b.word(sock).word(req);
-    k.send(it->second->pipe.home, kSockRead, std::move(b), true);
-    k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+    ask_home(k, p, pid(), self, op, it->second->pipe.home, kSockRead, true,
+             [&](Words& b, std::uint64_t req) { b.word(sock).word(req); });
   });
   Kernel& k = kernel();
   if (remote) {
@@ -199,13 +209,8 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
     pipe_key = o.pipe.packed();
     if (o.shadow) {
       remote = true;
-      const std::uint64_t req = k.next_req();
-      k.pending[req] = {pid(), o.pipe.home};
-      p.replied = false;
-      Words b;
-      b.word(o.pipe.packed()).word(req).word(max);
-      k.send(o.pipe.home, kRead, std::move(b));
-      k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+      ask_home(k, p, pid(), self, op, o.pipe.home, kRead, false,
+               [&](Words& b, std::uint64_t req) { b.word(o.pipe.packed()).word(req).word(max); });
       return;
     }
     Pipe* pipe = k.pipe(o.pipe);
@@ -252,13 +257,8 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::byte>((pid() + i) & 0xff);
     if (o.shadow) {
       remote = true;
-      const std::uint64_t req = k.next_req();
-      k.pending[req] = {pid(), o.pipe.home};
-      p.replied = false;
-      Words b;
-      b.word(o.pipe.packed()).word(req).raw(bytes);
-      k.send(o.pipe.home, kWrite, std::move(b));
-      k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
+      ask_home(k, p, pid(), self, op, o.pipe.home, kWrite, false,
+               [&](Words& b, std::uint64_t req) { b.word(o.pipe.packed()).word(req).raw(bytes); });
       return;
     }
     Pipe* pipe = k.pipe(o.pipe);
