@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,7 @@ inline constexpr std::size_t kFallbackSteps = 256;
 
 class ControlledRun final : public sim::Chooser, public sim::Observer {
  public:
-  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.options.dpor) {
+  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.dpor()), optimal_(s.optimal()) {
     if (s_.stack.empty()) first_new_step_ = 0;
   }
 
@@ -43,7 +45,13 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   bool wants_footprints() const override { return true; }
 
-  void on_record(const sim::TraceRecord& r) override { tracker_.on_record(r); }
+  void on_record(const sim::TraceRecord& r) override {
+    tracker_.on_record(r);
+    if (optimal_ && r.actor != sim::kNoActor && (r.kind == "sim.wake" || r.kind == "sim.spawn")) {
+      if (woken_at_.size() <= r.actor) woken_at_.resize(r.actor + 1, -1);
+      woken_at_[r.actor] = sim::to_ns(r.time);
+    }
+  }
 
   std::uint32_t choose(const sim::ChoicePoint& point) override;
   void on_step(const sim::StepInfo& info) override;
@@ -71,7 +79,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   // Source-DPOR's step for the race (i, j): make sure some initial of
   // notdep(i, E).j is explored at the choice point before i.
-  Reversal reverse(std::size_t i, std::size_t j);
+  // `fall_back`: called by fall_back(), which keeps Source-DPOR's coverage
+  // test (by actor) in Optimal mode too.
+  Reversal reverse(std::size_t i, std::size_t j, bool fall_back = false);
 
   // Breadth-first over i's direct predecessors (of actors other than j's),
   // until a reversal is covered or added on every path, within a budget.
@@ -90,8 +100,38 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // process is not enabled at the race). `exhausted`: the scan hit its budget.
   Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
 
+  // Optimal-DPOR: the reversal of the race (i, j) as a sequence to follow
+  // from the choice point before i, v = notdep(i, E).j, in the run's order
+  // (also notes in chain_cpus_ the CPUs of i and of the steps after i left out).
+  void reversal_sequence(std::size_t i, std::size_t j, WakeupSequence& v);
+  // Moves the first step of `first` (an initial of v, a candidate where v is
+  // to start) to the front of v.
+  static void put_first(WakeupSequence& v, sim::ActorId first);
+  // Optimal-DPOR's test: an actor asleep or explored at `node` is a weak
+  // initial of v, so v's class is explored from there already.
+  // `now_ns`: the instant of the choice point.
+  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const WakeupSequence& v) const;
+  // Puts v in the node's wakeup tree. `walk`: Optimal-DPOR's insert (Covered
+  // when a leaf already stands for v); else (fall-backs) as a branch of its own.
+  Reversal insert_reversal(Node& node, WakeupSequence v, bool walk);
+  // Optimal-DPOR at a new schedule choice point: the first root of the
+  // followed forest that may run here, or none; the other roots become the
+  // node's wakeup tree.
+  std::optional<std::uint32_t> follow_at(Node& node, const std::function<bool(sim::ActorId)>& allowed);
+
   SearchState& s_;
   const bool dpor_;
+  const bool optimal_;
+  // Optimal-DPOR: the sequences this run follows from here on (the subtree
+  // of the wakeup tree it took); consumed step by step, empty once the run is
+  // on its own.
+  WakeupForest follow_;
+  std::vector<Footprint> step_footprint_;  // per step, Optimal-DPOR only
+  std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
+  std::vector<std::int64_t> step_woken_;   // per step: when its actor was woken since its previous step, or -1
+  std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
+  WakeupSequence sequence_;                // scratch
+  std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;
   std::int64_t pending_node_ = -1;  // the schedule node whose step comes next

@@ -93,8 +93,17 @@
 
 namespace ipcsim::explore {
 
+// Which reduction the search uses over schedule choices.
+enum class DporMode : std::uint8_t {
+  Plain,    // every candidate at every schedule choice point (--no-dpor, --dpor plain)
+  Source,   // Source-DPOR with sleep sets: one initial of each race's reversal
+  Optimal,  // Optimal-DPOR: the whole reversal kept in a wakeup tree and followed
+};
+const char* to_string(DporMode m);  // "plain", "source", "optimal"
+std::optional<DporMode> parse_dpor_mode(const std::string& text);
+
 struct ExploreOptions {
-  bool dpor = true;
+  DporMode dpor = DporMode::Source;
   std::uint32_t max_depth = 10'000;                // choice points per run that the search branches on
   std::optional<std::uint32_t> max_preemptions;    // none: unbounded
   std::uint64_t max_executions = 10'000'000;       // safety limit; the report says when it was hit
@@ -140,8 +149,9 @@ struct ExploreReport {
   std::uint64_t executions = 0;
   // Steps taken over all runs, replayed prefixes included: the work done.
   std::uint64_t transitions = 0;
-  // Runs cut short because their sleep set showed them equivalent to a run
-  // already explored (DPOR's redundant work; 0 without DPOR).
+  // Runs that ended blocked by their sleep set: every candidate was asleep, so
+  // the run was equivalent to one already explored (DPOR's redundant work; 0
+  // without DPOR; Optimal-DPOR aims at 0, see explorer.hpp's header).
   std::uint64_t redundant = 0;
   // Schedule alternatives never run because DPOR showed them unnecessary, summed
   // over choice points: each stands for at least one execution avoided.
@@ -178,7 +188,7 @@ struct ExploreReport {
   double wall_seconds = 0;  // wall time: for reports only, never for a schedule
 
   // The options that bound the search, for the texts below.
-  bool dpor = true;
+  DporMode dpor = DporMode::Source;
   std::uint32_t max_depth = 0;
   std::optional<std::uint32_t> max_preemptions;
   std::uint64_t max_executions = 0;
