@@ -191,7 +191,8 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
 void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
   hb_.add(step_.actor, step_.footprint, races_);
   if (optimal_) {
-    step_footprint_.push_back(step_.footprint);
+    footprints_.insert(footprints_.end(), step_.footprint.begin(), step_.footprint.end());
+    footprint_end_.push_back(footprints_.size());
     step_dispatch_.push_back(step_.dispatch);
     if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
     step_woken_.push_back(std::exchange(woken_at_[step_.actor], -1));
@@ -292,9 +293,9 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   if (textbook) {
     // Judged on v in the order the run would follow it: `first` goes first,
     // at the choice point's instant.
-    reversal_sequence(i, j, sequence_);
-    if (first) put_first(sequence_, *first);
-    if (asleep_or_done_initial(node, step_time_[i], sequence_)) return Reversal::Covered;
+    reversal_steps(i, j, v_steps_);
+    if (first) put_first(v_steps_, *first);
+    if (asleep_or_done_initial(node, step_time_[i], v_steps_)) return Reversal::Covered;
   }
   if (!first) return over_bound ? Reversal::OverBound : Reversal::Impossible;
   if (!optimal_) {
@@ -302,37 +303,50 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
     return Reversal::Added;
   }
   if (!textbook) {
-    reversal_sequence(i, j, sequence_);
-    put_first(sequence_, *first);
+    reversal_steps(i, j, v_steps_);
+    put_first(v_steps_, *first);
   }
-  return insert_reversal(node, std::move(sequence_), /*walk=*/textbook);
+  WakeupSequence v;
+  v.reserve(v_steps_.size());
+  for (std::size_t k : v_steps_) v.push_back(wakeup_step(k));
+  return insert_reversal(node, std::move(v), /*walk=*/textbook);
 }
 
-void ControlledRun::reversal_sequence(std::size_t i, std::size_t j, WakeupSequence& v) {
+void ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
   v.clear();
   chain_cpus_.clear();
   chain_cpus_.push_back(tracker_.cpu_of(hb_.actor(i)));
   for (std::size_t k = i + 1; k < j; ++k) {
-    const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
     if (!hb_.precedes(i, k)) {
-      v.push_back(WakeupStep{hb_.actor(k), step_footprint_[k], step_time_[k], cpu, step_dispatch_[k], step_woken_[k]});
-    } else if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) {
-      chain_cpus_.push_back(cpu);
+      v.push_back(k);
+      continue;
     }
+    const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
+    if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) chain_cpus_.push_back(cpu);
   }
-  v.push_back(WakeupStep{hb_.actor(j), step_footprint_[j], step_time_[j], tracker_.cpu_of(hb_.actor(j)),
-                         step_dispatch_[j], step_woken_[j]});
+  v.push_back(j);
 }
 
-void ControlledRun::put_first(WakeupSequence& v, sim::ActorId first) {
+void ControlledRun::put_first(std::vector<std::size_t>& v, sim::ActorId first) const {
   // `first` is an initial of v: no earlier step of v depends on its first
   // step, so moving that step to the front keeps v's class.
-  auto it = std::find_if(v.begin(), v.end(), [&](const WakeupStep& s) { return s.actor == first; });
+  auto it = std::find_if(v.begin(), v.end(), [&](std::size_t k) { return hb_.actor(k) == first; });
   IPCSIM_ASSERT(it != v.end());
   std::rotate(v.begin(), it, it + 1);
 }
 
-bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns, const WakeupSequence& v) const {
+std::span<const sim::Access> ControlledRun::footprint_of(std::size_t k) const {
+  const std::size_t begin = k == 0 ? 0 : footprint_end_[k - 1];
+  return {footprints_.data() + begin, footprint_end_[k] - begin};
+}
+
+WakeupStep ControlledRun::wakeup_step(std::size_t k) const {
+  const std::span<const sim::Access> f = footprint_of(k);
+  return WakeupStep{hb_.actor(k), Footprint(f.begin(), f.end())};
+}
+
+bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns,
+                                           const std::vector<std::size_t>& v) const {
   // The test is made with the footprint the sleeping entry carries, the one
   // wake_dependents() will compare v's steps with: an entry that no step of v
   // before its actor's own would wake stays asleep into that step (a blocked
@@ -352,17 +366,19 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // less certain is left to the run.
   auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
     bool ready_now = has_actor(node.candidates, e.actor);
-    for (const WakeupStep& s : v) {
-      if (s.actor == e.actor) return true;
-      if (ready_now && s.time_ns > now_ns) {
+    for (std::size_t k : v) {
+      const sim::ActorId a = hb_.actor(k);
+      if (a == e.actor) return true;
+      if (ready_now && step_time_[k] > now_ns) {
+        const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
-            !has_actor(node.candidates, s.actor) &&
-            (!s.dispatch || s.woken_ns > now_ns ||
-             std::find(chain_cpus_.begin(), chain_cpus_.end(), s.cpu) == chain_cpus_.end());
+            !has_actor(node.candidates, a) &&
+            (!step_dispatch_[k] || step_woken_[k] > now_ns ||
+             std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
-      if (e.unknown || dependent(s.footprint, e.footprint)) return false;
+      if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
     }
     return !chosen;
   };
@@ -459,7 +475,7 @@ ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_
     if (has_actor(node.backtrack, aj) || has_actor(node.sleep, aj)) return Reversal::Covered;
     if (!s_.within_bound(node, aj)) return Reversal::OverBound;
     if (optimal_) {
-      return insert_reversal(node, WakeupSequence{WakeupStep{aj, step_footprint_[j], step_time_[j]}}, /*walk=*/false);
+      return insert_reversal(node, WakeupSequence{wakeup_step(j)}, /*walk=*/false);
     }
     node.backtrack.push_back(aj);
     return Reversal::Added;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -101,16 +102,19 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
 
   // Optimal-DPOR: the reversal of the race (i, j) as a sequence to follow
-  // from the choice point before i, v = notdep(i, E).j, in the run's order
-  // (also notes in chain_cpus_ the CPUs of i and of the steps after i left out).
-  void reversal_sequence(std::size_t i, std::size_t j, WakeupSequence& v);
+  // from the choice point before i, v = notdep(i, E).j, as this run's step
+  // indices in its order (also notes in chain_cpus_ the CPUs of i and of the
+  // steps after i left out of v).
+  void reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
   // Moves the first step of `first` (an initial of v, a candidate where v is
   // to start) to the front of v.
-  static void put_first(WakeupSequence& v, sim::ActorId first);
+  void put_first(std::vector<std::size_t>& v, sim::ActorId first) const;
+  std::span<const sim::Access> footprint_of(std::size_t step) const;
+  WakeupStep wakeup_step(std::size_t step) const;
   // Optimal-DPOR's test: an actor asleep or explored at `node` is a weak
   // initial of v, so v's class is explored from there already.
-  // `now_ns`: the instant of the choice point.
-  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const WakeupSequence& v) const;
+  // `now_ns`: the instant of the choice point; v as reversal_steps() gives it.
+  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v) const;
   // Puts v in the node's wakeup tree. `walk`: Optimal-DPOR's insert (Covered
   // when a leaf already stands for v); else (fall-backs) as a branch of its own.
   Reversal insert_reversal(Node& node, WakeupSequence v, bool walk);
@@ -126,11 +130,14 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // of the wakeup tree it took); consumed step by step, empty once the run is
   // on its own.
   WakeupForest follow_;
-  std::vector<Footprint> step_footprint_;  // per step, Optimal-DPOR only
+  // Per step, Optimal-DPOR only: footprints (one array, footprint_end_[k] is
+  // where step k's ends), dispatches, wakes.
+  std::vector<sim::Access> footprints_;
+  std::vector<std::size_t> footprint_end_;
   std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
   std::vector<std::int64_t> step_woken_;   // per step: when its actor was woken since its previous step, or -1
   std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
-  WakeupSequence sequence_;                // scratch
+  std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
   std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;

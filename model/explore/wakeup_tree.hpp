@@ -30,10 +30,6 @@ namespace ipcsim::explore::detail {
 struct WakeupStep {
   sim::ActorId actor = sim::kNoActor;
   Footprint footprint;
-  std::int64_t time_ns = 0;  // the instant it ran at, in that run
-  sim::CpuId cpu = sim::kNoCpu;  // its actor's CPU
-  bool dispatch = false;         // it took the CPU from the ready queue (else its actor held it)
-  std::int64_t woken_ns = -1;    // when its actor was woken since its previous step (-1: it was not)
 };
 using WakeupSequence = std::vector<WakeupStep>;
 
