@@ -104,7 +104,8 @@ int check_command(const CheckArgs& a) {
   explore::LockOrderGraph locks;
   explore::ExplorationTree tree;
   explore::ExploreOptions o;
-  o.dpor = !a.no_dpor;
+  if (a.dpor) o.dpor = *a.dpor;
+  if (a.no_dpor) o.dpor = explore::DporMode::Plain;
   o.max_depth = a.max_depth.value_or(s->check.max_depth.value_or(kDefaultMaxDepth));
   o.max_preemptions = a.preemptions ? a.preemptions : s->check.preemptions;
   o.max_executions = a.max_executions.value_or(s->check.max_executions.value_or(kDefaultMaxExecutions));
@@ -128,7 +129,8 @@ int check_command(const CheckArgs& a) {
   }
   if (!a.json) {
     fmt::print("check {} ({}): exhaustive search, DPOR {}, max depth {}, preemptions {}, max executions {}, seed {}\n",
-               s->name, s->mechanism, o.dpor ? "on" : "off", o.max_depth,
+               s->name, s->mechanism, o.dpor == explore::DporMode::Plain ? "off" : explore::to_string(o.dpor),
+               o.max_depth,
                o.max_preemptions ? std::to_string(*o.max_preemptions) : std::string("unbounded"), o.max_executions,
                o.run.seed);
   }
@@ -186,14 +188,15 @@ int check_command(const CheckArgs& a) {
     nlohmann::ordered_json j;
     j["scenario"] = s->name;
     j["file"] = s->path;
-    j["dpor"] = o.dpor;
+    j["dpor"] = explore::to_string(o.dpor);
     j["max_depth"] = o.max_depth;
     j["preemptions"] = o.max_preemptions ? nlohmann::ordered_json(*o.max_preemptions) : nlohmann::ordered_json(nullptr);
     j["max_executions"] = o.max_executions;
     j["time_limit_seconds"] = a.time_limit ? nlohmann::ordered_json(*a.time_limit) : nlohmann::ordered_json(nullptr);
     j["executions"] = r.executions;
     j["transitions"] = r.transitions;
-    j["redundant"] = r.redundant;
+    j["redundant"] = r.redundant;  // runs blocked by their sleep set
+    j["sleep_set_blocked"] = r.redundant;
     j["pruned_branches"] = r.pruned_branches;
     j["distinct_final_states"] = r.distinct_final_states;
     // Everything that may cost coverage, counted (explorer.hpp says what each is).

@@ -7,13 +7,16 @@
 #include <optional>
 #include <string>
 
+#include "model/explore/explorer.hpp"
+
 namespace ipcsim::cli {
 
 struct CheckArgs {
   std::string file;
   std::optional<std::uint32_t> max_depth;       // default: [check] max_depth, else 10'000
   std::optional<std::uint32_t> preemptions;     // default: [check] preemptions, else unbounded
-  bool no_dpor = false;
+  bool no_dpor = false;                         // --no-dpor: the same as --dpor plain
+  std::optional<explore::DporMode> dpor;        // --dpor plain|source|optimal (default: ExploreOptions's)
   bool shortest = false;
   bool json = false;
   std::optional<std::uint64_t> max_executions;  // default: [check] max_executions, else 1'000'000

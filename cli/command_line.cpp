@@ -57,7 +57,19 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--preemptions", a->preemptions,
                   "Bound on preemptions per run, an assumption the result names (default: the file's [check] "
                   "preemptions, else unbounded)");
-  cmd->add_flag("--no-dpor", a->no_dpor, "Plain exhaustive search, without partial-order reduction");
+  cmd->add_flag("--no-dpor", a->no_dpor, "Plain exhaustive search, without partial-order reduction (--dpor plain)");
+  cmd->add_option_function<std::string>(
+         "--dpor",
+         [a](const std::string& text) {
+           a->dpor = explore::parse_dpor_mode(text);
+           if (!a->dpor) {
+             throw CLI::ValidationError("--dpor", "expected source, optimal or plain, got \"" + text + "\"");
+           }
+         },
+         std::string("Partial-order reduction: source (Source-DPOR with sleep sets), optimal (wakeup trees: "
+                     "each trace once) or plain (none); default: ") +
+             explore::to_string(explore::ExploreOptions{}.dpor))
+      ->type_name("MODE");
   cmd->add_flag("--shortest", a->shortest, "Search everything and keep the shortest counterexample");
   cmd->add_option("--max-executions", a->max_executions,
                   "Budget of runs; hitting it makes the search inconclusive (default: the file's [check] "

@@ -39,7 +39,7 @@ scenario::Scenario parse(const std::string& text, const std::string& path) {
 explore::ExploreReport explore_all(const scenario::Scenario& s, bool dpor, bool shortest = false) {
   scenario::ScenarioProgram p(s);
   explore::ExploreOptions o;
-  o.dpor = dpor;
+  o.dpor = dpor ? explore::DporMode::Source : explore::DporMode::Plain;
   o.stop_on_violation = false;
   o.shortest = shortest;
   o.max_executions = 100'000;

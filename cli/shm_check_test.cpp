@@ -54,7 +54,7 @@ scenario::Scenario load(const std::string& name, const std::string& extra_worklo
 explore::ExploreReport explore_all(const scenario::Scenario& s, bool dpor) {
   scenario::ScenarioProgram p(s);
   explore::ExploreOptions o;
-  o.dpor = dpor;
+  o.dpor = dpor ? explore::DporMode::Source : explore::DporMode::Plain;
   o.stop_on_violation = false;
   o.verify_counterexample = false;
   o.max_executions = 10'000;

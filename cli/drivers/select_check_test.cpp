@@ -33,7 +33,7 @@ explore::ExploreReport explore_file(const std::string& name, bool dpor, bool sto
   o.run.seed = s->run.seed;
   o.run.limits = sim::RunLimits{.horizon = s->run.horizon, .max_steps = s->run.max_steps};
   o.run.deadlock_is_violation = true;
-  o.dpor = dpor;
+  o.dpor = dpor ? explore::DporMode::Source : explore::DporMode::Plain;
   return explore::exhaustive(program, o);
 }
 

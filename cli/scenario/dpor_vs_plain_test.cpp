@@ -41,7 +41,8 @@ std::string scenario(const std::string& name, const std::string& machine, const 
 
 struct Compared {
   explore::ExploreReport plain;
-  explore::ExploreReport dpor;
+  explore::ExploreReport dpor;     // Source-DPOR
+  explore::ExploreReport optimal;  // Optimal-DPOR (wakeup trees)
 };
 
 Compared compare(const std::string& text) {
@@ -59,23 +60,29 @@ Compared compare(const std::string& text) {
   o.run.limits = sim::RunLimits{.horizon = s->run.horizon, .max_steps = s->run.max_steps};
   o.run.deadlock_is_violation = true;
   Compared c;
-  o.dpor = false;
+  o.dpor = explore::DporMode::Plain;
   c.plain = explore::exhaustive(program, o);
-  o.dpor = true;
+  o.dpor = explore::DporMode::Source;
   c.dpor = explore::exhaustive(program, o);
+  o.dpor = explore::DporMode::Optimal;
+  c.optimal = explore::exhaustive(program, o);
   EXPECT_TRUE(c.plain.complete) << c.plain.summary();
-  EXPECT_TRUE(c.dpor.complete) << c.dpor.summary();
-  EXPECT_EQ(c.dpor.violated_properties, c.plain.violated_properties);
-  // A run stops at its first violation, and where it stopped is its final
-  // state: which independent steps came before the stop is a matter of
-  // interleaving, not of state, so only runs without violations compare.
-  if (c.plain.violated_properties.empty()) {
-    EXPECT_EQ(c.dpor.final_states, c.plain.final_states) << "plain: " << c.plain.summary()
-                                                         << "dpor: " << c.dpor.summary();
+  for (const explore::ExploreReport* r : {&c.dpor, &c.optimal}) {
+    EXPECT_TRUE(r->complete) << r->summary();
+    EXPECT_EQ(r->violated_properties, c.plain.violated_properties) << r->summary();
+    // A run stops at its first violation, and where it stopped is its final
+    // state: which independent steps came before the stop is a matter of
+    // interleaving, not of state, so only runs without violations compare.
+    if (c.plain.violated_properties.empty()) {
+      EXPECT_EQ(r->final_states, c.plain.final_states) << "plain: " << c.plain.summary() << "dpor: " << r->summary();
+    }
+    EXPECT_LE(r->executions, c.plain.executions);
   }
-  EXPECT_LE(c.dpor.executions, c.plain.executions);
   ::testing::Test::RecordProperty("plain_executions", std::to_string(c.plain.executions));
   ::testing::Test::RecordProperty("dpor_executions", std::to_string(c.dpor.executions));
+  ::testing::Test::RecordProperty("optimal_executions", std::to_string(c.optimal.executions));
+  ::testing::Test::RecordProperty("source_blocked", std::to_string(c.dpor.redundant));
+  ::testing::Test::RecordProperty("optimal_blocked", std::to_string(c.optimal.redundant));
   ::testing::Test::RecordProperty("final_states", std::to_string(c.plain.distinct_final_states));
   return c;
 }

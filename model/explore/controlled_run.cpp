@@ -48,6 +48,18 @@ void ControlledRun::on_step(const sim::StepInfo& info) {
     // to one explored already.
     if (has_actor(sleep_, step_.actor)) return become_redundant();
     wake_dependents(sleep_, step_);
+    if (optimal_ && !follow_.empty()) {
+      // A step no one chose: when it is the next step of a followed
+      // sequence, the run goes on down that sequence; else it is a step the
+      // sequences leave out (independent of them, it commutes) and they
+      // still wait for their next step.
+      for (WakeupNode& root : follow_) {
+        if (root.step.actor != step_.actor) continue;
+        WakeupForest rest = std::move(root.children);
+        follow_ = std::move(rest);
+        break;
+      }
+    }
   }
   if (dpor_) analyse(node_index, sim::to_ns(info.time));
   last_actor_ = step_.actor;
@@ -85,7 +97,12 @@ void ControlledRun::become_preemption_cut() {
 
 std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& point) {
   Node& node = s_.stack[idx];
-  if (idx == s_.branch) first_new_step_ = hb_.size();
+  if (idx == s_.branch) {
+    first_new_step_ = hb_.size();
+    // Optimal-DPOR: from the node whose value is new, the run follows what
+    // that value leads to (a schedule node's `after` is used once).
+    if (optimal_) follow_ = node.schedule() ? std::move(node.after) : node.after;
+  }
   if (node.kind != point.kind || node.n != point.n) {
     fail("the program did not replay its prefix: choice #" + std::to_string(point.ordinal) + " was " +
          std::string(sim::choice_kind_name(node.kind)) + "/" + std::to_string(node.n) + ", now " +
@@ -122,6 +139,8 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
     // else the first candidate awake and within the preemption bound.
     auto allowed = [&](sim::ActorId a) { return !has_actor(node.sleep, a) && s_.within_bound(node, a); };
     std::optional<std::uint32_t> pick;
+    // Optimal-DPOR: a followed sequence decides first.
+    if (optimal_ && !follow_.empty()) pick = follow_at(node, allowed);
     for (std::uint32_t i = 0; i < node.n && !pick; ++i) {
       if (node.candidates[i] == last_actor_ && allowed(last_actor_)) pick = i;
     }
@@ -145,12 +164,17 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
     node.value = *pick;
     if (dpor_) {
       node.backtrack = {node.chosen()};
+      for (const WakeupNode& root : node.wakeup) {
+        if (!has_actor(node.backtrack, root.step.actor)) node.backtrack.push_back(root.step.actor);
+      }
       node_sleep_ = node.sleep;
     } else {
       node.backtrack = node.candidates;
     }
     pending_node_ = static_cast<std::int64_t>(s_.stack.size());
     preemptions_ += node.cost(node.chosen());
+  } else if (optimal_) {
+    node.after = follow_;  // every value of a fault, delay or message order follows the same sequences
   }
   if (s_.options.tree != nullptr) {
     const std::int64_t parent = s_.stack.empty() ? 0 : s_.stack.back().tree_id;
@@ -166,6 +190,13 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
 // handled in that run.
 void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
   hb_.add(step_.actor, step_.footprint, races_);
+  if (optimal_) {
+    footprints_.insert(footprints_.end(), step_.footprint.begin(), step_.footprint.end());
+    footprint_end_.push_back(footprints_.size());
+    step_dispatch_.push_back(step_.dispatch);
+    if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
+    step_woken_.push_back(std::exchange(woken_at_[step_.actor], -1));
+  }
   step_node_.push_back(node_index);
   step_time_.push_back(time_ns);
   const std::size_t j = hb_.size() - 1;
@@ -230,7 +261,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
 
 // Source-DPOR's step for the race (i, j): make sure some initial of
 // notdep(i, E).j is explored at the choice point before i.
-ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j) {
+ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, bool fall_back) {
   // If j's actor has steps after i that happen after i, j cannot go before
   // i without them: the pair to reverse is (i, the first of those).
   while (hb_.previous_of(j) != SIZE_MAX && hb_.previous_of(j) > i && hb_.precedes(i, hb_.previous_of(j))) {
@@ -240,21 +271,158 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j) {
   if (ni < 0) return Reversal::Impossible;
   Node& node = s_.stack[static_cast<std::size_t>(ni)];
   hb_.initials(i, j, initials_);
-  const bool covered = std::any_of(initials_.begin(), initials_.end(), [&](sim::ActorId p) {
+  // Optimal-DPOR's own test (below) replaces this one for races reversed where
+  // they happened; the fall-backs keep Source-DPOR's, see explorer.hpp.
+  const bool textbook = optimal_ && !fall_back;
+  const bool covered = !textbook && std::any_of(initials_.begin(), initials_.end(), [&](sim::ActorId p) {
     return has_actor(node.backtrack, p) || has_actor(node.sleep, p);
   });
   if (covered) return Reversal::Covered;
+  // The initial to start with: the first candidate there among them.
   bool over_bound = false;
+  std::optional<sim::ActorId> first;
   for (sim::ActorId c : node.candidates) {
     if (!has_actor(initials_, c)) continue;
     if (!s_.within_bound(node, c)) {
       over_bound = true;
       continue;
     }
-    node.backtrack.push_back(c);
+    first = c;
+    break;
+  }
+  if (textbook) {
+    // Judged on v in the order the run would follow it: `first` goes first,
+    // at the choice point's instant.
+    reversal_steps(i, j, v_steps_);
+    if (first) put_first(v_steps_, *first);
+    if (asleep_or_done_initial(node, step_time_[i], v_steps_)) return Reversal::Covered;
+  }
+  if (!first) return over_bound ? Reversal::OverBound : Reversal::Impossible;
+  if (!optimal_) {
+    node.backtrack.push_back(*first);
     return Reversal::Added;
   }
-  return over_bound ? Reversal::OverBound : Reversal::Impossible;
+  if (!textbook) {
+    reversal_steps(i, j, v_steps_);
+    put_first(v_steps_, *first);
+  }
+  WakeupSequence v;
+  v.reserve(v_steps_.size());
+  for (std::size_t k : v_steps_) v.push_back(wakeup_step(k));
+  return insert_reversal(node, std::move(v), /*walk=*/textbook);
+}
+
+void ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
+  v.clear();
+  chain_cpus_.clear();
+  chain_cpus_.push_back(tracker_.cpu_of(hb_.actor(i)));
+  for (std::size_t k = i + 1; k < j; ++k) {
+    if (!hb_.precedes(i, k)) {
+      v.push_back(k);
+      continue;
+    }
+    const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
+    if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) chain_cpus_.push_back(cpu);
+  }
+  v.push_back(j);
+}
+
+void ControlledRun::put_first(std::vector<std::size_t>& v, sim::ActorId first) const {
+  // `first` is an initial of v: no earlier step of v depends on its first
+  // step, so moving that step to the front keeps v's class.
+  auto it = std::find_if(v.begin(), v.end(), [&](std::size_t k) { return hb_.actor(k) == first; });
+  IPCSIM_ASSERT(it != v.end());
+  std::rotate(v.begin(), it, it + 1);
+}
+
+std::span<const sim::Access> ControlledRun::footprint_of(std::size_t k) const {
+  const std::size_t begin = k == 0 ? 0 : footprint_end_[k - 1];
+  return {footprints_.data() + begin, footprint_end_[k] - begin};
+}
+
+WakeupStep ControlledRun::wakeup_step(std::size_t k) const {
+  const std::span<const sim::Access> f = footprint_of(k);
+  return WakeupStep{hb_.actor(k), Footprint(f.begin(), f.end())};
+}
+
+bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns,
+                                           const std::vector<std::size_t>& v) const {
+  // The test is made with the footprint the sleeping entry carries, the one
+  // wake_dependents() will compare v's steps with: an entry that no step of v
+  // before its actor's own would wake stays asleep into that step (a blocked
+  // run) or through the whole of v (v's class is explored under it).
+  //
+  // Time adds one case. An entry that is a candidate at the choice point is
+  // ready now: it steps before time leaves the instant. If v must leave the
+  // instant before anything wakes the entry, the run following v blocks
+  // there. v's first step of a later instant must leave it when it surely
+  // cannot come sooner without step i: its actor was no candidate at the
+  // choice point, and either it held its CPU already (it waited for the end
+  // of its own compute or sleep, which no step of v moves), or it was woken
+  // at a later instant (by an event: a waking step of a later instant would
+  // be in v before it, and one after i, left out of v, would order it after
+  // i), or, taking the CPU from the ready queue, no CPU that i or a step after
+  // i left out of v ran on made it wait (they ran on other CPUs). Anything
+  // less certain is left to the run.
+  auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
+    bool ready_now = has_actor(node.candidates, e.actor);
+    for (std::size_t k : v) {
+      const sim::ActorId a = hb_.actor(k);
+      if (a == e.actor) return true;
+      if (ready_now && step_time_[k] > now_ns) {
+        const sim::CpuId cpu = tracker_.cpu_of(a);
+        const bool later_for_sure =
+            !has_actor(node.candidates, a) &&
+            (!step_dispatch_[k] || step_woken_[k] > now_ns ||
+             std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
+        if (later_for_sure) return true;
+        ready_now = false;  // not sure when v leaves the instant: no more time arguments
+      }
+      if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
+    }
+    return !chosen;
+  };
+  auto asleep = [&](const SleepEntry& e) { return stays_asleep(e, false); };
+  // The actor chosen there (step i's) sleeps there once its branch is done:
+  // v's last step conflicts with step i and wakes it, unless v must first
+  // leave the instant (above). Then the reversal only leads to a blocked run:
+  // time, not the schedule, ordered the race.
+  return std::any_of(node.sleep.begin(), node.sleep.end(), asleep) ||
+         std::any_of(node.done.begin(), node.done.end(), asleep) ||
+         (node.step_seen && stays_asleep(SleepEntry{node.chosen(), node.step_footprint, false}, true));
+}
+
+ControlledRun::Reversal ControlledRun::insert_reversal(Node& node, WakeupSequence v, bool walk) {
+  if (walk) {
+    if (!insert(node.wakeup, std::move(v))) return Reversal::Covered;
+  } else {
+    // A fall-back: added as Source-DPOR would, as a branch of its own.
+    WakeupForest chain;
+    insert(chain, std::move(v));
+    node.wakeup.push_back(std::move(chain.front()));
+  }
+  for (const WakeupNode& root : node.wakeup) {
+    if (!has_actor(node.backtrack, root.step.actor)) node.backtrack.push_back(root.step.actor);
+  }
+  return Reversal::Added;
+}
+
+std::optional<std::uint32_t> ControlledRun::follow_at(Node& node,
+                                                      const std::function<bool(sim::ActorId)>& allowed) {
+  std::optional<std::uint32_t> pick;
+  WakeupForest rest;
+  for (WakeupNode& root : follow_) {
+    const auto it = std::find(node.candidates.begin(), node.candidates.end(), root.step.actor);
+    if (it == node.candidates.end() || !allowed(root.step.actor)) continue;  // cannot run here: dropped
+    if (!pick) {
+      pick = static_cast<std::uint32_t>(it - node.candidates.begin());
+      rest = std::move(root.children);
+    } else {
+      node.wakeup.push_back(std::move(root));
+    }
+  }
+  follow_ = std::move(rest);
+  return pick;
 }
 
 // Breadth-first over i's direct predecessors (of actors other than j's),
@@ -277,7 +445,7 @@ ControlledRun::FallBack ControlledRun::fall_back(std::size_t i, std::size_t j) {
   std::size_t q = 0;
   for (; q < fallback_queue_.size() && q < kFallbackSteps; ++q) {
     const std::size_t k = fallback_queue_[q];
-    const Reversal r = reverse(k, j);
+    const Reversal r = reverse(k, j, /*fall_back=*/true);
     if (r == Reversal::Covered || r == Reversal::Added) {
       f.any = true;
       continue;
@@ -306,6 +474,9 @@ ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_
     if (!has_actor(node.candidates, aj)) continue;
     if (has_actor(node.backtrack, aj) || has_actor(node.sleep, aj)) return Reversal::Covered;
     if (!s_.within_bound(node, aj)) return Reversal::OverBound;
+    if (optimal_) {
+      return insert_reversal(node, WakeupSequence{wakeup_step(j)}, /*walk=*/false);
+    }
     node.backtrack.push_back(aj);
     return Reversal::Added;
   }

@@ -12,6 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,7 +30,7 @@ inline constexpr std::size_t kFallbackSteps = 256;
 
 class ControlledRun final : public sim::Chooser, public sim::Observer {
  public:
-  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.options.dpor) {
+  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.dpor()), optimal_(s.optimal()) {
     if (s_.stack.empty()) first_new_step_ = 0;
   }
 
@@ -43,7 +46,13 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   bool wants_footprints() const override { return true; }
 
-  void on_record(const sim::TraceRecord& r) override { tracker_.on_record(r); }
+  void on_record(const sim::TraceRecord& r) override {
+    tracker_.on_record(r);
+    if (optimal_ && r.actor != sim::kNoActor && (r.kind == "sim.wake" || r.kind == "sim.spawn")) {
+      if (woken_at_.size() <= r.actor) woken_at_.resize(r.actor + 1, -1);
+      woken_at_[r.actor] = sim::to_ns(r.time);
+    }
+  }
 
   std::uint32_t choose(const sim::ChoicePoint& point) override;
   void on_step(const sim::StepInfo& info) override;
@@ -71,7 +80,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
 
   // Source-DPOR's step for the race (i, j): make sure some initial of
   // notdep(i, E).j is explored at the choice point before i.
-  Reversal reverse(std::size_t i, std::size_t j);
+  // `fall_back`: called by fall_back(), which keeps Source-DPOR's coverage
+  // test (by actor) in Optimal mode too.
+  Reversal reverse(std::size_t i, std::size_t j, bool fall_back = false);
 
   // Breadth-first over i's direct predecessors (of actors other than j's),
   // until a reversal is covered or added on every path, within a budget.
@@ -90,8 +101,44 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // process is not enabled at the race). `exhausted`: the scan hit its budget.
   Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
 
+  // Optimal-DPOR: the reversal of the race (i, j) as a sequence to follow
+  // from the choice point before i, v = notdep(i, E).j, as this run's step
+  // indices in its order (also notes in chain_cpus_ the CPUs of i and of the
+  // steps after i left out of v).
+  void reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
+  // Moves the first step of `first` (an initial of v, a candidate where v is
+  // to start) to the front of v.
+  void put_first(std::vector<std::size_t>& v, sim::ActorId first) const;
+  std::span<const sim::Access> footprint_of(std::size_t step) const;
+  WakeupStep wakeup_step(std::size_t step) const;
+  // Optimal-DPOR's test: an actor asleep or explored at `node` is a weak
+  // initial of v, so v's class is explored from there already.
+  // `now_ns`: the instant of the choice point; v as reversal_steps() gives it.
+  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v) const;
+  // Puts v in the node's wakeup tree. `walk`: Optimal-DPOR's insert (Covered
+  // when a leaf already stands for v); else (fall-backs) as a branch of its own.
+  Reversal insert_reversal(Node& node, WakeupSequence v, bool walk);
+  // Optimal-DPOR at a new schedule choice point: the first root of the
+  // followed forest that may run here, or none; the other roots become the
+  // node's wakeup tree.
+  std::optional<std::uint32_t> follow_at(Node& node, const std::function<bool(sim::ActorId)>& allowed);
+
   SearchState& s_;
   const bool dpor_;
+  const bool optimal_;
+  // Optimal-DPOR: the sequences this run follows from here on (the subtree
+  // of the wakeup tree it took); consumed step by step, empty once the run is
+  // on its own.
+  WakeupForest follow_;
+  // Per step, Optimal-DPOR only: footprints (one array, footprint_end_[k] is
+  // where step k's ends), dispatches, wakes.
+  std::vector<sim::Access> footprints_;
+  std::vector<std::size_t> footprint_end_;
+  std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
+  std::vector<std::int64_t> step_woken_;   // per step: when its actor was woken since its previous step, or -1
+  std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
+  std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
+  std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;
   std::int64_t pending_node_ = -1;  // the schedule node whose step comes next

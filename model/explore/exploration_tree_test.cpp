@@ -14,7 +14,7 @@ namespace {
 
 ExploreOptions all(bool dpor, ExplorationTree& tree) {
   ExploreOptions o;
-  o.dpor = dpor;
+  o.dpor = dpor ? DporMode::Source : DporMode::Plain;
   o.stop_on_violation = false;
   o.tree = &tree;
   return o;

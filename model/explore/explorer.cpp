@@ -18,6 +18,7 @@ using detail::has_actor;
 using detail::Node;
 using detail::SearchState;
 using detail::SleepEntry;
+using detail::WakeupNode;
 
 const char* end_name(const Outcome& o, const ControlledRun& control) {
   if (control.redundant()) return "redundant";
@@ -45,6 +46,26 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+// Optimal-DPOR: the first root of the node's wakeup tree that may run there
+// (a candidate, not explored, not asleep, within the preemption bound); the
+// run will follow its subtree (Node::after). Roots that cannot run are
+// dropped: their actors stay in `backtrack`, so the exhausted node counts them
+// as skipped by the bound.
+std::optional<std::uint32_t> next_from_wakeup_tree(const SearchState& s, Node& top) {
+  while (!top.wakeup.empty()) {
+    WakeupNode root = std::move(top.wakeup.front());
+    top.wakeup.erase(top.wakeup.begin());
+    const sim::ActorId a = root.step.actor;
+    if (has_actor(top.done, a) || has_actor(top.sleep, a) || !s.within_bound(top, a)) continue;
+    for (std::uint32_t i = 0; i < top.n; ++i) {
+      if (top.candidates[i] != a) continue;
+      top.after = std::move(root.children);
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
 // Moves to the next alternative of the deepest choice point that has one.
 // Returns false when the whole tree is explored.
 bool backtrack(SearchState& s) {
@@ -55,10 +76,11 @@ bool backtrack(SearchState& s) {
     if (top.schedule()) {
       top.done.push_back(SleepEntry{top.chosen(), top.step_footprint, !top.step_seen});
       std::optional<std::uint32_t> next;
-      for (std::uint32_t i = 0; i < top.n && !next; ++i) {
+      if (s.optimal()) next = next_from_wakeup_tree(s, top);
+      for (std::uint32_t i = 0; i < top.n && !next && !s.optimal(); ++i) {
         const sim::ActorId a = top.candidates[i];
         if (has_actor(top.done, a)) continue;
-        if (opt.dpor && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a))) continue;
+        if (s.dpor() && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a))) continue;
         if (!s.within_bound(top, a)) continue;
         next = i;
       }
@@ -73,7 +95,7 @@ bool backtrack(SearchState& s) {
       for (std::uint32_t i = 0; i < top.n; ++i) {
         const sim::ActorId a = top.candidates[i];
         if (has_actor(top.done, a)) continue;
-        const bool dpor_skips = opt.dpor && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a));
+        const bool dpor_skips = s.dpor() && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a));
         if (dpor_skips) {
           ++s.report.pruned_branches;
         } else {
@@ -116,6 +138,22 @@ void verify(Program& program, const ExploreOptions& opt, Counterexample& cex) {
 }
 
 }  // namespace
+
+const char* to_string(DporMode m) {
+  switch (m) {
+    case DporMode::Plain: return "plain";
+    case DporMode::Source: return "source";
+    case DporMode::Optimal: return "optimal";
+  }
+  return "?";
+}
+
+std::optional<DporMode> parse_dpor_mode(const std::string& text) {
+  for (DporMode m : {DporMode::Plain, DporMode::Source, DporMode::Optimal}) {
+    if (text == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
 
 const char* to_string(SearchEnd e) {
   switch (e) {
@@ -237,7 +275,7 @@ std::vector<std::string> ExploreReport::assumptions() const {
                   count(preemption_pruned, "alternative", "alternatives") + " skipped, " +
                   count(preemption_cut, "run", "runs") + " cut, " +
                   count(reversals_over_bound, "race reversal", "race reversals") + " refused by the bound" +
-                  (dpor ? "; with DPOR even runs within the bound may be missed" : "") + ")");
+                  (dpor != DporMode::Plain ? "; with DPOR even runs within the bound may be missed" : "") + ")");
   }
   if (faults_unasked != 0) {
     out.push_back("the fault budget per run: " + count(faults_unasked, "fault point was", "fault points were") +
@@ -262,7 +300,7 @@ std::vector<std::string> ExploreReport::assumptions() const {
                   " across instants left as time ordered them (the later step's actor was no candidate at any "
                   "choice point before the earlier step)");
   }
-  if (dpor && events != 0) {
+  if (dpor != DporMode::Plain && events != 0) {
     out.push_back(count(events, "event", "events") +
                   " (timers, compute ends, timeouts, bus arrivals, faults) fired outside steps: each is assumed "
                   "to touch only what the step that scheduled it touched, or the actor it wakes");
@@ -303,12 +341,12 @@ std::string ExploreReport::coverage() const {
 
 std::string ExploreReport::summary() const {
   std::string out = "explored '" + program + "': " + count(executions, "execution", "executions") + " (" +
-                    std::to_string(redundant) + " redundant";
+                    std::to_string(redundant) + " blocked by their sleep set";
   if (preemption_cut != 0) out += ", " + std::to_string(preemption_cut) + " cut by the preemption bound";
   out += "), " + count(transitions, "transition", "transitions") + ", " +
          count(distinct_final_states, "distinct final state", "distinct final states") + ", " +
          std::to_string(pruned_branches) + " branches pruned by DPOR";
-  if (dpor) out += ", " + count(races, "race", "races");
+  if (dpor != DporMode::Plain) out += ", " + count(races, "race", "races") + " (" + to_string(dpor) + " DPOR)";
   // No wall time here: the summary is compared across runs and jobs.
   out += "\n" + coverage() + "\n";
   if (counterexample) {

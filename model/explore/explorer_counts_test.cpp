@@ -5,6 +5,7 @@
 // Schedule choice point; one live actor steps without a choice.
 #include <gtest/gtest.h>
 
+
 #include "model/explore/controlled_run.hpp"  // kFallbackSteps
 #include "model/explore/explorer.hpp"
 #include "model/explore/random_program.hpp"
@@ -16,7 +17,7 @@ namespace {
 
 ExploreOptions all(bool dpor) {
   ExploreOptions o;
-  o.dpor = dpor;
+  o.dpor = dpor ? DporMode::Source : DporMode::Plain;
   o.stop_on_violation = false;
   return o;
 }
@@ -347,7 +348,7 @@ TEST(ExplorerCoverage, APreemptionBoundIsAnAssumptionWhenItRefusedSomething) {
   EXPECT_EQ(r.assumptions()[0].rfind("at most 1 preemption per run (", 0), 0u) << r.assumptions()[0];
   EXPECT_EQ(r.coverage().rfind("complete under these assumptions:\n  - at most 1 preemption", 0), 0u);
   // With DPOR the bound refuses race reversals instead: counted too.
-  o.dpor = true;
+  o.dpor = DporMode::Source;
   o.max_preemptions = 0;
   r = exhaustive(p, o);
   EXPECT_EQ(r.reversals_over_bound, 1u);
@@ -452,6 +453,45 @@ TEST(ExplorerCoverage, AFallBackThatRunsOutOfItsBudgetIsCounted) {
   EXPECT_NE(r.coverage().find("gave up after 256 steps"), std::string::npos) << r.coverage();
   // Plain search, for reference: both orders of A and B.
   EXPECT_EQ(exhaustive(long_chain, all(false)).final_states, r.final_states);
+}
+
+
+// Optimal-DPOR (wakeup trees) against Source-DPOR, pinned on random programs
+// where Source-DPOR's runs end blocked by their sleep set: it explores only
+// the first step of a race's reversal, and the run then wanders into an order
+// its sleep set already covers. Optimal-DPOR follows the whole reversal and
+// leaves out reversals that could only block, so none of its runs block here,
+// and every final state of plain search is still reached.
+TEST(ExplorerCounts, OptimalDporRunsNoneBlockedWhereSourceDporDoes) {
+  struct Pinned {
+    std::uint64_t seed;
+    testing::RandomShape shape;
+    std::uint64_t source, source_blocked, optimal;
+  };
+  const Pinned pinned[] = {
+      {10, {}, 2, 1, 1},
+      {56, {}, 5, 2, 3},
+      {56, {.bus_faults = true}, 15, 6, 9},
+      {86, {}, 9, 3, 6},
+      {5, {.more_sync = true}, 19, 3, 16},  // gates, a threshold semaphore, an event
+  };
+  for (const Pinned& c : pinned) {
+    testing::RandomProgram p(c.seed, c.shape);
+    SCOPED_TRACE(p.name() + (c.shape.bus_faults ? " with bus faults" : "") + (c.shape.more_sync ? " with more sync" : ""));
+    const ExploreReport plain = exhaustive(p, all(false));
+    const ExploreReport source = exhaustive(p, all(true));
+    ExploreOptions o = all(true);
+    o.dpor = DporMode::Optimal;
+    const ExploreReport optimal = exhaustive(p, o);
+    ASSERT_TRUE(plain.complete);
+    EXPECT_TRUE(optimal.complete);
+    EXPECT_EQ(optimal.final_states, plain.final_states) << optimal.summary();
+    EXPECT_EQ(source.final_states, plain.final_states) << source.summary();
+    EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();
+    EXPECT_EQ(source.executions, c.source);
+    EXPECT_EQ(source.redundant, c.source_blocked);
+    EXPECT_EQ(optimal.executions, c.optimal);
+  }
 }
 
 }  // namespace

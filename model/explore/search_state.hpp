@@ -11,6 +11,7 @@
 
 #include "model/explore/explorer.hpp"
 #include "model/explore/step_tracker.hpp"
+#include "model/explore/wakeup_tree.hpp"
 
 namespace ipcsim::explore::detail {
 
@@ -46,6 +47,13 @@ struct Node {
   // Schedule choice points only.
   std::vector<sim::ActorId> candidates;  // by index, as the kernel numbered them
   std::vector<sim::ActorId> backtrack;   // to explore here (DPOR source set; all candidates without DPOR)
+  // Optimal-DPOR (wakeup_tree.hpp): the sequences still to explore from here,
+  // each root an actor of `backtrack` not yet explored.
+  WakeupForest wakeup;
+  // Optimal-DPOR, any kind of node: what the run follows after this node's
+  // current value (a schedule node: the subtree of the root it took; other
+  // kinds: the forest the run arrived with, the same for every value).
+  WakeupForest after;
   std::vector<SleepEntry> done;          // explored before the current value
   std::vector<SleepEntry> sleep;         // the sleep set when the run arrived here
   Footprint step_footprint;              // the current value's step, in this run
@@ -73,6 +81,8 @@ struct SearchState {
   std::set<std::uint64_t> final_states;
   std::set<std::string> properties;
 
+  bool dpor() const { return options.dpor != DporMode::Plain; }
+  bool optimal() const { return options.dpor == DporMode::Optimal; }
   bool within_bound(const Node& node, sim::ActorId a) const {
     return !options.max_preemptions || node.preemptions + node.cost(a) <= *options.max_preemptions;
   }
