@@ -16,6 +16,12 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
   if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
+  if (skip_ && idx >= s_.options.split_depth) {
+    // Another shard's subtree: this run only had to find the prefix.
+    skipped_ = true;
+    if (cx_ != nullptr) cx_->request_stop("explorer: another shard's subtree");
+    return fallback(point);
+  }
   if (idx >= s_.options.max_depth) {
     depth_bounded_ = true;
     sleep_.clear();  // no pruning past the bound: the run just goes on
@@ -100,8 +106,11 @@ std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& poi
     return 0;
   }
   if (dpor_) {
-    node_sleep_ = sleep_;
-    for (const SleepEntry& e : node.done) node_sleep_.push_back(e);
+    node_sleep_.clear();  // above the split depth no sleep set reaches the subtree
+    if (!s_.unreduced(idx)) {
+      node_sleep_ = sleep_;
+      for (const SleepEntry& e : node.done) node_sleep_.push_back(e);
+    }
   }
   pending_node_ = static_cast<std::int64_t>(idx);
   preemptions_ += node.cost(node.chosen());
@@ -143,11 +152,12 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
       return fallback(point);
     }
     node.value = *pick;
-    if (dpor_) {
+    if (dpor_ && !s_.unreduced(s_.stack.size())) {
       node.backtrack = {node.chosen()};
       node_sleep_ = node.sleep;
     } else {
       node.backtrack = node.candidates;
+      node_sleep_.clear();
     }
     pending_node_ = static_cast<std::int64_t>(s_.stack.size());
     preemptions_ += node.cost(node.chosen());

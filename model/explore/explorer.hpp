@@ -77,6 +77,25 @@
 //  - With max_preemptions and DPOR together, coverage of all runs within the
 //    bound is not guaranteed (a known interaction, Coons et al. OOPSLA 2013);
 //    without DPOR the bound is exact.
+//
+// Splitting the search into shards (split_depth, shard_index, shard_count):
+// a race found deep in one subtree may add a backtrack point near the root,
+// so a source-DPOR tree cannot be cut into independent parts as it is. With a
+// split depth d, the first d choice points of every run are explored without
+// reduction (every candidate, no sleep set carried below them), which makes
+// every reversal a race could ask for above d already covered; DPOR and sleep
+// sets work within each subtree below a depth-d prefix, starting from an empty
+// sleep set. The subtrees ("units": the depth-d prefixes, and the runs that
+// end with fewer than d choice points) are numbered by their rank in DFS
+// order, and shard I of K explores the units whose rank is I mod K (0-based).
+// Every shard walks the whole prefix tree (one run per foreign unit, cut at
+// depth d and not counted: skipped_runs), so the assignment needs no
+// communication. A unit's exploration depends on its prefix alone, so the K
+// shards' executions, transitions, redundant runs, races and the other counters
+// sum to those of the same search with K = 1 (same d), their final states and
+// violated properties unite to its sets, and the counterexample of the lowest
+// unit is its counterexample (shard_test in cli/ shows it on scenarios). With
+// d = 0 (the default) nothing changes.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +112,15 @@
 
 namespace ipcsim::explore {
 
+// What the progress callback sees: counts, and how far along the DFS is.
+struct SearchProgress {
+  std::uint64_t executions = 0;
+  std::uint64_t transitions = 0;
+  // The share of the tree behind the current path, from the DFS stack's
+  // explored and remaining alternatives (estimate.hpp), in (0, 1].
+  double explored_fraction = 0;
+};
+
 struct ExploreOptions {
   bool dpor = true;
   std::uint32_t max_depth = 10'000;                // choice points per run that the search branches on
@@ -108,8 +136,14 @@ struct ExploreOptions {
   RunSettings run;                                 // seed, limits, fault budget, observers, lock-order graph
   ExplorationTree* tree = nullptr;                 // when set, records the tree walked
   // Called after every `progress_every` runs (wall-clock free: counts only).
-  std::function<void(std::uint64_t executions, std::uint64_t transitions)> progress;
+  std::function<void(const SearchProgress&)> progress;
   std::uint64_t progress_every = 10'000;
+  // Sharding (see the header comment): choice points [0, split_depth) are
+  // explored without reduction; this search explores the units whose DFS rank
+  // is shard_index (0-based) modulo shard_count.
+  std::uint32_t split_depth = 0;
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 1;
 };
 
 struct Counterexample {
@@ -122,6 +156,7 @@ struct Counterexample {
   bool replay_checked = false;     // verify_counterexample ran
   bool replay_reproduces = false;  // a strict replay with a fresh lock-order graph violated the same property
   std::string replay_note;         // why not, when it did not
+  std::uint64_t unit = 0;          // with a split depth: the DFS rank of its subtree (see the header comment)
 };
 
 // How a search ended.
@@ -165,6 +200,14 @@ struct ExploreReport {
   std::uint64_t cross_instant_races = 0;  // across instants: left as time ordered them
   std::uint64_t fallbacks_exhausted = 0;  // fall-backs that hit their step budget with paths left open
   std::uint64_t events = 0;               // events fired outside steps (see the soundness caveats)
+
+  // Sharding (split_depth > 0): units of the whole tree, those this shard
+  // explored, and the runs (with their steps) spent walking other shards'
+  // prefixes, which count nowhere else.
+  std::uint64_t units_total = 0;
+  std::uint64_t units_explored = 0;
+  std::uint64_t skipped_runs = 0;
+  std::uint64_t skipped_transitions = 0;
 
   std::uint64_t violating = 0;      // non-redundant runs that violated a property
   std::vector<std::string> violated_properties;  // sorted, distinct
