@@ -106,11 +106,8 @@ std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& poi
     return 0;
   }
   if (dpor_) {
-    node_sleep_.clear();  // above the split depth no sleep set reaches the subtree
-    if (!s_.unreduced(idx)) {
-      node_sleep_ = sleep_;
-      for (const SleepEntry& e : node.done) node_sleep_.push_back(e);
-    }
+    node_sleep_ = sleep_;
+    for (const SleepEntry& e : node.done) node_sleep_.push_back(e);
   }
   pending_node_ = static_cast<std::int64_t>(idx);
   preemptions_ += node.cost(node.chosen());
@@ -152,12 +149,13 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
       return fallback(point);
     }
     node.value = *pick;
-    if (dpor_ && !s_.unreduced(s_.stack.size())) {
-      node.backtrack = {node.chosen()};
+    if (dpor_) {
+      // Above the split depth every candidate is to be explored (sleep sets
+      // still prune): no race below can add a backtrack point up there.
+      node.backtrack = s_.unreduced(s_.stack.size()) ? node.candidates : std::vector<sim::ActorId>{node.chosen()};
       node_sleep_ = node.sleep;
     } else {
       node.backtrack = node.candidates;
-      node_sleep_.clear();
     }
     pending_node_ = static_cast<std::int64_t>(s_.stack.size());
     preemptions_ += node.cost(node.chosen());

@@ -109,16 +109,25 @@ TEST(Shard, AbbaDeadlockAndMutexPair) {
 // Random programs, with bus faults and priority changes: the shapes where
 // DPOR's fall-backs and cross-instant races come in.
 TEST(Shard, RandomProgramsSumToTheWhole) {
-  int compared = 0;
+  int compared = 0, against_plain = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     testing::RandomProgram p(seed, {.bus_faults = seed % 2 == 0, .priority_changes = seed % 3 == 0});
     ExploreOptions probe = all(true);
     probe.max_executions = 400;
     if (!exhaustive(p, probe).complete) continue;
     expect_union_equals(p, true, 3, 3);
+    // Against plain search too, when it finishes: the split keeps every state.
+    ExploreOptions plain = all(false);
+    plain.max_executions = 3000;
+    const ExploreReport whole = exhaustive(p, plain);
+    if (whole.complete) {
+      EXPECT_EQ(exhaustive(p, all(true, 3)).final_states, whole.final_states) << p.name();
+      ++against_plain;
+    }
     ++compared;
   }
   EXPECT_GE(compared, 8);
+  EXPECT_GE(against_plain, 4);
 }
 
 // A unit that no shard owns is explored by none: with more shards than units,
