@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/check_workers.hpp"
 #include "cli/command_support.hpp"
 #include "cli/output_files.hpp"
 #include "cli/progress_line.hpp"
@@ -95,18 +96,9 @@ nlohmann::ordered_json shard_file(const scenario::Scenario& s, const explore::Ex
                   {"shortest", o.shortest}};
   j["report"] = report_to_json(r);
   if (r.counterexample) {
-    const explore::Counterexample& c = *r.counterexample;
-    j["counterexample"] = {{"property", c.property},
-                           {"message", c.message},
-                           {"execution", c.execution},
-                           {"unit", c.unit},
-                           {"choices", sim::format_choices(c.choices)},
-                           {"steps", c.steps},
-                           {"replay_checked", c.replay_checked},
-                           {"replay_reproduces", c.replay_reproduces},
-                           {"replay_note", c.replay_note},
-                           {"file", cex_path},
-                           {"file_text", cex_text}};
+    j["counterexample"] = counterexample_to_json(*r.counterexample);
+    j["counterexample"]["file"] = cex_path;
+    j["counterexample"]["file_text"] = cex_text;
   } else {
     j["counterexample"] = nullptr;
   }
@@ -161,6 +153,15 @@ int check_command(const CheckArgs& a) {
     return kExitBadInput;
   }
   const bool sharded = shard->count > 1;
+  if (a.jobs > 1 && sharded) {
+    std::cerr << "ipcsim check: --jobs: not with --shard " << shard->index << "/" << shard->count
+              << " (a shard runs in one process; run more shards instead)\n";
+    return kExitBadInput;
+  }
+  if (a.jobs > 1 && !a.tree.empty()) {
+    std::cerr << "ipcsim check: --tree: not with --jobs (each worker walks only its part of the tree)\n";
+    return kExitBadInput;
+  }
   if (sharded && !a.tree.empty()) {
     std::cerr << "ipcsim check: --tree: not with a sharded search (each shard walks only its part of the tree)\n";
     return kExitBadInput;
@@ -188,7 +189,7 @@ int check_command(const CheckArgs& a) {
     o.run.lock_order = &locks;
   }
   if (!a.tree.empty()) o.tree = &tree;
-  o.split_depth = a.split_depth.value_or(sharded ? kDefaultSplitDepth : 0);
+  o.split_depth = a.split_depth.value_or(sharded || a.jobs > 1 ? kDefaultSplitDepth : 0);
   o.shard_index = shard->index - 1;
   o.shard_count = shard->count;
   // Where results go is checked before a search that may take minutes.
@@ -220,7 +221,7 @@ int check_command(const CheckArgs& a) {
              ProgressLine::count_text(size.largest),
              o.dpor ? "; DPOR runs fewer: the progress line refines it from the search itself" : "");
   ProgressLine line("check", "executions", a.progress);
-  if (line.enabled()) {
+  if (line.enabled() && a.jobs <= 1) {
     o.progress_every = 8;
     o.progress = [&](const explore::SearchProgress& p) {
       line.update(p.executions, p.explored_fraction > 0 ? static_cast<double>(p.executions) / p.explored_fraction : 0);
@@ -228,7 +229,7 @@ int check_command(const CheckArgs& a) {
   }
   explore::ExploreReport r;
   try {
-    r = explore::exhaustive(program, o);
+    r = a.jobs > 1 ? explore_in_workers(program, o, a.jobs) : explore::exhaustive(program, o);
     line.end();
   } catch (const explore::ExplorationError& e) {
     line.end();

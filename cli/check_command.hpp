@@ -29,6 +29,7 @@ struct CheckArgs {
   std::optional<std::uint32_t> split_depth;  // default: 0 unsharded, kDefaultSplitDepth with K > 1
   std::string out;                         // shard result file (shard_results.hpp), for `ipcsim merge`
   bool progress = false;                   // the progress line even when stderr is no terminal
+  unsigned jobs = 1;                       // worker processes, each a shard of the split search (check_workers.hpp)
 };
 
 // Above this many choice points a sharded search is split by default: deep

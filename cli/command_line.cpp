@@ -92,6 +92,11 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", a->out, "Write this shard's results as JSON, for `ipcsim merge`");
   cmd->add_flag("--progress", a->progress,
                 "Show the progress line on stderr even when it is not a terminal (executions, rate, estimated total)");
+  cmd->add_option("--jobs", a->jobs,
+                  "Worker processes, each a shard of the search split at --split-depth (default 6 with --jobs > 1); "
+                  "the report is that of --jobs 1 with the same split depth (no progress line)")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   cmd->callback([a, exit_code] { *exit_code = check_command(*a); });
 }
 

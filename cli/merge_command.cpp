@@ -154,86 +154,35 @@ bool write_text(const std::string& path, const std::string& text) { return write
 int merge_check(const std::vector<ShardFile>& files, const MergeArgs& a) {
   const Json& first = files.front().j;
   const std::string expect = first.at("expect").get<std::string>();
-  explore::ExploreReport m;
-  std::set<std::uint64_t> states;
-  std::set<std::string> properties;
-  const ShardFile* cex_from = nullptr;
-  std::uint64_t skipped_runs = 0;
-  bool any_violation_end = false, any_max_executions = false, any_time_limit = false;
+  const std::uint64_t seed = first.at("options").at("seed").get<std::uint64_t>();
+  std::vector<explore::ExploreReport> parts;
   for (const ShardFile& f : files) {
     explore::ExploreReport r;
     try {
       r = report_from_json(f.j.at("report"));
+      if (!f.j.at("counterexample").is_null()) r.counterexample = counterexample_from_json(f.j.at("counterexample"), seed);
     } catch (const std::exception& e) {
-      throw Refused(f.path + ": error: \"report\": " + e.what());
+      throw Refused(f.path + ": error: " + e.what());
     }
-    if (&f == &files.front()) {
-      m = r;
-      m.counterexample.reset();
-    } else {
-      if (r.units_total != m.units_total) {
-        throw Refused(f.path + ": error: its shard saw " + std::to_string(r.units_total) + " subtrees, " +
-                      files.front().path + " saw " + std::to_string(m.units_total) +
-                      ": the shards walked different trees (another version of ipcsim, or a nondeterministic "
-                      "scenario)");
-      }
-#define IPCSIM_ADD(name) m.name += r.name;
-      IPCSIM_ADD(executions) IPCSIM_ADD(transitions) IPCSIM_ADD(redundant) IPCSIM_ADD(pruned_branches)
-      IPCSIM_ADD(preemption_pruned) IPCSIM_ADD(preemption_cut) IPCSIM_ADD(reversals_over_bound)
-      IPCSIM_ADD(faults_unasked) IPCSIM_ADD(horizon_ended) IPCSIM_ADD(depth_bounded) IPCSIM_ADD(step_limited)
-      IPCSIM_ADD(races) IPCSIM_ADD(irreversible_races) IPCSIM_ADD(cross_instant_races)
-      IPCSIM_ADD(fallbacks_exhausted) IPCSIM_ADD(events) IPCSIM_ADD(violating) IPCSIM_ADD(units_explored)
-#undef IPCSIM_ADD
+    // Shards that walked the whole prefix tree saw the same subtrees (one that
+    // stopped at a violation or a budget saw fewer).
+    if (!parts.empty() && r.end == explore::SearchEnd::Exhausted && parts.front().end == explore::SearchEnd::Exhausted &&
+        r.units_total != parts.front().units_total) {
+      throw Refused(f.path + ": error: its shard saw " + std::to_string(r.units_total) + " subtrees, " +
+                    files.front().path + " saw " + std::to_string(parts.front().units_total) +
+                    ": the shards walked different trees (another version of ipcsim, or a nondeterministic "
+                    "scenario)");
     }
-    skipped_runs += r.skipped_runs;
-    states.insert(r.final_states.begin(), r.final_states.end());
-    properties.insert(r.violated_properties.begin(), r.violated_properties.end());
-    any_violation_end = any_violation_end || r.end == explore::SearchEnd::Violation;
-    any_max_executions = any_max_executions || r.end == explore::SearchEnd::MaxExecutions;
-    any_time_limit = any_time_limit || r.end == explore::SearchEnd::TimeLimit;
-    const Json& c = f.j.at("counterexample");
-    if (c.is_null()) continue;
-    // The unsharded search meets the lowest subtree's first; with --shortest
-    // it keeps the shortest, the earliest of equal length.
-    auto key = [&](const Json& x) {
-      const std::string choices = x.at("choices").get<std::string>();
-      const auto length = first.at("options").at("shortest").get<bool>()
-                              ? static_cast<std::uint64_t>(std::count(choices.begin(), choices.end(), ' '))
-                              : 0;
-      return std::pair(length, x.at("unit").get<std::uint64_t>());
-    };
-    if (cex_from == nullptr || key(c) < key(cex_from->j.at("counterexample"))) cex_from = &f;
+    parts.push_back(std::move(r));
   }
+  const MergedReport merged = merge_reports(parts, first.at("options").at("shortest").get<bool>());
+  explore::ExploreReport m = merged.report;
+  const std::uint64_t skipped_runs = m.skipped_runs;
   m.skipped_runs = 0;
   m.skipped_transitions = 0;
-  m.final_states.assign(states.begin(), states.end());
-  m.distinct_final_states = m.final_states.size();
-  m.violated_properties.assign(properties.begin(), properties.end());
-  std::string cex_path;
+  const ShardFile* cex_from = merged.counterexample_from ? &files[*merged.counterexample_from] : nullptr;
   const Json* c = cex_from != nullptr ? &cex_from->j.at("counterexample") : nullptr;
-  if (c != nullptr) {
-    explore::Counterexample x;
-    x.seed = first.at("options").at("seed").get<std::uint64_t>();
-    sim::ChoiceParseError error;
-    if (!sim::parse_choices(c->at("choices").get<std::string>(), x.choices, error)) {
-      throw Refused(cex_from->path + ": error: \"counterexample\": \"choices\": expected " + error.expected +
-                    " at column " + std::to_string(error.column));
-    }
-    x.property = c->at("property").get<std::string>();
-    x.message = c->at("message").get<std::string>();
-    x.execution = c->at("execution").get<std::uint64_t>();
-    x.unit = c->at("unit").get<std::uint64_t>();
-    x.steps = c->at("steps").get<std::uint64_t>();
-    x.replay_checked = c->at("replay_checked").get<bool>();
-    x.replay_reproduces = c->at("replay_reproduces").get<bool>();
-    x.replay_note = c->at("replay_note").get<std::string>();
-    m.counterexample = x;
-  }
-  m.end = any_violation_end && c != nullptr ? explore::SearchEnd::Violation
-          : any_max_executions              ? explore::SearchEnd::MaxExecutions
-          : any_time_limit                  ? explore::SearchEnd::TimeLimit
-                                            : explore::SearchEnd::Exhausted;
-  m.complete = m.end == explore::SearchEnd::Exhausted && m.depth_bounded == 0 && m.step_limited == 0;
+  std::string cex_path;
   const CheckVerdict v = check_verdict(m, expect);
   if (c != nullptr) {
     cex_path = a.out_dir + "/" + first.at("scenario").get<std::string>() + "-check.cex.json";

@@ -34,4 +34,21 @@ inline constexpr int kShardVersion = 1;
 nlohmann::ordered_json report_to_json(const explore::ExploreReport& r);
 explore::ExploreReport report_from_json(const nlohmann::ordered_json& j);
 
+// A counterexample as JSON (choices in sim/choice.hpp's text form) and back;
+// from_json throws std::runtime_error on a bad choice list.
+nlohmann::ordered_json counterexample_to_json(const explore::Counterexample& c);
+explore::Counterexample counterexample_from_json(const nlohmann::ordered_json& j, std::uint64_t seed);
+
+// The reports of the K shards of one search (each with its counterexample, if
+// any), in shard order, combined into the report of the unsharded search
+// (explorer.hpp, sharding): counters summed, final states and properties
+// united, the counterexample of the lowest unit (with `shortest`, the
+// shortest, then the lowest unit), the end and completeness. skipped_runs and
+// skipped_transitions are summed too: they are the shards' overhead.
+struct MergedReport {
+  explore::ExploreReport report;
+  std::optional<std::size_t> counterexample_from;  // the part it came from
+};
+MergedReport merge_reports(const std::vector<explore::ExploreReport>& parts, bool shortest);
+
 }  // namespace ipcsim::cli
