@@ -86,8 +86,9 @@ void add_check_command(CLI::App& app, int* exit_code) {
                   "DFS order; `ipcsim merge` of the K --out files gives the unsharded result (default: from "
                   "JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else 1/1)");
   cmd->add_option("--split-depth", a->split_depth,
-                  "Choice points explored without reduction above the split (default: 0 unsharded, " +
-                      std::to_string(kDefaultSplitDepth) + " with K > 1)")
+                  "The first choice points of every run, where every candidate is explored (sleep sets still "
+                  "prune) so that the subtrees below are independent (default: 0 unsharded, " +
+                      std::to_string(kDefaultSplitDepth) + " with K > 1 or --jobs > 1)")
       ->check(CLI::Range(0u, 64u));
   cmd->add_option("--out", a->out, "Write this shard's results as JSON, for `ipcsim merge`");
   cmd->add_flag("--progress", a->progress,

@@ -34,7 +34,6 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   void set_context(RunContext& cx) { cx_ = &cx; }
   // This run only walks a prefix owned by another shard: stop at the split.
   void skip_subtree() { skip_ = true; }
-  bool skipped() const { return skipped_; }
   bool redundant() const { return redundant_; }
   // Ended where every candidate not asleep was over the preemption bound.
   bool preemption_cut() const { return preemption_cut_; }

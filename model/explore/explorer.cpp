@@ -78,12 +78,7 @@ bool backtrack(SearchState& s) {
         const sim::ActorId a = top.candidates[i];
         if (has_actor(top.done, a)) continue;
         const bool dpor_skips = opt.dpor && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a));
-        if (!counts) {
-        } else if (dpor_skips) {
-          ++s.report.pruned_branches;
-        } else {
-          ++s.report.preemption_pruned;
-        }
+        if (counts) ++(dpor_skips ? s.report.pruned_branches : s.report.preemption_pruned);
         if (opt.tree != nullptr) opt.tree->add(parent_tree, top.kind, top.n, i, a, true);
       }
     } else if (top.value + 1 < top.n) {

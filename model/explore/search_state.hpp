@@ -73,8 +73,8 @@ struct SearchState {
   std::set<std::uint64_t> final_states;
   std::set<std::string> properties;
 
-  // Choice points above the split depth are explored without reduction (every
-  // candidate, no sleep set below them): explorer.hpp, sharding.
+  // Choice points above the split depth put every candidate in their
+  // backtrack set (sleep sets still prune): explorer.hpp, sharding.
   bool unreduced(std::size_t idx) const { return idx < options.split_depth; }
 
   bool within_bound(const Node& node, sim::ActorId a) const {
