@@ -15,6 +15,7 @@
 #include "cli/demo_command.hpp"
 #include "cli/fuzz_command.hpp"
 #include "cli/list_command.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/replay_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/scenario/diagnostics.hpp"
@@ -92,6 +93,23 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--out-dir", a->out_dir, "Where the counterexample file goes")->capture_default_str();
   cmd->add_option("--tree", a->tree, "Write the explored execution tree as JSON (small scenarios)");
   cmd->add_flag("--json", a->json, "Print the result as JSON (\"outcome\": pass, violation or inconclusive)");
+  cmd->add_option("--shard", a->shard,
+                  "Explore only shard I of K (I/K): the tree is split at --split-depth into subtrees dealt out in "
+                  "DFS order; `ipcsim merge` of the K --out files gives the unsharded result (default: from "
+                  "JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else 1/1)");
+  cmd->add_option("--split-depth", a->split_depth,
+                  "The first choice points of every run, where every candidate is explored (sleep sets still "
+                  "prune) so that the subtrees below are independent (default: 0 unsharded, " +
+                      std::to_string(kDefaultSplitDepth) + " with K > 1 or --jobs > 1)")
+      ->check(CLI::Range(0u, 64u));
+  cmd->add_option("--out", a->out, "Write this shard's results as JSON, for `ipcsim merge`");
+  cmd->add_flag("--progress", a->progress,
+                "Show the progress line on stderr even when it is not a terminal (executions, rate, estimated total)");
+  cmd->add_option("--jobs", a->jobs,
+                  "Worker processes, each a shard of the search split at --split-depth (default 6 with --jobs > 1); "
+                  "the report is that of --jobs 1 with the same split depth (no progress line)")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   cmd->callback([a, exit_code] { *exit_code = check_command(*a); });
 }
 
@@ -104,8 +122,11 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs", a->jobs, "Worker processes (results are identical to --jobs 1)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
-  cmd->add_option("--shard", a->shard, "Run only shard I of K (I/K): shards together cover the whole campaign")
-      ->capture_default_str();
+  cmd->add_option("--shard", a->shard,
+                  "Run only shard I of K (I/K): shards together cover the whole campaign (default: from "
+                  "JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else 1/1)");
+  cmd->add_option("--out", a->out, "Write this shard's results as JSON, for `ipcsim merge`");
+  cmd->add_flag("--progress", a->progress, "Show the progress line on stderr even when it is not a terminal");
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_flag("--keep-going", a->keep_going, "Do not stop at the first violation; collect them all");
   cmd->add_flag("--no-shrink", a->no_shrink, "Report counterexamples as found, without shrinking");
@@ -120,6 +141,20 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   cmd->callback([a, exit_code] { *exit_code = fuzz_command(*a); });
+}
+
+void add_merge_command(CLI::App& app, int* exit_code) {
+  auto a = std::make_shared<MergeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "merge", "Combine the --out files of a sharded fuzz or check into the unsharded command's report");
+  cmd->add_option("FILES", a->files, "Shard result files (fuzz or check --out), one per shard")->required();
+  cmd->add_flag("--json", a->json, "Print the combined report as JSON");
+  cmd->add_option("--out-dir", a->out_dir, "Where the combined report's counterexample files go")->capture_default_str();
+  cmd->footer(
+      "Exit codes: those of the unsharded fuzz or check: 0 as expected; 1 a property was violated, or the outcome was "
+      "not the expected one; 2 bad input: a file that is no shard file, shards of different campaigns, a shard "
+      "missing or given twice (nothing is written); 3 inconclusive: some shard's search was cut short by a budget.");
+  cmd->callback([a, exit_code] { *exit_code = merge_command(*a); });
 }
 
 void add_replay_command(CLI::App& app, int* exit_code) {
@@ -268,6 +303,7 @@ int run_command_line(int argc, char** argv) {
   add_fuzz_command(app, &exit_code);
   add_check_command(app, &exit_code);
   add_replay_command(app, &exit_code);
+  add_merge_command(app, &exit_code);
   add_viz_command(app, &exit_code);
   add_list_command(app, &exit_code);
   add_compare_scan_command(app, &exit_code);

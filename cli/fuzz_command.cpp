@@ -1,14 +1,17 @@
 #include "cli/fuzz_command.hpp"
 
 #include <fmt/core.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_support.hpp"
 #include "cli/output_files.hpp"
+#include "cli/progress_line.hpp"
+#include "cli/shard_results.hpp"
+#include "cli/shard_selection.hpp"
 #include "cli/scenario/counterexample.hpp"
 #include "cli/scenario/fuzz.hpp"
 #include "cli/scenario/scenario_program.hpp"
@@ -18,69 +21,45 @@
 namespace ipcsim::cli {
 namespace {
 
-bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  try {
-    std::size_t used = 0;
-    const unsigned long i = std::stoul(text.substr(0, slash), &used);
-    if (used != slash) return false;
-    const std::string rest = text.substr(slash + 1);
-    const unsigned long k = std::stoul(rest, &used);
-    if (used != rest.size() || i < 1 || k < 1 || i > k || k > 100000) return false;
-    index = static_cast<unsigned>(i);
-    count = static_cast<unsigned>(k);
-    return true;
-  } catch (...) {
-    return false;
-  }
+// The shard result file (shard_results.hpp): the campaign's options, what
+// this shard ran, and its findings with their counterexample files' text.
+nlohmann::ordered_json shard_file(const scenario::Scenario& s, const FuzzArgs& a, const scenario::FuzzOptions& o,
+                                  const scenario::FuzzResult& r, nlohmann::ordered_json findings) {
+  nlohmann::ordered_json j;
+  j["format"] = kShardFormat;
+  j["version"] = kShardVersion;
+  j["kind"] = "fuzz";
+  j["scenario"] = s.name;
+  j["file"] = s.path;
+  j["scenario_hash"] = fmt::format("{:016x}", s.content_hash);
+  j["expect"] = s.expect;
+  j["shard"] = {{"index", o.shard_index}, {"count", o.shard_count}};
+  j["options"] = {{"runs", o.runs},           {"first_seed", o.first_seed}, {"policy", a.policy},
+                  {"depth", a.depth},         {"keep_going", o.keep_going}, {"shrink", o.shrink},
+                  {"shrink_budget", o.shrink_budget}};
+  j["runs_planned"] = r.runs_planned;
+  j["runs"] = r.runs_done;
+  j["findings"] = std::move(findings);
+  return j;
 }
-
-// A progress bar on a terminal, a line per tenth otherwise (logs stay readable).
-class Progress {
- public:
-  explicit Progress(bool quiet) : tty_(::isatty(STDERR_FILENO) == 1), quiet_(quiet) {}
-  void update(const scenario::FuzzProgress& p) {
-    if (quiet_ || p.total == 0) return;
-    if (tty_) {
-      const auto now = std::chrono::steady_clock::now();
-      if (p.done != p.total && now - last_ < std::chrono::milliseconds(100)) return;
-      last_ = now;
-      const int width = 30;
-      const int filled = static_cast<int>(width * p.done / p.total);
-      fmt::print(stderr, "\r[{}{}] {}/{} runs, {} finding(s)", std::string(static_cast<std::size_t>(filled), '='),
-                 std::string(static_cast<std::size_t>(width - filled), ' '), p.done, p.total, p.findings);
-      drawn_ = true;
-    } else {
-      const std::uint64_t tenth = p.done * 10 / p.total;
-      if (tenth == last_tenth_) return;
-      last_tenth_ = tenth;
-      fmt::print(stderr, "fuzz: {}/{} runs, {} finding(s)\n", p.done, p.total, p.findings);
-    }
-  }
-  void end() {
-    if (drawn_) fmt::print(stderr, "\n");
-  }
-
- private:
-  bool tty_;
-  bool quiet_;
-  bool drawn_ = false;
-  std::uint64_t last_tenth_ = 0;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 }  // namespace
 
 int fuzz_command(const FuzzArgs& a) {
-  unsigned shard_index = 1, shard_count = 1;
-  if (!parse_shard(a.shard, shard_index, shard_count)) {
-    std::cerr << "ipcsim fuzz: --shard: expected I/K with 1 <= I <= K, got \"" << a.shard << "\"\n";
+  std::string shard_error;
+  const std::optional<ShardChoice> shard = select_shard(a.shard, shard_error);
+  if (!shard) {
+    std::cerr << "ipcsim fuzz: " << shard_error << "\n";
     return kExitBadInput;
   }
+  const unsigned shard_index = shard->index, shard_count = shard->count;
   auto s = load_or_report(a.file);
   if (!s) return kExitBadInput;
   if (!check_writable_dir("fuzz", "--out-dir", a.out_dir)) return kExitBadInput;
+  if (!a.out.empty() && !check_writable("fuzz", "--out", a.out)) return kExitBadInput;
+  if (!shard->source.empty() && shard->source != "--shard") {
+    fmt::print(stderr, "ipcsim fuzz: shard {}/{} (from {})\n", shard_index, shard_count, shard->source);
+  }
   scenario::FuzzOptions o;
   o.runs = a.runs;
   o.first_seed = a.seed.value_or(s->run.seed);
@@ -102,8 +81,13 @@ int fuzz_command(const FuzzArgs& a) {
     o.policy = [k, depth](std::uint64_t seed) { return explore::make_chooser(explore::Policy::Pct, seed, depth, k); };
     if (!a.json) fmt::print("policy pct, depth {}, k = {} schedule choices per run (measured)\n", depth, k);
   }
-  Progress progress(a.json);
-  o.progress = [&](const scenario::FuzzProgress& p) { progress.update(p); };
+  ProgressLine progress("fuzz", "runs", a.progress);
+  if (progress.enabled()) {
+    o.progress = [&](const scenario::FuzzProgress& p) {
+      progress.update(p.done, static_cast<double>(p.total),
+                      p.findings == 0 ? "" : fmt::format("{} finding(s)", p.findings));
+    };
+  }
   if (!a.json) {
     fmt::print("fuzz {} ({}): {} runs from seed {}{}, {} job(s)\n", s->name, s->mechanism, a.runs, o.first_seed,
                shard_count > 1 ? fmt::format(", shard {}/{}", shard_index, shard_count) : "", a.jobs);
@@ -117,13 +101,21 @@ int fuzz_command(const FuzzArgs& a) {
   j["scenario"] = s->name;
   j["file"] = s->path;
   j["first_seed"] = o.first_seed;
-  j["shard"] = a.shard;
+  j["shard"] = fmt::format("{}/{}", shard_index, shard_count);
   j["policy"] = a.policy;
   if (a.policy == "pct") j["depth"] = a.depth;
   j["runs_planned"] = r.runs_planned;
   j["runs"] = r.runs_done;
   j["findings"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json shard_findings = nlohmann::ordered_json::array();
   int code = r.as_expected ? kExitOk : kExitMismatch;
+  // One shard of several decides nothing alone (`ipcsim merge` does): it fails
+  // only on a violation the scenario does not expect.
+  if (shard_count > 1 && code == kExitMismatch) {
+    const bool unexpected = std::any_of(r.findings.begin(), r.findings.end(),
+                                        [&](const scenario::FuzzFinding& f) { return f.property != s->expect; });
+    if (!unexpected) code = kExitOk;
+  }
   for (const scenario::FuzzFinding& f : r.findings) {
     scenario::Counterexample cex;
     cex.scenario_path = s->path;
@@ -146,16 +138,20 @@ int fuzz_command(const FuzzArgs& a) {
     // longer, so both figures are reported.
     const scenario::ShrinkCost before = scenario::shrink_cost(f.original);
     const scenario::ShrinkCost after = scenario::shrink_cost(f.shrunk);
-    j["findings"].push_back({{"run", f.run_index},
-                             {"seed", f.seed},
-                             {"property", f.property},
-                             {"message", f.message},
-                             {"choices_before_shrinking", f.original.size()},
-                             {"choices_after_shrinking", f.shrunk.size()},
-                             {"off_default_before_shrinking", before.nonzero_schedule},
-                             {"off_default_after_shrinking", after.nonzero_schedule},
-                             {"shrink_runs", f.shrink_runs},
-                             {"counterexample", path}});
+    nlohmann::ordered_json finding = {{"run", f.run_index},
+                                      {"seed", f.seed},
+                                      {"property", f.property},
+                                      {"message", f.message},
+                                      {"choices_before_shrinking", f.original.size()},
+                                      {"choices_after_shrinking", f.shrunk.size()},
+                                      {"off_default_before_shrinking", before.nonzero_schedule},
+                                      {"off_default_after_shrinking", after.nonzero_schedule},
+                                      {"shrink_runs", f.shrink_runs},
+                                      {"counterexample", path}};
+    j["findings"].push_back(finding);
+    // A shard's file carries the counterexample itself: `merge` writes it out.
+    finding["file_text"] = scenario::format_counterexample(cex);
+    shard_findings.push_back(std::move(finding));
     if (!a.json) {
       fmt::print("found: run {} (seed {}) violates {}: {}\n", f.run_index, f.seed, f.property, f.message);
       fmt::print("  choices: {} ({} off the default schedule, {} faults) -> {} ({} off, {} faults) after shrinking "
@@ -167,6 +163,10 @@ int fuzz_command(const FuzzArgs& a) {
   }
   j["as_expected"] = r.as_expected;
   j["verdict"] = r.verdict;
+  if (!a.out.empty()) {
+    const std::string text = shard_file(*s, a, o, r, std::move(shard_findings)).dump(2) + "\n";
+    if (!write_files({{a.out, text}}, "fuzz")) code = kExitBadInput;
+  }
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {

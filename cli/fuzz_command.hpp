@@ -14,7 +14,9 @@ struct FuzzArgs {
   std::uint64_t runs = 100;
   std::optional<std::uint64_t> seed;
   unsigned jobs = 1;
-  std::string shard = "1/1";
+  std::string shard;  // "I/K"; empty: from the environment (shard_selection.hpp), else 1/1
+  std::string out;    // shard result file (shard_results.hpp), for `ipcsim merge`
+  bool progress = false;
   bool json = false;
   bool keep_going = false;
   bool no_shrink = false;

@@ -24,6 +24,7 @@ PACKAGES=(
   libboost-graph-dev libgraphviz-dev graphviz
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsodium-dev
+  python3-yaml  # deploy/check_deploy.py parses the Kubernetes Job and the GitHub workflow
 )
 
 verb=${1:-}

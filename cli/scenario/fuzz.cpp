@@ -200,6 +200,27 @@ std::optional<sim::ChoiceList> replay_violates(const Scenario& s, std::uint64_t 
   return r.choices;
 }
 
+void judge_fuzz(FuzzResult& result, const std::string& expect) {
+  const std::string scope = std::to_string(result.runs_done) + " run(s)";
+  if (expect == "pass") {
+    result.as_expected = result.findings.empty();
+    result.verdict = result.as_expected ? "no violation in " + scope
+                                        : "property \"" + result.findings.front().property + "\" violated";
+  } else {
+    const bool found = !result.findings.empty() && result.findings.front().property == expect;
+    const bool other = std::any_of(result.findings.begin(), result.findings.end(),
+                                   [&](const FuzzFinding& f) { return f.property != expect; });
+    result.as_expected = found && !other;
+    if (result.findings.empty()) {
+      result.verdict = "the expected violation of \"" + expect + "\" was not found in " + scope;
+    } else if (other) {
+      result.verdict = "an unexpected property was violated";
+    } else {
+      result.verdict = "found the expected violation of \"" + expect + "\"";
+    }
+  }
+}
+
 FuzzResult run_fuzz(const Scenario& s, const FuzzOptions& o) {
   IPCSIM_ASSERT(o.shard_count >= 1 && o.shard_index >= 1 && o.shard_index <= o.shard_count);
   const std::vector<std::uint64_t> indices = shard_indices(o);
@@ -241,24 +262,7 @@ FuzzResult run_fuzz(const Scenario& s, const FuzzOptions& o) {
     }
     result.findings.push_back(std::move(f));
   }
-  const std::string scope = std::to_string(result.runs_done) + " run(s)";
-  if (s.expect == "pass") {
-    result.as_expected = result.findings.empty();
-    result.verdict = result.as_expected ? "no violation in " + scope
-                                        : "property \"" + result.findings.front().property + "\" violated";
-  } else {
-    const bool found = !result.findings.empty() && result.findings.front().property == s.expect;
-    const bool other = std::any_of(result.findings.begin(), result.findings.end(),
-                                   [&](const FuzzFinding& f) { return f.property != s.expect; });
-    result.as_expected = found && !other;
-    if (result.findings.empty()) {
-      result.verdict = "the expected violation of \"" + s.expect + "\" was not found in " + scope;
-    } else if (other) {
-      result.verdict = "an unexpected property was violated";
-    } else {
-      result.verdict = "found the expected violation of \"" + s.expect + "\"";
-    }
-  }
+  judge_fuzz(result, s.expect);
   return result;
 }
 

@@ -63,6 +63,11 @@ struct FuzzResult {
 
 FuzzResult run_fuzz(const Scenario& scenario, const FuzzOptions& options);
 
+// Sets as_expected and verdict from runs_done and the findings (by run index)
+// against the scenario's expectation ("pass" or a property): run_fuzz's last
+// step, and `ipcsim merge`'s for the shards' combined findings.
+void judge_fuzz(FuzzResult& result, const std::string& expect);
+
 // Replays `choices` leniently for `seed` and returns the run's recorded list
 // when `property` is the first property violated (the shrinker's oracle).
 std::optional<sim::ChoiceList> replay_violates(const Scenario& scenario, std::uint64_t seed,

@@ -16,6 +16,12 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
   if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
+  if (skip_ && idx >= s_.options.split_depth) {
+    // Another shard's subtree: this run only had to find the prefix.
+    skipped_ = true;
+    if (cx_ != nullptr) cx_->request_stop("explorer: another shard's subtree");
+    return fallback(point);
+  }
   if (idx >= s_.options.max_depth) {
     depth_bounded_ = true;
     sleep_.clear();  // no pruning past the bound: the run just goes on
@@ -163,9 +169,15 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
     }
     node.value = *pick;
     if (dpor_) {
-      node.backtrack = {node.chosen()};
-      for (const WakeupNode& root : node.wakeup) {
-        if (!has_actor(node.backtrack, root.step.actor)) node.backtrack.push_back(root.step.actor);
+      // Above the split depth every candidate is to be explored (sleep sets
+      // still prune): no race below can add a backtrack point up there.
+      if (s_.unreduced(s_.stack.size())) {
+        node.backtrack = node.candidates;
+      } else {
+        node.backtrack = {node.chosen()};
+        for (const WakeupNode& root : node.wakeup) {
+          if (!has_actor(node.backtrack, root.step.actor)) node.backtrack.push_back(root.step.actor);
+        }
       }
       node_sleep_ = node.sleep;
     } else {
@@ -273,7 +285,10 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   hb_.initials(i, j, initials_);
   // Optimal-DPOR's own test (below) replaces this one for races reversed where
   // they happened; the fall-backs keep Source-DPOR's, see explorer.hpp.
-  const bool textbook = optimal_ && !fall_back;
+  // Above a shard split every candidate is already in the backtrack set
+  // (decide()), so nothing is inserted there: Source-DPOR's test says covered,
+  // and no wakeup sequence found in one shard's subtree steers another's.
+  const bool textbook = optimal_ && !fall_back && !s_.unreduced(static_cast<std::size_t>(ni));
   const bool covered = !textbook && std::any_of(initials_.begin(), initials_.end(), [&](sim::ActorId p) {
     return has_actor(node.backtrack, p) || has_actor(node.sleep, p);
   });

@@ -35,11 +35,13 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   }
 
   void set_context(RunContext& cx) { cx_ = &cx; }
+  // This run only walks a prefix owned by another shard: stop at the split.
+  void skip_subtree() { skip_ = true; }
   bool redundant() const { return redundant_; }
   // Ended where every candidate not asleep was over the preemption bound.
   bool preemption_cut() const { return preemption_cut_; }
   // Ended early, by the sleep set or the preemption bound: not a final state.
-  bool cut_short() const { return redundant_ || preemption_cut_; }
+  bool cut_short() const { return redundant_ || preemption_cut_ || skipped_; }
   bool depth_bounded() const { return depth_bounded_; }
   const std::string& error() const { return error_; }
   std::size_t nodes_reached() const { return next_node_; }
@@ -150,6 +152,8 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   bool redundant_ = false;
   bool preemption_cut_ = false;
   bool depth_bounded_ = false;
+  bool skip_ = false;
+  bool skipped_ = false;
   std::string error_;
   std::size_t first_new_step_ = SIZE_MAX;
   StepTracker tracker_;

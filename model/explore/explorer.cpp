@@ -6,6 +6,7 @@
 #include <set>
 
 #include "model/explore/controlled_run.hpp"
+#include "model/explore/estimate.hpp"
 #include "model/explore/search_state.hpp"
 #include "sim/check.hpp"
 #include "sim/replay_chooser.hpp"
@@ -72,12 +73,18 @@ bool backtrack(SearchState& s) {
   const ExploreOptions& opt = s.options;
   while (!s.stack.empty()) {
     Node& top = s.stack.back();
+    // Every shard pops the choice points above the split depth: the first
+    // shard alone counts what they leave out, so the shards' counts add up.
+    const bool counts = !s.unreduced(s.stack.size() - 1) || opt.shard_index == 0;
     const std::int64_t parent_tree = s.stack.size() >= 2 ? s.stack[s.stack.size() - 2].tree_id : 0;
     if (top.schedule()) {
       top.done.push_back(SleepEntry{top.chosen(), top.step_footprint, !top.step_seen});
       std::optional<std::uint32_t> next;
-      if (s.optimal()) next = next_from_wakeup_tree(s, top);
-      for (std::uint32_t i = 0; i < top.n && !next && !s.optimal(); ++i) {
+      // Above a shard split the node takes every candidate in turn, in every
+      // mode (its backtrack set holds them all): see sharding in explorer.hpp.
+      const bool follows_wakeup_tree = s.optimal() && !s.unreduced(s.stack.size() - 1);
+      if (follows_wakeup_tree) next = next_from_wakeup_tree(s, top);
+      for (std::uint32_t i = 0; i < top.n && !next && !follows_wakeup_tree; ++i) {
         const sim::ActorId a = top.candidates[i];
         if (has_actor(top.done, a)) continue;
         if (s.dpor() && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a))) continue;
@@ -96,11 +103,7 @@ bool backtrack(SearchState& s) {
         const sim::ActorId a = top.candidates[i];
         if (has_actor(top.done, a)) continue;
         const bool dpor_skips = s.dpor() && (!has_actor(top.backtrack, a) || has_actor(top.sleep, a));
-        if (dpor_skips) {
-          ++s.report.pruned_branches;
-        } else {
-          ++s.report.preemption_pruned;
-        }
+        if (counts) ++(dpor_skips ? s.report.pruned_branches : s.report.preemption_pruned);
         if (opt.tree != nullptr) opt.tree->add(parent_tree, top.kind, top.n, i, a, true);
       }
     } else if (top.value + 1 < top.n) {
@@ -112,6 +115,31 @@ bool backtrack(SearchState& s) {
     s.stack.pop_back();
   }
   return false;
+}
+
+// One run through a prefix that another shard explores: it only tells this
+// shard which prefixes come next. Nothing it saw counts (its steps go to
+// skipped_transitions), and it feeds no lock-order graph.
+void skip_unit(Program& program, SearchState& s) {
+  ExploreReport& report = s.report;
+  const ExploreReport before = report;
+  RunSettings settings = s.options.run;
+  settings.lock_order = nullptr;
+  settings.observers.clear();
+  ControlledRun control(s);
+  control.skip_subtree();
+  run_once(program, control, settings, {&control}, 0, [&](RunContext& cx) { control.set_context(cx); });
+  if (!control.error().empty()) throw ExplorationError("exploring '" + report.program + "': " + control.error());
+  const std::uint64_t steps = report.transitions - before.transitions;
+  // The races of the prefix are counted by the shard that owns the unit.
+  report.races = before.races;
+  report.irreversible_races = before.irreversible_races;
+  report.cross_instant_races = before.cross_instant_races;
+  report.fallbacks_exhausted = before.fallbacks_exhausted;
+  report.reversals_over_bound = before.reversals_over_bound;
+  report.transitions = before.transitions;
+  ++report.skipped_runs;
+  report.skipped_transitions += steps;
 }
 
 void verify(Program& program, const ExploreOptions& opt, Counterexample& cex) {
@@ -179,7 +207,21 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   SearchState s{options, report, {}, 0, {}, {}};
   report.end = SearchEnd::Exhausted;
 
-  for (;;) {
+  const bool split = options.split_depth > 0;
+  std::uint64_t unit = 0;  // the DFS rank of the current run's subtree
+  bool mine = true;
+  for (bool first = true;; first = false) {
+    if (split && (first || s.branch < options.split_depth)) {
+      // A new prefix above the split depth: a new unit.
+      unit = report.units_total++;
+      mine = unit % options.shard_count == options.shard_index;
+      if (mine) ++report.units_explored;
+    }
+    if (!mine) {
+      skip_unit(program, s);
+      if (!backtrack(s)) break;
+      continue;
+    }
     if (report.executions >= options.max_executions) {
       report.end = SearchEnd::MaxExecutions;
       break;
@@ -227,12 +269,13 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
         if (better) {
           report.counterexample = Counterexample{options.run.seed, o.choices, o.violation->property,
                                                  o.violation->message, run_index, o.steps};
+          report.counterexample->unit = unit;
         }
         stop = options.stop_on_violation && !options.shortest;
       }
     }
     if (options.progress && report.executions % std::max<std::uint64_t>(1, options.progress_every) == 0) {
-      options.progress(report.executions, report.transitions);
+      options.progress(SearchProgress{report.executions, report.transitions, explored_fraction(s.stack)});
     }
     if (stop) {
       report.end = SearchEnd::Violation;

@@ -83,6 +83,11 @@ struct SearchState {
 
   bool dpor() const { return options.dpor != DporMode::Plain; }
   bool optimal() const { return options.dpor == DporMode::Optimal; }
+
+  // Choice points above the split depth put every candidate in their
+  // backtrack set (sleep sets still prune): explorer.hpp, sharding.
+  bool unreduced(std::size_t idx) const { return idx < options.split_depth; }
+
   bool within_bound(const Node& node, sim::ActorId a) const {
     return !options.max_preemptions || node.preemptions + node.cost(a) <= *options.max_preemptions;
   }

@@ -1,0 +1,138 @@
+# ctest helper: a sharded fuzz or check, merged, gives the unsharded command's
+# report. Runs in SOURCE_DIR:
+#   whole:  KIND FILE ARGS --shard 1/1 [--split-depth SPLIT] --out OUT/one.json
+#   shards: KIND FILE ARGS --shard I/K [--split-depth SPLIT] --out OUT/shard-I.json, I = 1..K
+#   ipcsim merge of each set (the shards in reverse order: order does not matter)
+# and checks that both merges exit EXPECT_CODE and agree: check, the whole
+# "search" object (executions, transitions, every counter, final states,
+# violated properties, end) and the counterexample (property, choices, its
+# file byte for byte); fuzz, runs, findings and verdict, also against the
+# unsharded command's own --json. For check it also runs the search without
+# a split (PLAIN) and checks the final states and violated properties are the
+# same. With FIRST_ONLY (shards that stop at their own first violation) only
+# the counterexample and the verdict are compared: the counts differ. Then a merge with a shard missing and one with a shard given twice
+# must be refused (exit 2) naming the shard. Prints the numbers it compared.
+string(REPLACE "|" ";" ARGS "${ARGS}")
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}/one" "${OUT}/shards" "${OUT}/plain" "${OUT}/merged-one" "${OUT}/merged-shards")
+
+function(run var expect_rc)  # run(<var> <rc|ANY> args...): stdout into <var>, rc into <var>_rc
+  execute_process(COMMAND ${IPCSIM} ${ARGN} WORKING_DIRECTORY ${SOURCE_DIR}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT expect_rc STREQUAL "ANY" AND NOT rc EQUAL expect_rc)
+    message(FATAL_ERROR "ipcsim ${ARGN}: exit code ${rc}, expected ${expect_rc}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  if(rc EQUAL 2 AND NOT expect_rc EQUAL 2)
+    message(FATAL_ERROR "ipcsim ${ARGN}: refused (exit 2)\nstderr:\n${err}")
+  endif()
+  set(${var} "${out}" PARENT_SCOPE)
+  set(${var}_rc "${rc}" PARENT_SCOPE)
+  set(${var}_err "${err}" PARENT_SCOPE)
+endfunction()
+
+set(split "")
+if(KIND STREQUAL "check")
+  set(split --split-depth ${SPLIT})
+endif()
+run(whole ANY ${KIND} ${FILE} ${ARGS} --shard 1/1 ${split} --json --out ${OUT}/one.json --out-dir ${OUT}/one)
+set(shard_files "")
+foreach(i RANGE 1 ${K})
+  run(part ANY ${KIND} ${FILE} ${ARGS} --shard ${i}/${K} ${split} --out ${OUT}/shard-${i}.json --out-dir ${OUT}/shards)
+  list(PREPEND shard_files ${OUT}/shard-${i}.json)
+endforeach()
+run(a ${EXPECT_CODE} merge ${OUT}/one.json --json --out-dir ${OUT}/merged-one)
+run(b ${EXPECT_CODE} merge ${shard_files} --json --out-dir ${OUT}/merged-shards)
+
+function(same what json_a json_b)
+  string(JSON va GET "${json_a}" ${ARGN})
+  string(JSON vb GET "${json_b}" ${ARGN})
+  if(NOT va STREQUAL vb)
+    message(FATAL_ERROR "${what}: ${ARGN} differs\nunsharded: ${va}\nsharded: ${vb}")
+  endif()
+endfunction()
+
+if(KIND STREQUAL "check")
+  same("merge" "${a}" "${b}" outcome)
+  same("merge" "${a}" "${b}" exit_code)
+  string(JSON executions GET "${b}" search executions)
+  if(NOT FIRST_ONLY)
+    same("merge" "${a}" "${b}" search)
+    string(JSON direct GET "${whole}" executions)
+    if(NOT direct EQUAL executions)
+      message(FATAL_ERROR "check --shard 1/1 ran ${direct} executions, the shards ${executions}")
+    endif()
+  endif()
+  string(JSON cex_type TYPE "${a}" counterexample)
+  if(cex_type STREQUAL "OBJECT")
+    same("merge" "${a}" "${b}" counterexample property)
+    same("merge" "${a}" "${b}" counterexample choices)
+    same("merge" "${a}" "${b}" counterexample unit)
+    string(JSON name GET "${a}" scenario)
+    file(READ ${OUT}/merged-one/${name}-check.cex.json cex_a)
+    file(READ ${OUT}/merged-shards/${name}-check.cex.json cex_b)
+    if(NOT cex_a STREQUAL cex_b)
+      message(FATAL_ERROR "the counterexample files differ:\n${cex_a}\n---\n${cex_b}")
+    endif()
+  endif()
+  # The split itself only gives up reduction above it: the same states.
+  run(plain ANY check ${FILE} ${ARGS} --shard 1/1 --split-depth 0 --out ${OUT}/plain.json --out-dir ${OUT}/plain)
+  run(c ${EXPECT_CODE} merge ${OUT}/plain.json --json --out-dir ${OUT}/plain)
+  if(NOT FIRST_ONLY)
+    same("split vs no split" "${c}" "${b}" search final_states)
+    same("split vs no split" "${c}" "${b}" search violated_properties)
+  endif()
+  string(JSON transitions GET "${b}" search transitions)
+  string(JSON states GET "${b}" search distinct_final_states)
+  string(JSON units GET "${b}" search units_total)
+  string(JSON plain_executions GET "${c}" search executions)
+  if(FIRST_ONLY)
+    message(STATUS "check ${FILE}: ${K} shards (split depth ${SPLIT}), each stopping at its first violation: the "
+                   "unsharded search's counterexample and verdict (${executions} executions in all)")
+  else()
+    message(STATUS "check ${FILE}: ${K} shards (split depth ${SPLIT}, ${units} subtrees) = unsharded: ${executions} "
+                   "executions, ${transitions} transitions, ${states} final states; without a split: "
+                   "${plain_executions} executions, the same final states")
+  endif()
+else()
+  string(REPLACE "${OUT}/merged-one/" "" a "${a}")
+  string(REPLACE "${OUT}/merged-shards/" "" b "${b}")
+  string(REPLACE "${OUT}/one/" "" whole "${whole}")
+  foreach(key runs runs_planned findings verdict as_expected)
+    same("merge" "${a}" "${b}" ${key})
+    same("fuzz --json vs merge" "${whole}" "${b}" ${key})
+  endforeach()
+  file(GLOB cex_files RELATIVE ${OUT}/merged-one ${OUT}/merged-one/*.cex.json)
+  foreach(f ${cex_files})
+    file(READ ${OUT}/merged-one/${f} cex_a)
+    file(READ ${OUT}/merged-shards/${f} cex_b)
+    if(NOT cex_a STREQUAL cex_b)
+      message(FATAL_ERROR "the counterexample files ${f} differ:\n${cex_a}\n---\n${cex_b}")
+    endif()
+  endforeach()
+  string(JSON runs GET "${b}" runs)
+  string(JSON findings LENGTH "${b}" findings)
+  message(STATUS "fuzz ${FILE}: ${K} shards = unsharded: ${runs} runs, ${findings} finding(s)")
+endif()
+
+# A shard of another campaign (other options), a shard missing, a shard
+# given twice: refused, naming it.
+if(KIND STREQUAL "check")
+  set(other --max-executions 999999)
+else()
+  set(other --shrink-budget 7)
+endif()
+run(part ANY ${KIND} ${FILE} ${ARGS} ${other} --shard 2/${K} ${split} --out ${OUT}/other.json --out-dir ${OUT}/shards)
+list(GET shard_files -1 shard1)
+run(mixed 2 merge ${shard1} ${OUT}/other.json --out-dir ${OUT})
+if(NOT mixed_err MATCHES "other.json: error: \"options\" differs from .*shard-1.json \\(\"(max_executions|shrink_budget)\"")
+  message(FATAL_ERROR "a merge with shards of two campaigns said:\n${mixed_err}")
+endif()
+list(GET shard_files -1 shard1)
+run(missing 2 merge ${shard1} --out-dir ${OUT})
+if(NOT missing_err MATCHES "shards? 2/${K}.* missing")
+  message(FATAL_ERROR "a merge without shard 2 said:\n${missing_err}")
+endif()
+run(twice 2 merge ${shard_files} ${shard1} --out-dir ${OUT})
+if(NOT twice_err MATCHES "shard 1/${K} is given twice: .*shard-1.json and .*shard-1.json")
+  message(FATAL_ERROR "a merge with shard 1 twice said:\n${twice_err}")
+endif()
