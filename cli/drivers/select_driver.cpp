@@ -82,9 +82,13 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"bus", "bus name", "the first bus", "the bus joining them (it must connect every one of them)"},
         {"pipe_capacity", "integer 1..65536", "64", "bytes a pipe buffers"},
         {"check_period", "duration", "\"50us\"", "how often an agent checks that the CPUs it waits on are alive"},
+        {"suspect_after", "integer 1..100", "2",
+         "checks in a row that must find a peer's ping unanswered before the peer is declared dead"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
         {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
         {"drain_own_writes", "boolean", "false", "kind storm: the root reads each message back right after writing it"},
+        {"refuse", "boolean", "false",
+         "kind sockets: nothing listens on `port`, so the I/O process refuses the root's connect"},
         {"tty", "boolean", "false",
          "kind sockets: the I/O process is a Telnet server and the root opens TTY line `port` (its input as packets)"},
     };
@@ -137,6 +141,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     ipcsim::select::SelectConfig sel;
     sel.pipe_capacity = static_cast<std::uint32_t>(t.integer("pipe_capacity", 64, 1, 65536));
     sel.check_period = t.duration("check_period", 50us, 1ns, 10s);
+    sel.suspect_after = static_cast<std::uint32_t>(t.integer("suspect_after", 2, 1, 100));
     if (cfg->kind == "storm") {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);
@@ -152,6 +157,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     if (cfg->kind == "sockets") {
       wl::SocketsParams p = sockets_table().read(t);
       p.tty = t.boolean("tty", false);
+      p.refuse = t.boolean("refuse", false);
       p.select = sel;
       if (cfg->cpus.size() < 2) {
         t.error("kind", "kind sockets needs at least 2 CPUs (the I/O process's and the root's)");

@@ -37,7 +37,10 @@ class Agent {
         m = co_await k_.port().recv_for(std::max(*next_check - w_.now(), sim::Duration{0}));
       } else {
         next_check.reset();
-        for (auto& [cpu, peer] : k_.peers) peer.awaiting = false;
+        for (auto& [cpu, peer] : k_.peers) {
+          peer.awaiting = false;
+          peer.missed = 0;
+        }
         m = co_await k_.port().recv();
       }
       k_.touch();
@@ -186,6 +189,15 @@ class Agent {
         auto it = k_.pending.find(req);
         if (it == k_.pending.end()) break;
         const std::uint64_t sock = word_at(b, 1);
+        if (it->second.provisional != 0) {
+          // Broken variant shadow_before_real: the user holds the shadow
+          // already and waits for nothing. S20-S22: bind the shadow to the
+          // real socket; a refusal has no shadow to store into and nobody
+          // waiting to wake: it goes no further.
+          if (sock != 0) k_.bind_shadow(it->second.provisional, sock, word_at(b, 2) != 0);
+          k_.pending.erase(it);
+          break;
+        }
         if (sock != 0) {
           // The shadow socket (S8), in the mode the real socket is in.
           const bool made = k_.socks.count(sock) == 0;
@@ -275,6 +287,7 @@ class Agent {
         const auto incarnation = static_cast<std::uint32_t>(word_at(b, 0));
         Kernel::Peer& peer = k_.peers[m.from];
         peer.awaiting = false;
+        peer.missed = 0;
         peer.incarnation = incarnation;
         if (knows_older(m.from, incarnation)) k_.declare_dead(m.from, incarnation);
         break;
@@ -344,9 +357,14 @@ class Agent {
     for (sim::CpuId peer : k_.dependencies()) {
       Kernel::Peer& p = k_.peers[peer];
       if (p.awaiting) {
-        p.awaiting = false;
-        k_.declare_dead(peer, std::nullopt);
-        continue;
+        const std::uint32_t limit = k_.config().bugs.suspect_on_first_miss ? 1 : k_.config().suspect_after;
+        if (++p.missed >= limit) {
+          p.awaiting = false;
+          p.missed = 0;
+          k_.declare_dead(peer, std::nullopt);
+          continue;
+        }
+        if (w_.tracing()) w_.emit("select.agent.suspect", k_.object(), {{"peer", peer}, {"missed", p.missed}});
       }
       p.awaiting = true;
       k_.send(peer, kPing, {});

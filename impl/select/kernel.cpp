@@ -53,6 +53,7 @@ void Kernel::reset() {
   pending.clear();
   peers.clear();
   kicked = false;
+  provisional_ = 0;
 }
 
 Proc& Kernel::add_proc(sim::Actor& a) {
@@ -296,6 +297,25 @@ void Kernel::pipe_dead(PipeKey key) {
     interests.erase(it);
     for (const auto& wt : ws) post(wt, ev);
   }
+}
+
+void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool contention) {
+  ShadowSock s = std::move(socks[provisional]);
+  socks.erase(provisional);
+  s.contention = contention;
+  socks[sock] = std::move(s);
+  if (auto it = sock_waiters.find(provisional); it != sock_waiters.end()) {
+    auto& ws = sock_waiters[sock];
+    ws.insert(ws.end(), it->second.begin(), it->second.end());
+    sock_waiters.erase(provisional);
+  }
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->kind == Open::Kind::Socket && o->pipe.packed() == provisional) o->pipe = PipeKey::unpack(sock);
+    }
+  }
+  sim::World& w = world();
+  if (w.tracing()) w.emit("select.shadow.bind", object_, {{"provisional", provisional}, {"sock", sock}});
 }
 
 void Kernel::digest(sim::StateHash& h) const {

@@ -184,11 +184,15 @@ class Kernel {
     bool query = false;  // a zero-timeout select's question (fd, event below)
     int fd = 0;
     Ev ev = Ev::Read;
+    // Broken variant shadow_before_real: the shadow socket socket() made
+    // before this connect was answered, under a key of this CPU's own.
+    std::uint64_t provisional = 0;
   };
   std::map<std::uint64_t, Pending> pending;  // remote read/write req -> the process, the pipe's home
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
   struct Peer {
     bool awaiting = false;
+    std::uint32_t missed = 0;  // checks in a row that found a ping unanswered
     std::uint32_t incarnation = 0;
   };
   std::map<sim::CpuId, Peer> peers;
@@ -205,6 +209,12 @@ class Kernel {
   // then six digits of count (call 3 on cpu1: 2000003).
   std::uint64_t next_req() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++reqs_; }
   std::uint64_t next_call() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++calls_; }
+  // Broken variant shadow_before_real: a key for a shadow socket whose real
+  // socket is not made yet (incarnation 0, which no real socket has).
+  PipeKey next_provisional(sim::CpuId io_cpu) { return PipeKey{io_cpu, 0, ++provisional_}; }
+  // The connect of a provisional shadow was answered: every FD of it here now
+  // names the real socket.
+  void bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool contention);
   void digest(sim::StateHash& h) const;
   const std::map<std::uint32_t, Pipe>& pipes() const { return pipes_; }
 
@@ -221,6 +231,7 @@ class Kernel {
   std::uint32_t next_open_ = 0;
   std::uint64_t reqs_ = 0;
   std::uint64_t calls_ = 0;
+  std::uint32_t provisional_ = 0;
 };
 
 // The machine's select system: a kernel and an agent per CPU, joined by one bus.

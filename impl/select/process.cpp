@@ -46,24 +46,48 @@ sim::Task<int> Process::pipe(int fds[2]) {
 }
 
 sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
+  int early_fd = -1;
+  PipeKey early{};
+  std::uint64_t req = 0;
   co_await Call(cx_.world(), "socket", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
     k.touch();
     Proc& p = *k.proc(pid());
     p.status = -1;
+    if (k.config().bugs.shadow_before_real) {
+      // S8 before S12, literally: the shadow and its FD now, the connect on its way.
+      early = k.next_provisional(io_cpu);
+      k.socks[early.packed()];
+      early_fd = k.install(p, k.new_open(Open::Kind::Socket, early));
+      req = k.next_req();
+      k.pending[req] = {pid(), io_cpu, false, 0, Ev::Read, early.packed()};
+      Words b;
+      b.word(port).word(req);
+      k.send(io_cpu, kConnect, std::move(b), true);
+      if (k.world().tracing()) {
+        k.world().emit("select.shadow.create", k.object(),
+                       {{"pipe", early.packed()}, {"end", "socket"}, {"open", 0}, {"contention", false}});
+      }
+      return;
+    }
     // S4-S10: through the agent to the I/O process.
-    ask_home(k, p, pid(), self, op, io_cpu, kConnect, true,
-             [&](Words& b, std::uint64_t req) { b.word(port).word(req); });
+    ask_home(k, p, pid(), self, op, io_cpu, kConnect, true, [&](Words& b, std::uint64_t r) {
+      req = r;
+      b.word(port).word(r);
+    });
   });
   Kernel& k = kernel();
   k.touch();
   Proc& p = *k.proc(pid());
-  int fd = -1;
-  if (p.status > 0) fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(static_cast<std::uint64_t>(p.status))));
+  int fd = early_fd;
+  std::uint64_t sock = early.packed();
+  if (early_fd < 0 && p.status > 0) {
+    sock = static_cast<std::uint64_t>(p.status);
+    fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(sock)));
+  }
+  if (fd < 0) sock = 0;
   if (k.world().tracing()) {
-    k.world().emit("select.socket", k.object(),
-                   {{"fd", fd}, {"sock", p.status > 0 ? static_cast<std::uint64_t>(p.status) : std::uint64_t{0}},
-                    {"port", port}});
+    k.world().emit("select.socket", k.object(), {{"fd", fd}, {"sock", sock}, {"port", port}, {"req", req}});
   }
   co_return fd;
 }

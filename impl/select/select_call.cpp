@@ -23,6 +23,9 @@ struct SelectCall {
   std::uint64_t call = 0;
   int count = -1;
   bool done = false;
+  // Broken variant check_then_sleep: the scan found nothing; the caller is
+  // suspended by a later op, not by the one that scanned.
+  bool sleep_next = false;
 
   // Whether a ready-list entry answers this call (an untagged one, of the
   // broken variant, answers any).
@@ -76,8 +79,18 @@ struct SelectCall {
 
   void block(sim::Actor& self, Call& op, Proc& p) {
     std::optional<sim::Duration> timeout;
-    if (deadline != sim::kTimeNever) timeout = remaining(k->world(), deadline);
+    if (deadline != sim::kTimeNever) timeout = std::max(remaining(k->world(), deadline), sim::Duration{0});
     k->world().block(self, op, p.wait.get(), p.wait->queue(), timeout);
+  }
+
+  // The end of a kernel entry that found nothing: suspend the caller in this
+  // op (correct), or leave it to the next op (broken variant check_then_sleep).
+  void sleep(sim::Actor& self, Call& op, Proc& p) {
+    if (k->config().bugs.check_then_sleep) {
+      sleep_next = true;
+      return;
+    }
+    block(self, op, p);
   }
 
   void begin(sim::Actor& self, Call& op, int nfds) {
@@ -172,7 +185,7 @@ struct SelectCall {
       b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kInterest, std::move(b), o.kind == Open::Kind::Socket);
     });
-    block(self, op, p);
+    sleep(self, op, p);
   }
 
   // Woken (by the agent, a local writer, or the timeout): scan the ready list
@@ -189,7 +202,7 @@ struct SelectCall {
     if (any) return finish(p, "ready");
     if (k->world().now() >= deadline) return finish(p, "timeout");
     if (k->world().tracing()) k->world().emit("select.sleep_again", k->object(), {{"call", call}});
-    block(self, op, p);
+    sleep(self, op, p);
   }
 };
 
@@ -207,6 +220,16 @@ sim::Task<int> Process::select(int nfds, Masks& masks, std::optional<sim::Durati
     s.begin(self, op, nfds);
   });
   while (!s.done) {
+    if (s.sleep_next) {
+      // Broken variant check_then_sleep: another actor of this CPU (the agent
+      // with a notification) may run between the scan and the suspend.
+      s.sleep_next = false;
+      co_await cx_.yield();
+      co_await Call(cx_.world(), "select (suspend)", [&](sim::Actor& self, Call& op) {
+        s.k->touch();
+        s.block(self, op, *s.k->proc(s.pid));
+      });
+    }
     co_await Call(cx_.world(), "select (scan the ready list)", [&](sim::Actor& self, Call& op) {
       s.k->touch();
       s.again(self, op);

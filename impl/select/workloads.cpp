@@ -187,7 +187,8 @@ class Sockets final : public Workload {
   Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
     system_ = std::make_unique<System>(w, cpus, bus, p.select);
     cpus_ = cpus;
-    system_->add_io_process(*cpus[0]);
+    IoProcess& io = system_->add_io_process(*cpus[0]);
+    if (p.refuse) io.close_port(p.tty ? kTtyBase + p.port : p.port);
     for (std::uint32_t k = 0; k < p.packets; ++k) {
       const sim::Instant at = sim::kTimeZero + p.first_packet + k * p.gap;
       if (p.tty) {
@@ -199,12 +200,14 @@ class Sockets final : public Workload {
     spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
   }
   std::string check() const override {
+    if (p_.refuse) return refused_ ? "" : "nobody was told that the connect was refused";
     if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
     return "";
   }
   std::vector<std::pair<std::string, std::string>> summary() const override {
     auto out = Workload::summary();
     out.emplace_back("packets read", std::to_string(read_));
+    if (p_.refuse) out.emplace_back("refusal learned", refused_ ? "yes" : "no");
     return out;
   }
 
@@ -216,7 +219,10 @@ class Sockets final : public Workload {
     } else {
       fd = co_await root.socket(cpus_[0]->id(), p_.port);
     }
-    if (fd < 0) co_return;
+    if (fd < 0) {
+      refused_ = true;
+      co_return;
+    }
     co_await root.ctx().sleep(p_.fork_after);
     for (std::uint32_t r = 0; r < p_.readers; ++r) {
       sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
@@ -237,7 +243,10 @@ class Sockets final : public Workload {
       }
       idle = 0;
       const std::int64_t packet = co_await reader.read_packet(fd);
-      if (packet < 0) co_return;
+      if (packet < 0) {
+        refused_ = refused_ || p_.refuse;
+        co_return;
+      }
       if (packet > 0) ++read_;
       if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
     }
@@ -246,6 +255,7 @@ class Sockets final : public Workload {
   SocketsParams p_;
   std::vector<sim::Cpu*> cpus_;
   std::uint32_t read_ = 0;
+  bool refused_ = false;
 };
 
 }  // namespace

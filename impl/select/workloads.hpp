@@ -33,7 +33,9 @@
 //   reads a packet whenever it is ready (and works on it for `read_work`),
 //   until `idle_rounds` selects in a row time out. With `tty` the I/O process
 //   is a Telnet server, the root opens TTY line `port` and the packets are
-//   typed input.
+//   typed input. With `refuse` nothing listens on the port: the I/O process
+//   refuses the connect, and the workload is done when the root or a reader
+//   learns it (socket() returns -1, or a read on the socket returns -1).
 #pragma once
 
 #include <chrono>
@@ -87,6 +89,7 @@ struct SocketsParams {
   sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
   std::uint32_t idle_rounds = 2;
   bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
+  bool refuse = false;  // nothing listens on the port: the connect is refused (the root must learn it)
   SelectConfig select{};
 };
 
