@@ -122,6 +122,13 @@ class Agent {
         }
         break;
       }
+      case kOpen:
+      case kClose: {  // an open description of one end, in the sender's space, opened or closed
+        if (Pipe* p = k_.pipe(pipe)) {
+          k_.end_count(*p, word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, m.tag == kOpen ? 1 : -1);
+        }
+        break;
+      }
       case kCancel: {  // broken variant cancel_on_timeout: the asking CPU withdraws its interest
         if (Pipe* p = k_.pipe(pipe)) p->remote[static_cast<int>(ev)].erase(m.from);
         break;
@@ -156,7 +163,7 @@ class Agent {
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t len = b.size() - 16;
-          const std::size_t accepted = std::min<std::size_t>(len, p->capacity - p->data.size());
+          const std::size_t accepted = p->accepts(len);
           p->data.insert(p->data.end(), b.begin() + 16, b.begin() + 16 + static_cast<std::ptrdiff_t>(accepted));
           reply.word(req).word(accepted);
           if (accepted > 0) {

@@ -88,7 +88,11 @@ struct Bugs {
 };
 
 struct SelectConfig {
-  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers (PIPE_BUF-like)
+  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers
+  // PIPE_BUF: a write of at most this many bytes is all or nothing, and a pipe
+  // is writable while this many bytes fit (1: the byte model, where any room
+  // is room; Linux: 4096 in a pipe of 65536, room counted in pages).
+  std::uint32_t pipe_buf = 1;
   // How often an agent with something outstanding at a remote CPU checks that
   // it is alive (the seed: "from time to time"). A peer that has not answered
   // one ping by the next check is declared dead.

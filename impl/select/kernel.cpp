@@ -28,6 +28,8 @@ const char* tag_name(std::uint32_t tag) {
     case kQuery: return "query";
     case kQueryReply: return "query_reply";
     case kCancel: return "cancel";
+    case kOpen: return "open";
+    case kClose: return "close";
     case kKick: return "kick";
     default: return "?";
   }
@@ -70,6 +72,11 @@ Proc* Kernel::proc(Pid pid) {
 }
 
 void Kernel::remove_proc(Pid pid) {
+  if (Proc* p = proc(pid)) {
+    std::vector<int> fds;
+    for (const auto& [fd, o] : p->fds) fds.push_back(fd);
+    for (int fd : fds) release(*p, fd);  // exit closes every FD
+  }
   for (auto& [n, pipe] : pipes_) {
     for (auto& ws : pipe.waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
   }
@@ -95,9 +102,49 @@ void Kernel::forget_call(Pid pid, std::uint64_t call) {
   }
 }
 
+void Kernel::count_open(PipeKey key, Open::Kind end) {
+  if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
+  if (Pipe* p = pipe(key)) return end_count(*p, end, +1);
+  if (key.home == id()) return;  // a pipe of this CPU's earlier life: gone
+  Words b;
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+  send(key.home, kOpen, std::move(b));
+}
+
+void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
+  std::uint32_t& n = end == Open::Kind::PipeWrite ? p.writers : p.readers;
+  if (delta < 0 && n == 0) return;
+  n = delta > 0 ? n + 1 : n - 1;
+  if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
+  if (end == Open::Kind::PipeWrite && p.eof()) {
+    sim::World& w = world();
+    if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
+    pipe_changed(p);  // readers, here and remote, see end of file
+  }
+}
+
+int Kernel::release(Proc& p, int fd) {
+  auto it = p.fds.find(fd);
+  if (it == p.fds.end()) return -1;
+  std::shared_ptr<Open> o = std::move(it->second);
+  p.fds.erase(it);
+  if (o->fds > 0) --o->fds;
+  if (o->fds > 0 || o->dead) return 0;
+  if (o->kind != Open::Kind::PipeRead && o->kind != Open::Kind::PipeWrite) return 0;
+  if (!o->shadow) {
+    if (Pipe* pipe_here = pipe(o->pipe)) end_count(*pipe_here, o->kind, -1);
+    return 0;
+  }
+  Words b;
+  b.word(o->pipe.packed()).word(o->kind == Open::Kind::PipeWrite ? 1 : 0);
+  send(o->pipe.home, kClose, std::move(b));
+  return 0;
+}
+
 int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
   for (int fd = 0; fd < kMaxFds; ++fd) {
     if (p.fds.count(fd) == 0) {
+      ++open->fds;
       p.fds[fd] = std::move(open);
       return fd;
     }
@@ -122,6 +169,7 @@ Pipe& Kernel::new_pipe() {
   Pipe& p = pipes_[n];
   p.key = PipeKey{id(), incarnation_, n};
   p.capacity = config().pipe_capacity;
+  p.pipe_buf = std::max<std::uint32_t>(1, std::min(config().pipe_buf, p.capacity));
   return p;
 }
 
@@ -321,7 +369,7 @@ void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool con
 void Kernel::digest(sim::StateHash& h) const {
   h.add(incarnation_).add(pipes_.size());
   for (const auto& [n, p] : pipes_) {
-    h.add(n).add(p.data.size());
+    h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
     for (const auto& r : p.remote) {
       h.add(r.size());
@@ -331,7 +379,7 @@ void Kernel::digest(sim::StateHash& h) const {
   h.add(procs_.size());
   for (const auto& [pid, p] : procs_) {
     h.add(pid).add(p.fds.size());
-    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0);
+    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0).add(o->fds);
   }
   h.add(socks.size());
   for (const auto& [key, s] : socks) {

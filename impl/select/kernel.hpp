@@ -22,6 +22,7 @@
 // system's, with an object of its own.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -58,12 +59,23 @@ struct Open {
   PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow); sockets: the real socket
   bool shadow = false;  // always for a socket: its real socket is the I/O process's
   bool dead = false;   // a shadow whose real pipe is gone (its CPU crashed or restarted)
+  // FDs of this kernel naming it (and children's, reserved at fork). At 0 the
+  // description is closed: a pipe end's count at the home drops.
+  std::uint32_t fds = 0;
 };
 
 struct Pipe {
   PipeKey key;
   std::uint32_t capacity = 0;
+  std::uint32_t pipe_buf = 1;
   std::deque<std::byte> data;
+  // Open descriptions of each end, in every memory space (shadows count at
+  // the home, announced by kOpen and kClose). End of file: every write end
+  // that was ever open is closed.
+  std::uint32_t readers = 0;
+  std::uint32_t writers = 0;
+  bool had_writer = false;
+  bool eof() const { return had_writer && writers == 0; }
   // Local select waiters, per event (read, write): (pid, call, fd).
   struct Waiter {
     Pid pid;
@@ -74,9 +86,14 @@ struct Pipe {
   // Remote interest records (the seed's T10): which CPUs want a notification of which event.
   std::set<sim::CpuId> remote[2];
   bool ready(Ev ev) const {
-    if (ev == Ev::Read) return !data.empty();
-    if (ev == Ev::Write) return data.size() < capacity;
+    if (ev == Ev::Read) return !data.empty() || eof();
+    if (ev == Ev::Write) return data.size() + pipe_buf <= capacity;
     return false;
+  }
+  // How many of `n` bytes a write puts in: all or nothing up to PIPE_BUF, as much as fits beyond.
+  std::size_t accepts(std::size_t n) const {
+    const std::size_t room = capacity - data.size();
+    return n <= pipe_buf ? (n <= room ? n : 0) : std::min(n, room);
   }
 };
 
@@ -154,6 +171,13 @@ class Kernel {
   // A select() is over: its waits leave every pipe and the select database.
   void forget_call(Pid pid, std::uint64_t call);
   int install(Proc& p, std::shared_ptr<Open> open);  // lowest free FD, or -1
+  // close(): the FD goes; its open description closes with its last FD. -1: no such FD.
+  int release(Proc& p, int fd);
+  // One more open description of an end of `pipe`: counted here when the
+  // pipe lives here, else announced to its home (kOpen).
+  void count_open(PipeKey pipe, Open::Kind end);
+  // An end of a real pipe here gained (+1) or lost (-1) an open description.
+  void end_count(Pipe& p, Open::Kind end, int delta);
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
   Pipe& new_pipe();
   Pipe* pipe(PipeKey key);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <set>
 
 namespace ipcsim::select {
 namespace {
@@ -35,6 +36,9 @@ sim::Task<int> Process::pipe(int fds[2]) {
     Pipe& pipe = k.new_pipe();
     fds[0] = k.install(p, k.new_open(Open::Kind::PipeRead, pipe.key));
     fds[1] = k.install(p, k.new_open(Open::Kind::PipeWrite, pipe.key));
+    pipe.readers = 1;
+    pipe.writers = 1;
+    pipe.had_writer = true;
     result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
     sim::World& w = k.world();
     if (w.tracing()) {
@@ -181,6 +185,7 @@ sim::Task<int> Process::open_fifo(std::string name, bool write) {
     // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
     open->dead = !open->shadow && k.pipe(it->second) == nullptr;
     fd = k.install(*k.proc(pid()), open);
+    if (fd >= 0 && !open->dead) k.count_open(it->second, open->kind);
     if (w.tracing()) {
       w.emit("select.fifo.open", k.object(),
              {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
@@ -208,7 +213,7 @@ sim::Task<int> Process::close(int fd) {
   co_await Call(cx_.world(), "close", [&](sim::Actor&, Call&) {
     Kernel& k = kernel();
     k.touch();
-    result = k.proc(pid())->fds.erase(fd) == 1 ? 0 : -1;
+    result = k.release(*k.proc(pid()), fd);
     if (k.world().tracing()) k.world().emit("select.fd.close", k.object(), {{"fd", fd}, {"result", result}});
   });
   co_return result;
@@ -287,7 +292,7 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
     }
     Pipe* pipe = k.pipe(o.pipe);
     if (pipe == nullptr) return;
-    const std::size_t accepted = std::min<std::size_t>(n, pipe->capacity - pipe->data.size());
+    const std::size_t accepted = pipe->accepts(n);
     pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
     result = static_cast<std::int64_t>(accepted);
     sim::World& w = k.world();
@@ -313,7 +318,17 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
     Kernel& k = kernel();
     k.touch();
     std::vector<Inherited> inherited;
-    for (const auto& [fd, open] : k.proc(pid())->fds) inherited.push_back({fd, open, *open});
+    std::set<std::uint32_t> counted;
+    for (const auto& [fd, open] : k.proc(pid())->fds) {
+      inherited.push_back({fd, open, *open});
+      // The child's FDs are reserved now, in the parent's step: the parent
+      // may exit (and close its own) before the child's first step.
+      if (&cpu == &k.cpu()) {
+        ++open->fds;
+      } else if (!open->dead && counted.insert(open->id).second) {
+        k.count_open(open->pipe, open->kind);  // one open description there per one here
+      }
+    }
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
     if (k.world().tracing()) {
       k.world().emit("select.fork", k.object(), {{"child", child.id}, {"to_cpu", cpu.id()}});
@@ -336,7 +351,7 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
           std::map<std::uint32_t, std::shared_ptr<Open>> made;  // the parent's open id -> ours
           for (const Inherited& inh : inherited) {
             if (parent_cpu == k.id()) {
-              proc.fds[inh.fd] = inh.open;  // same memory space: the same open description
+              proc.fds[inh.fd] = inh.open;  // same memory space: the same open description (counted at fork)
               continue;
             }
             auto& mine = made[inh.desc.id];
@@ -367,6 +382,7 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
                                 {"open", mine->id}});
               }
             }
+            ++mine->fds;
             proc.fds[inh.fd] = mine;
           }
           if (k.world().tracing()) {
