@@ -82,6 +82,8 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"bus", "bus name", "the first bus", "the bus joining them (it must connect every one of them)"},
         {"pipe_capacity", "integer 1..65536", "64", "bytes a pipe buffers"},
         {"check_period", "duration", "\"50us\"", "how often an agent checks that the CPUs it waits on are alive"},
+        {"resend_period", "duration", "\"0us\"",
+         "on a lossy bus: an interest unanswered this long, with someone waiting, is sent again (0: never)"},
         {"suspect_after", "integer 1..100", "2",
          "checks in a row that must find a peer's ping unanswered before the peer is declared dead"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
@@ -142,6 +144,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     sel.pipe_capacity = static_cast<std::uint32_t>(t.integer("pipe_capacity", 64, 1, 65536));
     sel.check_period = t.duration("check_period", 50us, 1ns, 10s);
     sel.suspect_after = static_cast<std::uint32_t>(t.integer("suspect_after", 2, 1, 100));
+    sel.resend_period = t.duration("resend_period", 0us, 0ns, 10s);
     if (cfg->kind == "storm") {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);

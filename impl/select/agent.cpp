@@ -54,6 +54,7 @@ class Agent {
       if (m) co_await handle(*m);
       if (next_check && w_.now() >= *next_check) {
         check_peers();
+        resend_interests();
         next_check = w_.now() + cfg.check_period;
       }
       co_await drain();
@@ -135,6 +136,7 @@ class Agent {
       }
       case kRead: {
         const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
         const std::size_t max = word_at(b, 2);
         Words reply;
         Pipe* p = k_.pipe(pipe);
@@ -152,11 +154,12 @@ class Agent {
             k_.pipe_changed(*p);
           }
         }
-        k_.send(m.from, kReadReply, std::move(reply));
+        answer(m.from, req, kReadReply, std::move(reply));
         break;
       }
       case kWrite: {
         const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
         Words reply;
         Pipe* p = k_.pipe(pipe);
         if (p == nullptr) {
@@ -174,7 +177,7 @@ class Agent {
             k_.pipe_changed(*p);
           }
         }
-        k_.send(m.from, kWriteAck, std::move(reply));
+        answer(m.from, req, kWriteAck, std::move(reply));
         break;
       }
       case kReadReply:
@@ -330,6 +333,7 @@ class Agent {
     for (const auto& wt : ws) in.waiters.push_back(wt);
     if (!ws.empty() && !in.outstanding) {
       in.outstanding = true;
+      in.sent_at = w_.now();
       Words ask;
       ask.word(sock).word(static_cast<std::uint64_t>(Ev::Read));
       k_.send(io, kInterest, std::move(ask), true);
@@ -358,6 +362,55 @@ class Agent {
     Words b;
     b.word(pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(dead ? 1 : 0);
     k_.send(to, kNotify, std::move(b));
+  }
+
+  // A read or write asked again (its answer, or the request, was lost): the
+  // same answer goes again; the pipe is not read or written twice.
+  bool answer_again(sim::CpuId from, std::uint64_t req) {
+    auto it = k_.answered.find({from, req});
+    if (it == k_.answered.end()) return false;
+    Words b;
+    b.bytes = it->second.body;
+    k_.send(from, it->second.tag, std::move(b));
+    return true;
+  }
+
+  void answer(sim::CpuId to, std::uint64_t req, std::uint32_t tag, Words body) {
+    if (k_.config().resend_period > sim::Duration{0}) k_.answered[{to, req}] = {to, tag, body.bytes, false};
+    k_.send(to, tag, std::move(body));
+  }
+
+  // A lossy bus: requests outstanding for a resend period with waiters are
+  // asked again. The home records a CPU once however often it asks, and
+  // answers at once if the pipe is ready (the lost notification's case).
+  void resend_interests() {
+    const sim::Duration period = k_.config().resend_period;
+    if (period <= sim::Duration{0}) return;
+    for (auto& [key, in] : k_.interests) {
+      if (!in.outstanding || in.waiters.empty() || w_.now() - in.sent_at < period) continue;
+      const PipeKey pipe = PipeKey::unpack(key.first);
+      in.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", "interest"}, {"pipe", key.first}, {"event", to_string(key.second)}, {"req", 0}});
+      }
+      Words b;
+      b.word(key.first).word(static_cast<std::uint64_t>(key.second));
+      k_.send(pipe.home, kInterest, std::move(b), k_.socks.count(key.first) != 0);  // a socket's: the I/O process
+    }
+    for (auto& [req, pd] : k_.pending) {
+      // The I/O process keeps no answers: a socket read asked twice would take two packets.
+      if (pd.request.body.empty() || pd.request.io || w_.now() - pd.sent_at < period) continue;
+      pd.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", tag_name(pd.request.tag)}, {"pipe", word_at(pd.request.body, 0)}, {"event", ""},
+                 {"req", req}});
+      }
+      Words b;
+      b.bytes = pd.request.body;
+      k_.send(pd.request.to, pd.request.tag, std::move(b), pd.request.io);
+    }
   }
 
   void check_peers() {

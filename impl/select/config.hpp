@@ -103,6 +103,11 @@ struct SelectConfig {
   // suspected only if suspect_after pings in a row, or their pongs, each take
   // longer than a check period.
   std::uint32_t suspect_after = 2;
+  // On a bus that may lose messages: an interest outstanding this long with
+  // someone waiting on it is sent again (at the agent's next check), so a
+  // lost interest or notification delays a wake-up instead of stranding it.
+  // 0: never (the seed's messaging system loses nothing).
+  sim::Duration resend_period{0};
   Bugs bugs{};
 };
 

@@ -53,6 +53,7 @@ void Kernel::reset() {
   socks.clear();
   sock_waiters.clear();
   pending.clear();
+  answered.clear();
   peers.clear();
   kicked = false;
   provisional_ = 0;
@@ -246,6 +247,15 @@ void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body, bool io) {
   m.tag = kKick;
   m.sent_at = w.now();
   port_->deliver(std::move(m));
+}
+
+void Kernel::send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, Words body, bool io) {
+  auto it = pending.find(req);
+  if (it != pending.end() && config().resend_period > sim::Duration{0}) {
+    it->second.request = {to, tag, body.bytes, io};
+    it->second.sent_at = world().now();
+  }
+  send(to, tag, std::move(body), io);
 }
 
 void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {

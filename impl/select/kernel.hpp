@@ -136,6 +136,7 @@ struct ShadowSock {
 // The select database entry of one remote (pipe, event) on this CPU.
 struct Interest {
   bool outstanding = false;
+  sim::Instant sent_at{};  // when the request last went out
   std::vector<Pipe::Waiter> waiters;
 };
 
@@ -211,8 +212,17 @@ class Kernel {
     // Broken variant shadow_before_real: the shadow socket socket() made
     // before this connect was answered, under a key of this CPU's own.
     std::uint64_t provisional = 0;
+    // The request as sent, for a re-send on a lossy bus (resend_period).
+    Outgoing request{};
+    sim::Instant sent_at{};
   };
   std::map<std::uint64_t, Pending> pending;  // remote read/write req -> the process, the pipe's home
+  // Sends a request another CPU answers, remembered in `pending[req]` for a re-send.
+  void send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, Words body, bool io = false);
+  // The home's answers to other CPUs' reads and writes, by (CPU, req), kept
+  // when requests may be re-sent: a repeated request gets the same answer
+  // and is not applied twice.
+  std::map<std::pair<sim::CpuId, std::uint64_t>, Outgoing> answered;
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
   struct Peer {
     bool awaiting = false;

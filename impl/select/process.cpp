@@ -19,7 +19,7 @@ void ask_home(Kernel& k, Proc& p, Pid pid, sim::Actor& self, Call& op, sim::CpuI
   p.replied = false;
   Words b;
   fill(b, req);
-  k.send(home, tag, std::move(b), io);
+  k.send_request(req, home, tag, std::move(b), io);
   k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
 }
 

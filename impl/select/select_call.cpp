@@ -147,7 +147,7 @@ struct SelectCall {
         ++p.queries;
         Words b;
         b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(req);
-        k->send(o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
+        k->send_request(req, o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
       });
       if (p.queries == 0) return finish(p, "timeout");
       if (w.tracing()) w.emit("select.poll", k->object(), {{"call", call}, {"questions", p.queries}});
@@ -181,6 +181,7 @@ struct SelectCall {
       }
       if (suppress) return;
       interest.outstanding = true;
+      interest.sent_at = w.now();
       Words b;
       b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kInterest, std::move(b), o.kind == Open::Kind::Socket);
