@@ -88,6 +88,9 @@ class SelectDriver final : public scenario::MechanismDriver {
          "checks in a row that must find a peer's ping unanswered before the peer is declared dead"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
         {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
+        {"rejoin", "boolean", "false",
+         "kind storm with fifos: a restart of the first CPU starts a new root there, which makes the FIFOs again and "
+         "writes again; children reopen a FIFO that died by name"},
         {"drain_own_writes", "boolean", "false", "kind storm: the root reads each message back right after writing it"},
         {"refuse", "boolean", "false",
          "kind sockets: nothing listens on `port`, so the I/O process refuses the root's connect"},
@@ -149,6 +152,8 @@ class SelectDriver final : public scenario::MechanismDriver {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);
       p.fifos = t.boolean("fifos", false);
+      p.rejoin = t.boolean("rejoin", false);
+      if (p.rejoin && !p.fifos) t.error("rejoin", "expected fifos = true too: the children find the new FIFOs by name");
       p.drain_own_writes = t.boolean("drain_own_writes", false);
       p.select = sel;
       cfg->params = p;

@@ -159,7 +159,12 @@ sim::Task<int> Process::mkfifo(std::string name) {
     k.touch();
     sim::World& w = k.world();
     w.touch(sys_->fifo_dir_object(), sim::AccessMode::Write);
-    if (sys_->fifo_dir().count(name) != 0) return;
+    // A name whose FIFO lived in an earlier life of this CPU names nothing
+    // any more (the FIFO was memory): it is made again. Any other is taken.
+    if (auto old = sys_->fifo_dir().find(name);
+        old != sys_->fifo_dir().end() && !(old->second.home == k.id() && old->second.incarnation != k.incarnation())) {
+      return;
+    }
     Pipe& pipe = k.new_pipe();
     sys_->fifo_dir()[name] = pipe.key;
     result = 0;

@@ -72,7 +72,8 @@ class Process {
   sim::Task<std::int64_t> read_packet(int fd);
   sim::Task<int> open_file();
   // mkfifo(): a FIFO named `name`; the real FIFO lives in this process's
-  // memory space. 0, or -1 when the name exists.
+  // memory space. 0, or -1 when the name exists (unless it names a FIFO of
+  // this CPU's life before a restart: that one is gone, and made again).
   sim::Task<int> mkfifo(std::string name);
   // open() of a FIFO's read or write end (non-blocking): the real FIFO when
   // it lives here, a shadow FIFO otherwise (claim 12). The FD, or -1.
