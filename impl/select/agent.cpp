@@ -140,7 +140,8 @@ class Agent {
         const std::size_t max = word_at(b, 2);
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr) {
+        if (p == nullptr || (p->data.empty() && p->reset)) {  // gone, or a reset socketpair's one failed read
+          if (p != nullptr) p->reset = false;
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t n = std::min(max, p->data.size());
@@ -162,7 +163,7 @@ class Agent {
         if (answer_again(m.from, req)) break;
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr) {
+        if (p == nullptr || (p->of_pair && p->readers == 0)) {  // gone, or EPIPE
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t len = b.size() - 16;

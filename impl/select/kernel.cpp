@@ -112,11 +112,23 @@ void Kernel::count_open(PipeKey key, Open::Kind end) {
   send(key.home, kOpen, std::move(b));
 }
 
+void Kernel::count_open(const Open& o) {
+  if (o.kind == Open::Kind::Pair) {
+    count_open(o.pipe, Open::Kind::PipeRead);
+    count_open(o.out, Open::Kind::PipeWrite);
+    return;
+  }
+  count_open(o.pipe, o.kind);
+}
+
 void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
   std::uint32_t& n = end == Open::Kind::PipeWrite ? p.writers : p.readers;
   if (delta < 0 && n == 0) return;
   n = delta > 0 ? n + 1 : n - 1;
   if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
+  if (p.of_pair && end == Open::Kind::PipeRead && p.readers == 0 && !p.data.empty()) {
+    if (auto other = pipes_.find(p.other_way); other != pipes_.end()) other->second.reset = true;
+  }
   if (end == Open::Kind::PipeWrite && p.eof()) {
     sim::World& w = world();
     if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
@@ -131,14 +143,20 @@ int Kernel::release(Proc& p, int fd) {
   p.fds.erase(it);
   if (o->fds > 0) --o->fds;
   if (o->fds > 0 || o->dead) return 0;
-  if (o->kind != Open::Kind::PipeRead && o->kind != Open::Kind::PipeWrite) return 0;
-  if (!o->shadow) {
-    if (Pipe* pipe_here = pipe(o->pipe)) end_count(*pipe_here, o->kind, -1);
-    return 0;
+  auto close_end = [&](PipeKey key, Open::Kind end) {
+    if (!o->shadow) {
+      if (Pipe* pipe_here = pipe(key)) end_count(*pipe_here, end, -1);
+      return;
+    }
+    Words b;
+    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+    send(key.home, kClose, std::move(b));
+  };
+  if (o->kind == Open::Kind::PipeRead || o->kind == Open::Kind::PipeWrite) close_end(o->pipe, o->kind);
+  if (o->kind == Open::Kind::Pair) {
+    close_end(o->pipe, Open::Kind::PipeRead);
+    close_end(o->out, Open::Kind::PipeWrite);
   }
-  Words b;
-  b.word(o->pipe.packed()).word(o->kind == Open::Kind::PipeWrite ? 1 : 0);
-  send(o->pipe.home, kClose, std::move(b));
   return 0;
 }
 
@@ -191,12 +209,12 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
     if (!it->second.contention) return !it->second.held.empty();  // the packets are here
     return std::nullopt;                                          // they are at the real socket
   }
-  const bool reading = o.kind == Open::Kind::PipeRead;
-  if ((ev == Ev::Read && !reading) || (ev == Ev::Write && reading)) return false;  // the wrong end
-  if (o.shadow) return std::nullopt;
+  if ((ev == Ev::Read && !o.reads_pipe()) || (ev == Ev::Write && !o.writes_pipe())) return false;  // the wrong end
   if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
-  auto it = pipes_.find(o.pipe.number);
-  if (o.pipe.incarnation != incarnation_ || it == pipes_.end()) return true;
+  if (o.shadow) return std::nullopt;
+  const PipeKey key = o.key_for(ev);
+  auto it = pipes_.find(key.number);
+  if (key.incarnation != incarnation_ || it == pipes_.end()) return true;
   return it->second.ready(ev);
 }
 
@@ -339,7 +357,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
 void Kernel::pipe_dead(PipeKey key) {
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, o] : p.fds) {
-      if (o->shadow && o->pipe == key) o->dead = true;
+      if (o->shadow && (o->pipe == key || (o->kind == Open::Kind::Pair && o->out == key))) o->dead = true;
     }
   }
   if (auto s = socks.find(key.packed()); s != socks.end()) s->second.dead = true;
@@ -379,7 +397,7 @@ void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool con
 void Kernel::digest(sim::StateHash& h) const {
   h.add(incarnation_).add(pipes_.size());
   for (const auto& [n, p] : pipes_) {
-    h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0);
+    h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0).add(p.reset ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
     for (const auto& r : p.remote) {
       h.add(r.size());

@@ -53,10 +53,16 @@ class ProcWait final : public sim::Waitable {
 // An open file description, shared by the FDs dup() made and by a parent and
 // the children it forked on its own CPU.
 struct Open {
-  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket };
+  // Pair: one end of a socketpair(), a pipe each way: it reads `pipe` and writes `out`.
+  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket, Pair };
   std::uint32_t id = 0;
   Kind kind = Kind::File;
   PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow); sockets: the real socket
+  PipeKey out;         // Pair: the pipe it writes (same home as `pipe`)
+  // The pipe whose readiness answers `ev`.
+  PipeKey key_for(Ev ev) const { return kind == Kind::Pair && ev == Ev::Write ? out : pipe; }
+  bool reads_pipe() const { return kind == Kind::PipeRead || kind == Kind::Pair; }
+  bool writes_pipe() const { return kind == Kind::PipeWrite || kind == Kind::Pair; }
   bool shadow = false;  // always for a socket: its real socket is the I/O process's
   bool dead = false;   // a shadow whose real pipe is gone (its CPU crashed or restarted)
   // FDs of this kernel naming it (and children's, reserved at fork). At 0 the
@@ -75,6 +81,12 @@ struct Pipe {
   std::uint32_t readers = 0;
   std::uint32_t writers = 0;
   bool had_writer = false;
+  bool of_pair = false;  // one way of a socketpair: a write with no reader left fails (EPIPE)
+  std::uint32_t other_way = 0;  // socketpair: the number of the pipe the other way
+  // Socketpair: the other end closed with bytes unread in its way in (a
+  // connection reset): once this way is empty, one read fails (-1) before
+  // end of file, as Linux's ECONNRESET.
+  bool reset = false;
   bool eof() const { return had_writer && writers == 0; }
   // Local select waiters, per event (read, write): (pid, call, fd).
   struct Waiter {
@@ -177,6 +189,7 @@ class Kernel {
   // One more open description of an end of `pipe`: counted here when the
   // pipe lives here, else announced to its home (kOpen).
   void count_open(PipeKey pipe, Open::Kind end);
+  void count_open(const Open& o);  // each pipe end it holds (two for a socketpair end)
   // An end of a real pipe here gained (+1) or lost (-1) an open description.
   void end_count(Pipe& p, Open::Kind end, int delta);
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);

@@ -21,6 +21,7 @@
 // apart, and is compared.
 #include <fcntl.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -82,7 +83,9 @@ std::vector<Step> program(std::uint64_t seed, int length, bool pages) {
     if ((s.kind == Step::Write || s.kind == Step::Close) && closed[s.pipe]) s.kind = Step::Read;
     if (s.kind == Step::Close) closed[s.pipe] = true;
     if (s.kind == Step::Select) {
-      for (int f = 0; f < 2 * kPipes; ++f) s.ask.push_back(f % 2 == 1 && closed[f / 2] ? 0 : static_cast<int>(g.below(8)));
+      for (int f = 0; f < 2 * kPipes; ++f) {
+        s.ask.push_back(f % 2 == 1 && closed[f / 2] ? 0 : static_cast<int>(g.below(8)));
+      }
     }
     out.push_back(s);
   }
@@ -260,6 +263,170 @@ TEST(SelectAgainstLinux, FullPipesAndClosesGiveLinuxResults) {
   EXPECT_GT(t.blocked_writes, 50);   // a write that would block
   EXPECT_GT(t.eof_polls, 20);
   EXPECT_GT(t.empty_reads, 20);
+}
+
+// Socketpairs: two connected pairs (four ends, each readable and writable),
+// small writes and reads on either end, selects over all four, and a close of
+// one end of a pair now and then: the other end then reads what is left and
+// end of file (readable for good), stays writable, and its writes fail
+// (EPIPE; MSG_NOSIGNAL on Linux instead of SIGPIPE); if the closed end left
+// bytes unread, the survivor's first read after its own bytes are drained
+// fails once (ECONNRESET) before end of file. A closed end is not used again.
+// ipcsim's socketpair is a pipe each way, counted like any pipe's ends.
+constexpr int kPairs = 2;
+
+std::vector<Step> pair_program(std::uint64_t seed, int length) {
+  Gen g{seed};
+  std::vector<Step> out;
+  bool closed[2 * kPairs] = {};
+  for (int i = 0; i < length; ++i) {
+    Step s;
+    const std::uint32_t k = g.below(100);
+    s.kind = k < 30 ? Step::Write : k < 60 ? Step::Read : k < 97 ? Step::Select : Step::Close;
+    s.pipe = static_cast<int>(g.below(2 * kPairs));  // here: the end
+    s.bytes = 1 + g.below(64);
+    if (closed[s.pipe] && s.kind != Step::Select) continue;
+    if (s.kind == Step::Close) {
+      if (closed[s.pipe ^ 1]) continue;  // one end of each pair at most
+      closed[s.pipe] = true;
+    }
+    if (s.kind == Step::Select) {
+      for (int f = 0; f < 2 * kPairs; ++f) s.ask.push_back(closed[f] ? 0 : static_cast<int>(g.below(8)));
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+Results pairs_on_linux(const std::vector<Step>& steps) {
+  int fds[2 * kPairs];
+  for (int p = 0; p < kPairs; ++p) EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds + 2 * p), 0);
+  Results out;
+  std::vector<char> buf(64, 'x');
+  for (const Step& s : steps) {
+    const int fd = fds[s.pipe];
+    if (s.kind == Step::Close) {
+      out.push_back({::close(fd)});
+      fds[s.pipe] = -1;
+    } else if (s.kind == Step::Write) {
+      const ssize_t n = ::send(fd, buf.data(), s.bytes, MSG_NOSIGNAL | MSG_DONTWAIT);
+      out.push_back({n < 0 ? (errno == EAGAIN ? 0 : -1) : n});
+    } else if (s.kind == Step::Read) {
+      const ssize_t n = ::read(fd, buf.data(), s.bytes);
+      out.push_back({n < 0 && errno == EAGAIN ? 0 : n});
+    } else {
+      fd_set sets[3];
+      for (auto& set : sets) FD_ZERO(&set);
+      int nfds = 0;
+      for (int f = 0; f < 2 * kPairs; ++f) {
+        if (s.ask[f] == 0) continue;
+        for (int e = 0; e < 3; ++e) {
+          if (s.ask[f] & (1 << e)) FD_SET(fds[f], &sets[e]);
+        }
+        nfds = std::max(nfds, fds[f] + 1);
+      }
+      timeval zero{0, 0};
+      const int count = ::select(nfds, &sets[0], &sets[1], &sets[2], &zero);
+      std::vector<std::int64_t> r = {count, 0, 0, 0};
+      for (int f = 0; f < 2 * kPairs; ++f) {
+        for (int e = 0; e < 3; ++e) {
+          if (s.ask[f] != 0 && FD_ISSET(fds[f], &sets[e])) r[1 + e] |= std::int64_t{1} << f;
+        }
+      }
+      out.push_back(r);
+    }
+  }
+  for (int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
+  return out;
+}
+
+sim::Task<> replay_pairs(Process& p, const std::vector<Step>& steps, const std::vector<int>& fd_of, Results& out) {
+  for (const Step& s : steps) {
+    const int fd = fd_of[s.pipe];
+    if (s.kind == Step::Close) {
+      out.push_back(std::vector<std::int64_t>(1, co_await p.close(fd)));
+    } else if (s.kind == Step::Write) {
+      out.push_back(std::vector<std::int64_t>(1, co_await p.write(fd, s.bytes)));
+    } else if (s.kind == Step::Read) {
+      out.push_back(std::vector<std::int64_t>(1, co_await p.read(fd, s.bytes)));
+    } else {
+      Masks m;
+      int nfds = 0;
+      for (int f = 0; f < 2 * kPairs; ++f) {
+        if (s.ask[f] == 0) continue;
+        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
+          if (s.ask[f] & (1 << static_cast<int>(e))) m.of(e) |= 1ULL << fd_of[f];
+        }
+        nfds = std::max(nfds, fd_of[f] + 1);
+      }
+      const int count = co_await p.select(nfds, m, sim::Duration{0});
+      std::vector<std::int64_t> r(4, 0);
+      r[0] = count;
+      for (int f = 0; f < 2 * kPairs; ++f) {
+        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
+          if (s.ask[f] != 0 && (m.of(e) & (1ULL << fd_of[f]))) r[1 + static_cast<int>(e)] |= std::int64_t{1} << f;
+        }
+      }
+      out.push_back(r);
+    }
+  }
+}
+
+Results pairs_on_ipcsim(const std::vector<Step>& steps, bool remote) {
+  sim::World w;
+  Machine m(w, 2);
+  System sys(w, m.cpus, *m.bus, {.pipe_capacity = 16 * kPage, .pipe_buf = kPage});
+  Results out;
+  spawn_process(sys, *m.cpus[0], "parent", [&](Process& p) -> sim::Task<> {
+    std::vector<int> fd_of;
+    for (int i = 0; i < kPairs; ++i) {
+      int fds[2];
+      co_await p.socketpair(fds);
+      fd_of.push_back(fds[0]);
+      fd_of.push_back(fds[1]);
+    }
+    if (!remote) {
+      co_await replay_pairs(p, steps, fd_of, out);
+      co_return;
+    }
+    Body child = [&, fd_of](Process& c) -> sim::Task<> { co_await replay_pairs(c, steps, fd_of, out); };
+    co_await p.fork(*m.cpus[1], "child", std::move(child));
+  });
+  const sim::RunResult r = w.run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
+  return out;
+}
+
+TEST(SelectAgainstLinux, SocketpairsGiveLinuxResults) {
+  int eof_polls = 0, refused_writes = 0, readable = 0, reset_reads = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const std::vector<Step> steps = pair_program(seed, 100);
+    const Results linux = pairs_on_linux(steps);
+    bool closed[2 * kPairs] = {};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const Step& s = steps[i];
+      if (s.kind == Step::Close) closed[s.pipe] = true;
+      if (s.kind == Step::Write) refused_writes += linux[i][0] == -1;
+      if (s.kind == Step::Read) reset_reads += linux[i][0] == -1;
+      if (s.kind != Step::Select) continue;
+      readable += linux[i][1] != 0;
+      for (int f = 0; f < 2 * kPairs; ++f) eof_polls += closed[f ^ 1] && (linux[i][1] >> f & 1);
+    }
+    const Results local = pairs_on_ipcsim(steps, false);
+    const Results distributed = pairs_on_ipcsim(steps, true);
+    ASSERT_EQ(local.size(), linux.size());
+    ASSERT_EQ(distributed.size(), linux.size());
+    for (std::size_t i = 0; i < linux.size(); ++i) {
+      ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
+      ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
+    }
+  }
+  EXPECT_GT(readable, 100);
+  EXPECT_GT(eof_polls, 20);       // a survivor's poll that found end of file
+  EXPECT_GT(refused_writes, 10);  // a survivor's write that failed (EPIPE)
+  EXPECT_GT(reset_reads, 3);      // a survivor's read that found the connection reset
 }
 
 }  // namespace

@@ -49,6 +49,41 @@ sim::Task<int> Process::pipe(int fds[2]) {
   co_return result;
 }
 
+sim::Task<int> Process::socketpair(int fds[2]) {
+  int result = -1;
+  co_await Call(cx_.world(), "socketpair", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    Pipe& ab = k.new_pipe();  // end 0 writes, end 1 reads
+    Pipe& ba = k.new_pipe();  // end 1 writes, end 0 reads
+    for (Pipe* one_way : {&ab, &ba}) {
+      one_way->of_pair = true;
+      one_way->readers = 1;
+      one_way->writers = 1;
+      one_way->had_writer = true;
+    }
+    ab.other_way = ba.key.number;
+    ba.other_way = ab.key.number;
+    auto end0 = k.new_open(Open::Kind::Pair, ba.key);
+    end0->out = ab.key;
+    auto end1 = k.new_open(Open::Kind::Pair, ab.key);
+    end1->out = ba.key;
+    fds[0] = k.install(p, end0);
+    fds[1] = k.install(p, end1);
+    result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
+    sim::World& w = k.world();
+    if (w.tracing()) {
+      for (Pipe* one_way : {&ab, &ba}) {
+        w.emit("select.pipe.create", k.object(),
+               {{"pipe", one_way->key.packed()}, {"capacity", one_way->capacity},
+                {"rfd", one_way == &ab ? fds[1] : fds[0]}, {"wfd", one_way == &ab ? fds[0] : fds[1]}});
+      }
+    }
+  });
+  co_return result;
+}
+
 sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
   int early_fd = -1;
   PipeKey early{};
@@ -239,7 +274,7 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
       result = static_cast<std::int64_t>(max);
       return;
     }
-    if (o.kind != Open::Kind::PipeRead || o.dead) return;
+    if (!o.reads_pipe() || o.dead) return;
     pipe_key = o.pipe.packed();
     if (o.shadow) {
       remote = true;
@@ -249,6 +284,10 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
     }
     Pipe* pipe = k.pipe(o.pipe);
     if (pipe == nullptr) return;
+    if (pipe->data.empty() && pipe->reset) {  // the connection was reset: one read fails
+      pipe->reset = false;
+      return;
+    }
     const std::size_t n = std::min(max, pipe->data.size());
     pipe->data.erase(pipe->data.begin(), pipe->data.begin() + static_cast<std::ptrdiff_t>(n));
     result = static_cast<std::int64_t>(n);
@@ -285,18 +324,19 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
       result = static_cast<std::int64_t>(n);
       return;
     }
-    if (o.kind != Open::Kind::PipeWrite || o.dead) return;
-    pipe_key = o.pipe.packed();
+    if (!o.writes_pipe() || o.dead) return;
+    const PipeKey target = o.key_for(Ev::Write);
+    pipe_key = target.packed();
     std::vector<std::byte> bytes(n);
     for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::byte>((pid() + i) & 0xff);
     if (o.shadow) {
       remote = true;
-      ask_home(k, p, pid(), self, op, o.pipe.home, kWrite, false,
-               [&](Words& b, std::uint64_t req) { b.word(o.pipe.packed()).word(req).raw(bytes); });
+      ask_home(k, p, pid(), self, op, target.home, kWrite, false,
+               [&](Words& b, std::uint64_t req) { b.word(target.packed()).word(req).raw(bytes); });
       return;
     }
-    Pipe* pipe = k.pipe(o.pipe);
-    if (pipe == nullptr) return;
+    Pipe* pipe = k.pipe(target);
+    if (pipe == nullptr || (pipe->of_pair && pipe->readers == 0)) return;  // EPIPE: the other end is closed
     const std::size_t accepted = pipe->accepts(n);
     pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
     result = static_cast<std::int64_t>(accepted);
@@ -331,7 +371,7 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
       if (&cpu == &k.cpu()) {
         ++open->fds;
       } else if (!open->dead && counted.insert(open->id).second) {
-        k.count_open(open->pipe, open->kind);  // one open description there per one here
+        k.count_open(*open);  // one open description there per one here
       }
     }
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
@@ -378,12 +418,15 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
             }
             if (!mine) {
               mine = k.new_open(inh.desc.kind, inh.desc.pipe);
+              mine->out = inh.desc.out;
               mine->dead = inh.desc.dead || (!mine->shadow && inh.desc.kind != Open::Kind::File &&
                                               k.pipe(inh.desc.pipe) == nullptr);
               if (mine->shadow && k.world().tracing()) {
                 k.world().emit("select.shadow.create", k.object(),
                                {{"pipe", mine->pipe.packed()},
-                                {"end", mine->kind == Open::Kind::PipeRead ? "read" : "write"},
+                                {"end", mine->kind == Open::Kind::PipeRead    ? "read"
+                                        : mine->kind == Open::Kind::PipeWrite ? "write"
+                                                                              : "pair"},
                                 {"open", mine->id}});
               }
             }

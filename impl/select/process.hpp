@@ -58,6 +58,10 @@ class Process {
   System& system() const { return *sys_; }
 
   sim::Task<int> pipe(int fds[2]);
+  // socketpair(): two connected ends in this memory space, each readable and
+  // writable (a pipe each way); when one end is closed the other reads to end
+  // of file and its writes fail (-1, EPIPE). 0, or -1.
+  sim::Task<int> socketpair(int fds[2]);
   // socket(): a connection to the I/O process on `io_cpu` for its network
   // port `port` (S2-S22). Returns the FD, or -1.
   sim::Task<int> socket(sim::CpuId io_cpu, std::uint32_t port);

@@ -68,11 +68,11 @@ struct SelectCall {
     each([&](int fd, Ev ev) {
       const Open& o = *p.fds.at(fd);
       if (!o.shadow || o.dead || ev == Ev::Except) return;
-      auto it = k->interests.find({o.pipe.packed(), ev});
+      auto it = k->interests.find({o.key_for(ev).packed(), ev});
       if (it == k->interests.end() || !it->second.outstanding) return;
       it->second.outstanding = false;
       Words b;
-      b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
+      b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kCancel, std::move(b), o.kind == Open::Kind::Socket);
     });
   }
@@ -125,7 +125,7 @@ struct SelectCall {
       if (w.tracing()) {
         w.emit("select.want", k->object(),
                {{"call", call}, {"fd", fd}, {"event", to_string(ev)},
-                {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.pipe.packed()},
+                {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.key_for(ev).packed()},
                 {"what", o.kind == Open::Kind::File     ? "file"
                          : o.kind == Open::Kind::Socket ? "socket"
                          : o.shadow                     ? "shadow"
@@ -146,7 +146,7 @@ struct SelectCall {
         k->pending[req] = {pid, o.pipe.home, true, fd, ev};
         ++p.queries;
         Words b;
-        b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(req);
+        b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev)).word(req);
         k->send_request(req, o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
       });
       if (p.queries == 0) return finish(p, "timeout");
@@ -166,24 +166,24 @@ struct SelectCall {
       if (o.kind == Open::Kind::Socket && ev != Ev::Read) return;  // writable at once, never exceptional
       if (!o.shadow) {
         if (ev == Ev::Except) return;  // a pipe has no exceptional condition
-        if (Pipe* pipe = k->pipe(o.pipe)) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
+        if (Pipe* pipe = k->pipe(o.key_for(ev))) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
         return;
       }
-      Interest& interest = k->interests[{o.pipe.packed(), ev}];
+      Interest& interest = k->interests[{o.key_for(ev).packed(), ev}];
       interest.waiters.push_back({pid, call, fd});
       ++k->system().remote_registrations;
       if (ev == Ev::Except) return;  // known locally: only a dead peer raises it
       const bool suppress = interest.outstanding && !k->config().bugs.no_dedupe;
       if (w.tracing()) {
         w.emit("select.register", k->object(),
-               {{"call", call}, {"fd", fd}, {"event", to_string(ev)}, {"pipe", o.pipe.packed()},
+               {{"call", call}, {"fd", fd}, {"event", to_string(ev)}, {"pipe", o.key_for(ev).packed()},
                 {"suppressed", suppress}});
       }
       if (suppress) return;
       interest.outstanding = true;
       interest.sent_at = w.now();
       Words b;
-      b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
+      b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kInterest, std::move(b), o.kind == Open::Kind::Socket);
     });
     sleep(self, op, p);

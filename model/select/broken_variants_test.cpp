@@ -35,7 +35,8 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
   StaleWakeupMonitor stale;
   RefusalReportedMonitor refusal;
   FalseSuspicionMonitor suspicion;
-  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss, &packets, &stale, &refusal, &suspicion};
+  std::vector<Monitor*> all = {&one_return, &lost,  &one_request, &progress, &loss,
+                               &packets,    &stale, &refusal,     &suspicion};
   for (Monitor* m : all) m->attach(w);
   Machine m(w, cpus);
   sim::FaultPlan plan;
