@@ -121,6 +121,7 @@ struct Proc {
   std::map<int, std::shared_ptr<Open>> fds;
   std::unique_ptr<ProcWait> wait;
   std::uint64_t call = 0;             // the select in progress (0: none)
+  bool interrupted = false;           // a signal arrived during that select: it returns -1 (EINTR)
   std::vector<ReadyEntry> ready;      // the ready-FD list the agent posts to
   // A read or write forwarded to a remote pipe, until the agent has the answer.
   std::uint64_t req = 0;

@@ -248,6 +248,26 @@ sim::Task<int> Process::dup(int fd) {
   co_return result;
 }
 
+sim::Task<int> Process::kill(Pid target) {
+  int result = -1;
+  co_await Call(cx_.world(), "kill", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc* t = k.proc(target);
+    if (t != nullptr) {
+      result = 0;
+      if (t->call != 0) {
+        t->interrupted = true;
+        k.wake_if_waiting(*t);
+      }
+    }
+    if (k.world().tracing()) {
+      k.world().emit("select.signal", k.object(), {{"target", target}, {"result", result}, {"call", t ? t->call : 0}});
+    }
+  });
+  co_return result;
+}
+
 sim::Task<int> Process::close(int fd) {
   int result = -1;
   co_await Call(cx_.world(), "close", [&](sim::Actor&, Call&) {

@@ -90,6 +90,12 @@ class Process {
   // (bits not ready are cleared), 0 at the timeout, -1 for a bad FD. No
   // timeout: wait until something is ready.
   sim::Task<int> select(int nfds, Masks& masks, std::optional<sim::Duration> timeout);
+  // kill(): a signal to process `target` in this memory space. A select in
+  // progress there returns -1 (EINTR) with its masks as they were passed
+  // (POSIX leaves them unmodified on an error); otherwise the signal is
+  // handled at once (no handlers are modelled) and changes nothing. 0, or -1
+  // when no such process lives on this CPU.
+  sim::Task<int> kill(Pid target);
   // Starts a child on `cpu` with a copy of this process's FD table: on the
   // same CPU the FDs share their open descriptions; on another CPU each open
   // description becomes one there (a shadow for a pipe made elsewhere).

@@ -62,6 +62,23 @@ struct SelectCall {
     }
   }
 
+  // A signal: -1 (EINTR), the caller's masks untouched; its waits and any
+  // poll questions still out end with the call.
+  void interrupted(Proc& p) {
+    p.interrupted = false;
+    k->forget_call(pid, call);
+    std::erase_if(p.ready, [&](const ReadyEntry& e) { return answers(e); });
+    std::erase_if(k->pending, [&](const auto& kv) { return kv.second.pid == pid && kv.second.query; });
+    p.queries = 0;
+    p.call = 0;
+    count = -1;
+    done = true;
+    if (k->world().tracing()) {
+      k->world().emit("select.return", k->object(),
+                      {{"call", call}, {"count", -1}, {"r", 0}, {"w", 0}, {"e", 0}, {"why", "eintr"}});
+    }
+  }
+
   // Broken variant cancel_on_timeout: withdraw this call's remote interest,
   // whoever else on this CPU still waits on it.
   void cancel_remote(Proc& p) {
@@ -194,6 +211,7 @@ struct SelectCall {
   // posting can fall between the scan and the sleep.
   void again(sim::Actor& self, Call& op) {
     Proc& p = *k->proc(pid);
+    if (p.interrupted) return interrupted(p);
     if (p.queries > 0) {  // a poll still waiting for answers
       k->world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
       return;
