@@ -55,5 +55,37 @@ TEST(SelectCheck, RecordAfterCheckIsFound) {
   EXPECT_EQ(r.violated_properties, std::vector<std::string>{"no_lost_wakeup"}) << r.summary();
 }
 
+// The "check-then-sleep" trap: two selects on one CPU, the second beginning
+// as the notification lands. Correct (scan and suspend in one op), DPOR
+// covers every schedule; the plain search does not end in minutes (357,070
+// executions in 120 s, none violating), so only the DPOR count is pinned.
+TEST(SelectCheck, SleepAtomicIsCoveredWithDpor) {
+  if (kSanitized) GTEST_SKIP() << "5,066 runs: checked by the default build, not under the sanitizers";
+  const explore::ExploreReport dpor = explore_file("sleep_atomic.toml", true, false);
+  EXPECT_TRUE(dpor.complete) << dpor.summary();
+  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
+  EXPECT_EQ(dpor.executions, 5066u) << dpor.summary();
+}
+
+TEST(SelectCheck, CheckThenSleepIsFound) {
+  const explore::ExploreReport r = explore_file("check_then_sleep.toml", true, true);
+  EXPECT_EQ(r.violated_properties, std::vector<std::string>{"no_lost_wakeup"}) << r.summary();
+}
+
+// The "shadow before real" trap's correct version: a refused connect fails
+// socket() itself, in every schedule, with DPOR and without.
+TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
+  const explore::ExploreReport dpor = explore_file("refused_connect.toml", true, false);
+  EXPECT_TRUE(dpor.complete) << dpor.summary();
+  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
+  EXPECT_EQ(dpor.executions, 14u) << dpor.summary();
+  if (kSanitized) GTEST_SKIP() << "1,650 plain runs: checked by the default build, not under the sanitizers";
+  const explore::ExploreReport plain = explore_file("refused_connect.toml", false, false);
+  EXPECT_TRUE(plain.complete) << plain.summary();
+  EXPECT_TRUE(plain.violated_properties.empty()) << plain.summary();
+  EXPECT_EQ(plain.executions, 1650u) << plain.summary();
+  EXPECT_EQ(plain.final_states, dpor.final_states);
+}
+
 }  // namespace
 }  // namespace ipcsim::scenario

@@ -82,9 +82,18 @@ class SelectDriver final : public scenario::MechanismDriver {
         {"bus", "bus name", "the first bus", "the bus joining them (it must connect every one of them)"},
         {"pipe_capacity", "integer 1..65536", "64", "bytes a pipe buffers"},
         {"check_period", "duration", "\"50us\"", "how often an agent checks that the CPUs it waits on are alive"},
+        {"resend_period", "duration", "\"0us\"",
+         "on a lossy bus: an interest unanswered this long, with someone waiting, is sent again (0: never)"},
+        {"suspect_after", "integer 1..100", "2",
+         "checks in a row that must find a peer's ping unanswered before the peer is declared dead"},
         {"wait_forever", "boolean", "false", "kind storm: the children's selects have no timeout"},
         {"fifos", "boolean", "false", "kind storm: named FIFOs instead of pipes, opened by name in each child"},
+        {"rejoin", "boolean", "false",
+         "kind storm with fifos: a restart of the first CPU starts a new root there, which makes the FIFOs again and "
+         "writes again; children reopen a FIFO that died by name"},
         {"drain_own_writes", "boolean", "false", "kind storm: the root reads each message back right after writing it"},
+        {"refuse", "boolean", "false",
+         "kind sockets: nothing listens on `port`, so the I/O process refuses the root's connect"},
         {"tty", "boolean", "false",
          "kind sockets: the I/O process is a Telnet server and the root opens TTY line `port` (its input as packets)"},
     };
@@ -137,10 +146,14 @@ class SelectDriver final : public scenario::MechanismDriver {
     ipcsim::select::SelectConfig sel;
     sel.pipe_capacity = static_cast<std::uint32_t>(t.integer("pipe_capacity", 64, 1, 65536));
     sel.check_period = t.duration("check_period", 50us, 1ns, 10s);
+    sel.suspect_after = static_cast<std::uint32_t>(t.integer("suspect_after", 2, 1, 100));
+    sel.resend_period = t.duration("resend_period", 0us, 0ns, 10s);
     if (cfg->kind == "storm") {
       wl::StormParams p = storm_table().read(t);
       p.wait_forever = t.boolean("wait_forever", false);
       p.fifos = t.boolean("fifos", false);
+      p.rejoin = t.boolean("rejoin", false);
+      if (p.rejoin && !p.fifos) t.error("rejoin", "expected fifos = true too: the children find the new FIFOs by name");
       p.drain_own_writes = t.boolean("drain_own_writes", false);
       p.select = sel;
       cfg->params = p;
@@ -152,6 +165,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     if (cfg->kind == "sockets") {
       wl::SocketsParams p = sockets_table().read(t);
       p.tty = t.boolean("tty", false);
+      p.refuse = t.boolean("refuse", false);
       p.select = sel;
       if (cfg->cpus.size() < 2) {
         t.error("kind", "kind sockets needs at least 2 CPUs (the I/O process's and the root's)");

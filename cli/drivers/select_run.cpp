@@ -15,6 +15,8 @@ std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
   if (p == "no_loss") return std::make_unique<ms::NoLossMonitor>();
   if (p == "packet_delivery") return std::make_unique<ms::PacketDeliveryMonitor>();
   if (p == "no_stale_wakeup") return std::make_unique<ms::StaleWakeupMonitor>();
+  if (p == "refusal_reported") return std::make_unique<ms::RefusalReportedMonitor>();
+  if (p == "no_false_suspicion") return std::make_unique<ms::FalseSuspicionMonitor>();
   IPCSIM_ASSERT_MSG(false, "unknown select property");
 }
 
@@ -75,6 +77,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"outstanding_never_cleared", {"storm"}},
       {"no_drain_at_switch", {"sockets"}},
       {"recall_keeps_copies", {"sockets"}},
+      {"check_then_sleep", {"storm", "fanin", "sockets"}},
+      {"shadow_before_real", {"sockets"}},
+      {"suspect_on_first_miss", {"storm", "fanin", "sockets"}},
   };
   return bugs;
 }
@@ -91,6 +96,9 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.outstanding_never_cleared = name == "outstanding_never_cleared";
   b.no_drain_at_switch = name == "no_drain_at_switch";
   b.recall_keeps_copies = name == "recall_keeps_copies";
+  b.check_then_sleep = name == "check_then_sleep";
+  b.shadow_before_real = name == "shadow_before_real";
+  b.suspect_on_first_miss = name == "suspect_on_first_miss";
   return b;
 }
 
@@ -104,7 +112,8 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
        "socket's packets are"},
       {"one_request", "at most one interest message outstanding per (pipe, event, CPU): duplicates suppressed"},
       {"crash_progress",
-       "a select() waiting on a pipe whose CPU crashed returns within two check periods and two bus latencies"},
+       "a select() waiting on a pipe whose CPU crashed returns within suspect_after + 1 check periods and two bus "
+       "latencies"},
       {"no_loss",
        "every byte written into a pipe is taken or still buffered at the end (by its inventory), and every byte "
        "taken for a CPU is read there"},
@@ -114,6 +123,10 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
       {"packet_delivery",
        "each socket packet is read at most once across all CPUs, none leaves the real socket for a contention read "
        "while an older one waits in a shadow, and at the end every packet is read or still held"},
+      {"refusal_reported",
+       "a socket() whose connect the I/O process refused is reported to every user: socket() returns -1, or every "
+       "select() on its FD returns within two bus latencies of the refusal and no later read of it succeeds"},
+      {"no_false_suspicion", "a CPU is declared dead only if it crashed since the declaring CPU last heard from it"},
       {"workload_complete", "the workload did its job (every byte written or packet read; every process done)"},
   };
   return properties;

@@ -37,7 +37,10 @@ class Agent {
         m = co_await k_.port().recv_for(std::max(*next_check - w_.now(), sim::Duration{0}));
       } else {
         next_check.reset();
-        for (auto& [cpu, peer] : k_.peers) peer.awaiting = false;
+        for (auto& [cpu, peer] : k_.peers) {
+          peer.awaiting = false;
+          peer.missed = 0;
+        }
         m = co_await k_.port().recv();
       }
       k_.touch();
@@ -51,6 +54,7 @@ class Agent {
       if (m) co_await handle(*m);
       if (next_check && w_.now() >= *next_check) {
         check_peers();
+        resend_interests();
         next_check = w_.now() + cfg.check_period;
       }
       co_await drain();
@@ -119,16 +123,25 @@ class Agent {
         }
         break;
       }
+      case kOpen:
+      case kClose: {  // an open description of one end, in the sender's space, opened or closed
+        if (Pipe* p = k_.pipe(pipe)) {
+          k_.end_count(*p, word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, m.tag == kOpen ? 1 : -1);
+        }
+        break;
+      }
       case kCancel: {  // broken variant cancel_on_timeout: the asking CPU withdraws its interest
         if (Pipe* p = k_.pipe(pipe)) p->remote[static_cast<int>(ev)].erase(m.from);
         break;
       }
       case kRead: {
         const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
         const std::size_t max = word_at(b, 2);
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr) {
+        if (p == nullptr || (p->data.empty() && p->reset)) {  // gone, or a reset socketpair's one failed read
+          if (p != nullptr) p->reset = false;
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t n = std::min(max, p->data.size());
@@ -142,18 +155,19 @@ class Agent {
             k_.pipe_changed(*p);
           }
         }
-        k_.send(m.from, kReadReply, std::move(reply));
+        answer(m.from, req, kReadReply, std::move(reply));
         break;
       }
       case kWrite: {
         const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr) {
+        if (p == nullptr || (p->of_pair && p->readers == 0)) {  // gone, or EPIPE
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t len = b.size() - 16;
-          const std::size_t accepted = std::min<std::size_t>(len, p->capacity - p->data.size());
+          const std::size_t accepted = p->accepts(len);
           p->data.insert(p->data.end(), b.begin() + 16, b.begin() + 16 + static_cast<std::ptrdiff_t>(accepted));
           reply.word(req).word(accepted);
           if (accepted > 0) {
@@ -164,7 +178,7 @@ class Agent {
             k_.pipe_changed(*p);
           }
         }
-        k_.send(m.from, kWriteAck, std::move(reply));
+        answer(m.from, req, kWriteAck, std::move(reply));
         break;
       }
       case kReadReply:
@@ -186,6 +200,15 @@ class Agent {
         auto it = k_.pending.find(req);
         if (it == k_.pending.end()) break;
         const std::uint64_t sock = word_at(b, 1);
+        if (it->second.provisional != 0) {
+          // Broken variant shadow_before_real: the user holds the shadow
+          // already and waits for nothing. S20-S22: bind the shadow to the
+          // real socket; a refusal has no shadow to store into and nobody
+          // waiting to wake: it goes no further.
+          if (sock != 0) k_.bind_shadow(it->second.provisional, sock, word_at(b, 2) != 0);
+          k_.pending.erase(it);
+          break;
+        }
         if (sock != 0) {
           // The shadow socket (S8), in the mode the real socket is in.
           const bool made = k_.socks.count(sock) == 0;
@@ -275,6 +298,7 @@ class Agent {
         const auto incarnation = static_cast<std::uint32_t>(word_at(b, 0));
         Kernel::Peer& peer = k_.peers[m.from];
         peer.awaiting = false;
+        peer.missed = 0;
         peer.incarnation = incarnation;
         if (knows_older(m.from, incarnation)) k_.declare_dead(m.from, incarnation);
         break;
@@ -310,6 +334,7 @@ class Agent {
     for (const auto& wt : ws) in.waiters.push_back(wt);
     if (!ws.empty() && !in.outstanding) {
       in.outstanding = true;
+      in.sent_at = w_.now();
       Words ask;
       ask.word(sock).word(static_cast<std::uint64_t>(Ev::Read));
       k_.send(io, kInterest, std::move(ask), true);
@@ -340,13 +365,67 @@ class Agent {
     k_.send(to, kNotify, std::move(b));
   }
 
+  // A read or write asked again (its answer, or the request, was lost): the
+  // same answer goes again; the pipe is not read or written twice.
+  bool answer_again(sim::CpuId from, std::uint64_t req) {
+    auto it = k_.answered.find({from, req});
+    if (it == k_.answered.end()) return false;
+    Words b;
+    b.bytes = it->second.body;
+    k_.send(from, it->second.tag, std::move(b));
+    return true;
+  }
+
+  void answer(sim::CpuId to, std::uint64_t req, std::uint32_t tag, Words body) {
+    if (k_.config().resend_period > sim::Duration{0}) k_.answered[{to, req}] = {to, tag, body.bytes, false};
+    k_.send(to, tag, std::move(body));
+  }
+
+  // A lossy bus: requests outstanding for a resend period with waiters are
+  // asked again. The home records a CPU once however often it asks, and
+  // answers at once if the pipe is ready (the lost notification's case).
+  void resend_interests() {
+    const sim::Duration period = k_.config().resend_period;
+    if (period <= sim::Duration{0}) return;
+    for (auto& [key, in] : k_.interests) {
+      if (!in.outstanding || in.waiters.empty() || w_.now() - in.sent_at < period) continue;
+      const PipeKey pipe = PipeKey::unpack(key.first);
+      in.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", "interest"}, {"pipe", key.first}, {"event", to_string(key.second)}, {"req", 0}});
+      }
+      Words b;
+      b.word(key.first).word(static_cast<std::uint64_t>(key.second));
+      k_.send(pipe.home, kInterest, std::move(b), k_.socks.count(key.first) != 0);  // a socket's: the I/O process
+    }
+    for (auto& [req, pd] : k_.pending) {
+      // The I/O process keeps no answers: a socket read asked twice would take two packets.
+      if (pd.request.body.empty() || pd.request.io || w_.now() - pd.sent_at < period) continue;
+      pd.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", tag_name(pd.request.tag)}, {"pipe", word_at(pd.request.body, 0)}, {"event", ""},
+                 {"req", req}});
+      }
+      Words b;
+      b.bytes = pd.request.body;
+      k_.send(pd.request.to, pd.request.tag, std::move(b), pd.request.io);
+    }
+  }
+
   void check_peers() {
     for (sim::CpuId peer : k_.dependencies()) {
       Kernel::Peer& p = k_.peers[peer];
       if (p.awaiting) {
-        p.awaiting = false;
-        k_.declare_dead(peer, std::nullopt);
-        continue;
+        const std::uint32_t limit = k_.config().bugs.suspect_on_first_miss ? 1 : k_.config().suspect_after;
+        if (++p.missed >= limit) {
+          p.awaiting = false;
+          p.missed = 0;
+          k_.declare_dead(peer, std::nullopt);
+          continue;
+        }
+        if (w_.tracing()) w_.emit("select.agent.suspect", k_.object(), {{"peer", peer}, {"missed", p.missed}});
       }
       p.awaiting = true;
       k_.send(peer, kPing, {});

@@ -65,14 +65,49 @@ struct Bugs {
   // delivered again from the real socket (double delivery). Caught by
   // packet_delivery.
   bool recall_keeps_copies = false;
+  // Schedule-dependent, the "check-then-sleep" trap read literally: the
+  // kernel scans the ready list in one step and suspends the caller in the
+  // next ("the kernel suspends the calling process again"), with a scheduling
+  // point between. A notification the agent posts in between finds the caller
+  // not yet asleep: the entry is on the ready list but nobody looks at it
+  // until the timeout. Caught by no_lost_wakeup.
+  bool check_then_sleep = false;
+  // The "shadow before real" trap read literally: socket() makes the shadow
+  // (S8) and returns its FD before the remote create (S12) answered; the
+  // shadow is bound to the real socket when the answer comes. A refused
+  // create finds nothing waiting for the answer ("wakes the user if
+  // waiting"): it is dropped, and the user of the shadow selects and reads on
+  // a socket that does not exist, never told. Caught by refusal_reported.
+  bool shadow_before_real = false;
+  // The "crash detection" trap read literally: a peer that has not answered
+  // one ping by the next check is declared dead, whatever `suspect_after`
+  // says. A peer whose ping or pong the bus delays beyond a check period is
+  // alive but declared dead, and everything waiting on it is woken with
+  // errors. Caught by no_false_suspicion.
+  bool suspect_on_first_miss = false;
 };
 
 struct SelectConfig {
-  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers (PIPE_BUF-like)
+  std::uint32_t pipe_capacity = 64;  // bytes a pipe buffers
+  // PIPE_BUF: a write of at most this many bytes is all or nothing, and a pipe
+  // is writable while this many bytes fit (1: the byte model, where any room
+  // is room; Linux: 4096 in a pipe of 65536, room counted in pages).
+  std::uint32_t pipe_buf = 1;
   // How often an agent with something outstanding at a remote CPU checks that
   // it is alive (the seed: "from time to time"). A peer that has not answered
   // one ping by the next check is declared dead.
   sim::Duration check_period = 50us;
+  // A peer is declared dead only when this many checks in a row found its
+  // ping unanswered (each miss sends another ping; any pong clears them). A
+  // crash is detected within suspect_after + 1 check periods; a live peer is
+  // suspected only if suspect_after pings in a row, or their pongs, each take
+  // longer than a check period.
+  std::uint32_t suspect_after = 2;
+  // On a bus that may lose messages: an interest outstanding this long with
+  // someone waiting on it is sent again (at the agent's next check), so a
+  // lost interest or notification delays a wake-up instead of stranding it.
+  // 0: never (the seed's messaging system loses nothing).
+  sim::Duration resend_period{0};
   Bugs bugs{};
 };
 

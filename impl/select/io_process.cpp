@@ -118,6 +118,13 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         const auto port = static_cast<std::uint32_t>(word_at(b, 0));
         const std::uint64_t req = word_at(b, 1);
         auto it = by_port_.find(port);
+        if (closed_.count(port) != 0) {  // connection refused: the create failed (S12)
+          if (w.tracing()) w.emit("select.sock.refuse", object_, {{"port", port}, {"peer", m.from}, {"req", req}});
+          Words reply;
+          reply.word(req).word(0).word(0);
+          send(m.from, kConnected, std::move(reply));
+          break;
+        }
         if (it == by_port_.end()) {
           const std::uint32_t n = ++next_;
           IPCSIM_ASSERT_MSG(n <= PipeKey::kMaxNumber, "too many sockets");

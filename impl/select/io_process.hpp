@@ -47,6 +47,9 @@ class IoProcess {
   // Formats it again after a restart of its CPU (the sockets died with it).
   void reset();
   const std::map<std::uint32_t, RealSock>& sockets() const { return socks_; }
+  // Nothing listens on `port`: a connect to it is refused (kConnected with
+  // socket 0), and its packets are dropped. Configuration, kept across restarts.
+  void close_port(std::uint32_t port) { closed_.insert(port); }
   void digest(sim::StateHash& h) const;
 
   sim::Task<> run(sim::Ctx cx);
@@ -68,6 +71,7 @@ class IoProcess {
   std::map<std::uint32_t, RealSock> socks_;        // by number
   std::map<std::uint32_t, std::uint32_t> by_port_;  // port -> socket number
   std::deque<Outgoing> outbox_;
+  std::set<std::uint32_t> closed_;  // ports nothing listens on
 };
 
 }  // namespace ipcsim::select

@@ -28,6 +28,8 @@ const char* tag_name(std::uint32_t tag) {
     case kQuery: return "query";
     case kQueryReply: return "query_reply";
     case kCancel: return "cancel";
+    case kOpen: return "open";
+    case kClose: return "close";
     case kKick: return "kick";
     default: return "?";
   }
@@ -51,8 +53,10 @@ void Kernel::reset() {
   socks.clear();
   sock_waiters.clear();
   pending.clear();
+  answered.clear();
   peers.clear();
   kicked = false;
+  provisional_ = 0;
 }
 
 Proc& Kernel::add_proc(sim::Actor& a) {
@@ -69,6 +73,11 @@ Proc* Kernel::proc(Pid pid) {
 }
 
 void Kernel::remove_proc(Pid pid) {
+  if (Proc* p = proc(pid)) {
+    std::vector<int> fds;
+    for (const auto& [fd, o] : p->fds) fds.push_back(fd);
+    for (int fd : fds) release(*p, fd);  // exit closes every FD
+  }
   for (auto& [n, pipe] : pipes_) {
     for (auto& ws : pipe.waiters) std::erase_if(ws, [&](const Pipe::Waiter& w) { return w.pid == pid; });
   }
@@ -94,9 +103,67 @@ void Kernel::forget_call(Pid pid, std::uint64_t call) {
   }
 }
 
+void Kernel::count_open(PipeKey key, Open::Kind end) {
+  if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
+  if (Pipe* p = pipe(key)) return end_count(*p, end, +1);
+  if (key.home == id()) return;  // a pipe of this CPU's earlier life: gone
+  Words b;
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+  send(key.home, kOpen, std::move(b));
+}
+
+void Kernel::count_open(const Open& o) {
+  if (o.kind == Open::Kind::Pair) {
+    count_open(o.pipe, Open::Kind::PipeRead);
+    count_open(o.out, Open::Kind::PipeWrite);
+    return;
+  }
+  count_open(o.pipe, o.kind);
+}
+
+void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
+  std::uint32_t& n = end == Open::Kind::PipeWrite ? p.writers : p.readers;
+  if (delta < 0 && n == 0) return;
+  n = delta > 0 ? n + 1 : n - 1;
+  if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
+  if (p.of_pair && end == Open::Kind::PipeRead && p.readers == 0 && !p.data.empty()) {
+    if (auto other = pipes_.find(p.other_way); other != pipes_.end()) other->second.reset = true;
+  }
+  if (end == Open::Kind::PipeWrite && p.eof()) {
+    sim::World& w = world();
+    if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
+    pipe_changed(p);  // readers, here and remote, see end of file
+  }
+}
+
+int Kernel::release(Proc& p, int fd) {
+  auto it = p.fds.find(fd);
+  if (it == p.fds.end()) return -1;
+  std::shared_ptr<Open> o = std::move(it->second);
+  p.fds.erase(it);
+  if (o->fds > 0) --o->fds;
+  if (o->fds > 0 || o->dead) return 0;
+  auto close_end = [&](PipeKey key, Open::Kind end) {
+    if (!o->shadow) {
+      if (Pipe* pipe_here = pipe(key)) end_count(*pipe_here, end, -1);
+      return;
+    }
+    Words b;
+    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+    send(key.home, kClose, std::move(b));
+  };
+  if (o->kind == Open::Kind::PipeRead || o->kind == Open::Kind::PipeWrite) close_end(o->pipe, o->kind);
+  if (o->kind == Open::Kind::Pair) {
+    close_end(o->pipe, Open::Kind::PipeRead);
+    close_end(o->out, Open::Kind::PipeWrite);
+  }
+  return 0;
+}
+
 int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
   for (int fd = 0; fd < kMaxFds; ++fd) {
     if (p.fds.count(fd) == 0) {
+      ++open->fds;
       p.fds[fd] = std::move(open);
       return fd;
     }
@@ -121,6 +188,7 @@ Pipe& Kernel::new_pipe() {
   Pipe& p = pipes_[n];
   p.key = PipeKey{id(), incarnation_, n};
   p.capacity = config().pipe_capacity;
+  p.pipe_buf = std::max<std::uint32_t>(1, std::min(config().pipe_buf, p.capacity));
   return p;
 }
 
@@ -141,12 +209,12 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
     if (!it->second.contention) return !it->second.held.empty();  // the packets are here
     return std::nullopt;                                          // they are at the real socket
   }
-  const bool reading = o.kind == Open::Kind::PipeRead;
-  if ((ev == Ev::Read && !reading) || (ev == Ev::Write && reading)) return false;  // the wrong end
-  if (o.shadow) return std::nullopt;
+  if ((ev == Ev::Read && !o.reads_pipe()) || (ev == Ev::Write && !o.writes_pipe())) return false;  // the wrong end
   if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
-  auto it = pipes_.find(o.pipe.number);
-  if (o.pipe.incarnation != incarnation_ || it == pipes_.end()) return true;
+  if (o.shadow) return std::nullopt;
+  const PipeKey key = o.key_for(ev);
+  auto it = pipes_.find(key.number);
+  if (key.incarnation != incarnation_ || it == pipes_.end()) return true;
   return it->second.ready(ev);
 }
 
@@ -197,6 +265,15 @@ void Kernel::send(sim::CpuId to, std::uint32_t tag, Words body, bool io) {
   m.tag = kKick;
   m.sent_at = w.now();
   port_->deliver(std::move(m));
+}
+
+void Kernel::send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, Words body, bool io) {
+  auto it = pending.find(req);
+  if (it != pending.end() && config().resend_period > sim::Duration{0}) {
+    it->second.request = {to, tag, body.bytes, io};
+    it->second.sent_at = world().now();
+  }
+  send(to, tag, std::move(body), io);
 }
 
 void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {
@@ -280,7 +357,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
 void Kernel::pipe_dead(PipeKey key) {
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, o] : p.fds) {
-      if (o->shadow && o->pipe == key) o->dead = true;
+      if (o->shadow && (o->pipe == key || (o->kind == Open::Kind::Pair && o->out == key))) o->dead = true;
     }
   }
   if (auto s = socks.find(key.packed()); s != socks.end()) s->second.dead = true;
@@ -298,10 +375,29 @@ void Kernel::pipe_dead(PipeKey key) {
   }
 }
 
+void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool contention) {
+  ShadowSock s = std::move(socks[provisional]);
+  socks.erase(provisional);
+  s.contention = contention;
+  socks[sock] = std::move(s);
+  if (auto it = sock_waiters.find(provisional); it != sock_waiters.end()) {
+    auto& ws = sock_waiters[sock];
+    ws.insert(ws.end(), it->second.begin(), it->second.end());
+    sock_waiters.erase(provisional);
+  }
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, o] : p.fds) {
+      if (o->kind == Open::Kind::Socket && o->pipe.packed() == provisional) o->pipe = PipeKey::unpack(sock);
+    }
+  }
+  sim::World& w = world();
+  if (w.tracing()) w.emit("select.shadow.bind", object_, {{"provisional", provisional}, {"sock", sock}});
+}
+
 void Kernel::digest(sim::StateHash& h) const {
   h.add(incarnation_).add(pipes_.size());
   for (const auto& [n, p] : pipes_) {
-    h.add(n).add(p.data.size());
+    h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0).add(p.reset ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
     for (const auto& r : p.remote) {
       h.add(r.size());
@@ -311,7 +407,7 @@ void Kernel::digest(sim::StateHash& h) const {
   h.add(procs_.size());
   for (const auto& [pid, p] : procs_) {
     h.add(pid).add(p.fds.size());
-    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0);
+    for (const auto& [fd, o] : p.fds) h.add(static_cast<std::uint64_t>(fd)).add(o->id).add(o->dead ? 1 : 0).add(o->fds);
   }
   h.add(socks.size());
   for (const auto& [key, s] : socks) {

@@ -22,6 +22,7 @@
 // system's, with an object of its own.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -52,18 +53,41 @@ class ProcWait final : public sim::Waitable {
 // An open file description, shared by the FDs dup() made and by a parent and
 // the children it forked on its own CPU.
 struct Open {
-  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket };
+  // Pair: one end of a socketpair(), a pipe each way: it reads `pipe` and writes `out`.
+  enum class Kind : std::uint8_t { PipeRead, PipeWrite, File, Socket, Pair };
   std::uint32_t id = 0;
   Kind kind = Kind::File;
   PipeKey pipe;        // pipes: the real pipe, possibly on another CPU (then this is a shadow); sockets: the real socket
+  PipeKey out;         // Pair: the pipe it writes (same home as `pipe`)
+  // The pipe whose readiness answers `ev`.
+  PipeKey key_for(Ev ev) const { return kind == Kind::Pair && ev == Ev::Write ? out : pipe; }
+  bool reads_pipe() const { return kind == Kind::PipeRead || kind == Kind::Pair; }
+  bool writes_pipe() const { return kind == Kind::PipeWrite || kind == Kind::Pair; }
   bool shadow = false;  // always for a socket: its real socket is the I/O process's
   bool dead = false;   // a shadow whose real pipe is gone (its CPU crashed or restarted)
+  // FDs of this kernel naming it (and children's, reserved at fork). At 0 the
+  // description is closed: a pipe end's count at the home drops.
+  std::uint32_t fds = 0;
 };
 
 struct Pipe {
   PipeKey key;
   std::uint32_t capacity = 0;
+  std::uint32_t pipe_buf = 1;
   std::deque<std::byte> data;
+  // Open descriptions of each end, in every memory space (shadows count at
+  // the home, announced by kOpen and kClose). End of file: every write end
+  // that was ever open is closed.
+  std::uint32_t readers = 0;
+  std::uint32_t writers = 0;
+  bool had_writer = false;
+  bool of_pair = false;  // one way of a socketpair: a write with no reader left fails (EPIPE)
+  std::uint32_t other_way = 0;  // socketpair: the number of the pipe the other way
+  // Socketpair: the other end closed with bytes unread in its way in (a
+  // connection reset): once this way is empty, one read fails (-1) before
+  // end of file, as Linux's ECONNRESET.
+  bool reset = false;
+  bool eof() const { return had_writer && writers == 0; }
   // Local select waiters, per event (read, write): (pid, call, fd).
   struct Waiter {
     Pid pid;
@@ -74,9 +98,14 @@ struct Pipe {
   // Remote interest records (the seed's T10): which CPUs want a notification of which event.
   std::set<sim::CpuId> remote[2];
   bool ready(Ev ev) const {
-    if (ev == Ev::Read) return !data.empty();
-    if (ev == Ev::Write) return data.size() < capacity;
+    if (ev == Ev::Read) return !data.empty() || eof();
+    if (ev == Ev::Write) return data.size() + pipe_buf <= capacity;
     return false;
+  }
+  // How many of `n` bytes a write puts in: all or nothing up to PIPE_BUF, as much as fits beyond.
+  std::size_t accepts(std::size_t n) const {
+    const std::size_t room = capacity - data.size();
+    return n <= pipe_buf ? (n <= room ? n : 0) : std::min(n, room);
   }
 };
 
@@ -92,6 +121,7 @@ struct Proc {
   std::map<int, std::shared_ptr<Open>> fds;
   std::unique_ptr<ProcWait> wait;
   std::uint64_t call = 0;             // the select in progress (0: none)
+  bool interrupted = false;           // a signal arrived during that select: it returns -1 (EINTR)
   std::vector<ReadyEntry> ready;      // the ready-FD list the agent posts to
   // A read or write forwarded to a remote pipe, until the agent has the answer.
   std::uint64_t req = 0;
@@ -119,6 +149,7 @@ struct ShadowSock {
 // The select database entry of one remote (pipe, event) on this CPU.
 struct Interest {
   bool outstanding = false;
+  sim::Instant sent_at{};  // when the request last went out
   std::vector<Pipe::Waiter> waiters;
 };
 
@@ -154,6 +185,14 @@ class Kernel {
   // A select() is over: its waits leave every pipe and the select database.
   void forget_call(Pid pid, std::uint64_t call);
   int install(Proc& p, std::shared_ptr<Open> open);  // lowest free FD, or -1
+  // close(): the FD goes; its open description closes with its last FD. -1: no such FD.
+  int release(Proc& p, int fd);
+  // One more open description of an end of `pipe`: counted here when the
+  // pipe lives here, else announced to its home (kOpen).
+  void count_open(PipeKey pipe, Open::Kind end);
+  void count_open(const Open& o);  // each pipe end it holds (two for a socketpair end)
+  // An end of a real pipe here gained (+1) or lost (-1) an open description.
+  void end_count(Pipe& p, Open::Kind end, int delta);
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
   Pipe& new_pipe();
   Pipe* pipe(PipeKey key);
@@ -184,11 +223,24 @@ class Kernel {
     bool query = false;  // a zero-timeout select's question (fd, event below)
     int fd = 0;
     Ev ev = Ev::Read;
+    // Broken variant shadow_before_real: the shadow socket socket() made
+    // before this connect was answered, under a key of this CPU's own.
+    std::uint64_t provisional = 0;
+    // The request as sent, for a re-send on a lossy bus (resend_period).
+    Outgoing request{};
+    sim::Instant sent_at{};
   };
   std::map<std::uint64_t, Pending> pending;  // remote read/write req -> the process, the pipe's home
+  // Sends a request another CPU answers, remembered in `pending[req]` for a re-send.
+  void send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, Words body, bool io = false);
+  // The home's answers to other CPUs' reads and writes, by (CPU, req), kept
+  // when requests may be re-sent: a repeated request gets the same answer
+  // and is not applied twice.
+  std::map<std::pair<sim::CpuId, std::uint64_t>, Outgoing> answered;
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
   struct Peer {
     bool awaiting = false;
+    std::uint32_t missed = 0;  // checks in a row that found a ping unanswered
     std::uint32_t incarnation = 0;
   };
   std::map<sim::CpuId, Peer> peers;
@@ -205,6 +257,12 @@ class Kernel {
   // then six digits of count (call 3 on cpu1: 2000003).
   std::uint64_t next_req() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++reqs_; }
   std::uint64_t next_call() { return static_cast<std::uint64_t>(id() + 1) * 1'000'000 + ++calls_; }
+  // Broken variant shadow_before_real: a key for a shadow socket whose real
+  // socket is not made yet (incarnation 0, which no real socket has).
+  PipeKey next_provisional(sim::CpuId io_cpu) { return PipeKey{io_cpu, 0, ++provisional_}; }
+  // The connect of a provisional shadow was answered: every FD of it here now
+  // names the real socket.
+  void bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool contention);
   void digest(sim::StateHash& h) const;
   const std::map<std::uint32_t, Pipe>& pipes() const { return pipes_; }
 
@@ -221,6 +279,7 @@ class Kernel {
   std::uint32_t next_open_ = 0;
   std::uint64_t reqs_ = 0;
   std::uint64_t calls_ = 0;
+  std::uint32_t provisional_ = 0;
 };
 
 // The machine's select system: a kernel and an agent per CPU, joined by one bus.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <set>
 
 namespace ipcsim::select {
 namespace {
@@ -18,7 +19,7 @@ void ask_home(Kernel& k, Proc& p, Pid pid, sim::Actor& self, Call& op, sim::CpuI
   p.replied = false;
   Words b;
   fill(b, req);
-  k.send(home, tag, std::move(b), io);
+  k.send_request(req, home, tag, std::move(b), io);
   k.world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
 }
 
@@ -35,6 +36,9 @@ sim::Task<int> Process::pipe(int fds[2]) {
     Pipe& pipe = k.new_pipe();
     fds[0] = k.install(p, k.new_open(Open::Kind::PipeRead, pipe.key));
     fds[1] = k.install(p, k.new_open(Open::Kind::PipeWrite, pipe.key));
+    pipe.readers = 1;
+    pipe.writers = 1;
+    pipe.had_writer = true;
     result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
     sim::World& w = k.world();
     if (w.tracing()) {
@@ -45,25 +49,84 @@ sim::Task<int> Process::pipe(int fds[2]) {
   co_return result;
 }
 
+sim::Task<int> Process::socketpair(int fds[2]) {
+  int result = -1;
+  co_await Call(cx_.world(), "socketpair", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc& p = *k.proc(pid());
+    Pipe& ab = k.new_pipe();  // end 0 writes, end 1 reads
+    Pipe& ba = k.new_pipe();  // end 1 writes, end 0 reads
+    for (Pipe* one_way : {&ab, &ba}) {
+      one_way->of_pair = true;
+      one_way->readers = 1;
+      one_way->writers = 1;
+      one_way->had_writer = true;
+    }
+    ab.other_way = ba.key.number;
+    ba.other_way = ab.key.number;
+    auto end0 = k.new_open(Open::Kind::Pair, ba.key);
+    end0->out = ab.key;
+    auto end1 = k.new_open(Open::Kind::Pair, ab.key);
+    end1->out = ba.key;
+    fds[0] = k.install(p, end0);
+    fds[1] = k.install(p, end1);
+    result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
+    sim::World& w = k.world();
+    if (w.tracing()) {
+      for (Pipe* one_way : {&ab, &ba}) {
+        w.emit("select.pipe.create", k.object(),
+               {{"pipe", one_way->key.packed()}, {"capacity", one_way->capacity},
+                {"rfd", one_way == &ab ? fds[1] : fds[0]}, {"wfd", one_way == &ab ? fds[0] : fds[1]}});
+      }
+    }
+  });
+  co_return result;
+}
+
 sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
+  int early_fd = -1;
+  PipeKey early{};
+  std::uint64_t req = 0;
   co_await Call(cx_.world(), "socket", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
     k.touch();
     Proc& p = *k.proc(pid());
     p.status = -1;
+    if (k.config().bugs.shadow_before_real) {
+      // S8 before S12, literally: the shadow and its FD now, the connect on its way.
+      early = k.next_provisional(io_cpu);
+      k.socks[early.packed()];
+      early_fd = k.install(p, k.new_open(Open::Kind::Socket, early));
+      req = k.next_req();
+      k.pending[req] = {pid(), io_cpu, false, 0, Ev::Read, early.packed()};
+      Words b;
+      b.word(port).word(req);
+      k.send(io_cpu, kConnect, std::move(b), true);
+      if (k.world().tracing()) {
+        k.world().emit("select.shadow.create", k.object(),
+                       {{"pipe", early.packed()}, {"end", "socket"}, {"open", 0}, {"contention", false}});
+      }
+      return;
+    }
     // S4-S10: through the agent to the I/O process.
-    ask_home(k, p, pid(), self, op, io_cpu, kConnect, true,
-             [&](Words& b, std::uint64_t req) { b.word(port).word(req); });
+    ask_home(k, p, pid(), self, op, io_cpu, kConnect, true, [&](Words& b, std::uint64_t r) {
+      req = r;
+      b.word(port).word(r);
+    });
   });
   Kernel& k = kernel();
   k.touch();
   Proc& p = *k.proc(pid());
-  int fd = -1;
-  if (p.status > 0) fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(static_cast<std::uint64_t>(p.status))));
+  int fd = early_fd;
+  std::uint64_t sock = early.packed();
+  if (early_fd < 0 && p.status > 0) {
+    sock = static_cast<std::uint64_t>(p.status);
+    fd = k.install(p, k.new_open(Open::Kind::Socket, PipeKey::unpack(sock)));
+  }
+  if (fd < 0) sock = 0;
   if (k.world().tracing()) {
-    k.world().emit("select.socket", k.object(),
-                   {{"fd", fd}, {"sock", p.status > 0 ? static_cast<std::uint64_t>(p.status) : std::uint64_t{0}},
-                    {"port", port}});
+    k.world().emit("select.socket", k.object(), {{"fd", fd}, {"sock", sock}, {"port", port}, {"req", req}});
   }
   co_return fd;
 }
@@ -131,7 +194,12 @@ sim::Task<int> Process::mkfifo(std::string name) {
     k.touch();
     sim::World& w = k.world();
     w.touch(sys_->fifo_dir_object(), sim::AccessMode::Write);
-    if (sys_->fifo_dir().count(name) != 0) return;
+    // A name whose FIFO lived in an earlier life of this CPU names nothing
+    // any more (the FIFO was memory): it is made again. Any other is taken.
+    if (auto old = sys_->fifo_dir().find(name);
+        old != sys_->fifo_dir().end() && !(old->second.home == k.id() && old->second.incarnation != k.incarnation())) {
+      return;
+    }
     Pipe& pipe = k.new_pipe();
     sys_->fifo_dir()[name] = pipe.key;
     result = 0;
@@ -157,6 +225,7 @@ sim::Task<int> Process::open_fifo(std::string name, bool write) {
     // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
     open->dead = !open->shadow && k.pipe(it->second) == nullptr;
     fd = k.install(*k.proc(pid()), open);
+    if (fd >= 0 && !open->dead) k.count_open(it->second, open->kind);
     if (w.tracing()) {
       w.emit("select.fifo.open", k.object(),
              {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
@@ -179,12 +248,32 @@ sim::Task<int> Process::dup(int fd) {
   co_return result;
 }
 
+sim::Task<int> Process::kill(Pid target) {
+  int result = -1;
+  co_await Call(cx_.world(), "kill", [&](sim::Actor&, Call&) {
+    Kernel& k = kernel();
+    k.touch();
+    Proc* t = k.proc(target);
+    if (t != nullptr) {
+      result = 0;
+      if (t->call != 0) {
+        t->interrupted = true;
+        k.wake_if_waiting(*t);
+      }
+    }
+    if (k.world().tracing()) {
+      k.world().emit("select.signal", k.object(), {{"target", target}, {"result", result}, {"call", t ? t->call : 0}});
+    }
+  });
+  co_return result;
+}
+
 sim::Task<int> Process::close(int fd) {
   int result = -1;
   co_await Call(cx_.world(), "close", [&](sim::Actor&, Call&) {
     Kernel& k = kernel();
     k.touch();
-    result = k.proc(pid())->fds.erase(fd) == 1 ? 0 : -1;
+    result = k.release(*k.proc(pid()), fd);
     if (k.world().tracing()) k.world().emit("select.fd.close", k.object(), {{"fd", fd}, {"result", result}});
   });
   co_return result;
@@ -205,7 +294,7 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
       result = static_cast<std::int64_t>(max);
       return;
     }
-    if (o.kind != Open::Kind::PipeRead || o.dead) return;
+    if (!o.reads_pipe() || o.dead) return;
     pipe_key = o.pipe.packed();
     if (o.shadow) {
       remote = true;
@@ -215,6 +304,10 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
     }
     Pipe* pipe = k.pipe(o.pipe);
     if (pipe == nullptr) return;
+    if (pipe->data.empty() && pipe->reset) {  // the connection was reset: one read fails
+      pipe->reset = false;
+      return;
+    }
     const std::size_t n = std::min(max, pipe->data.size());
     pipe->data.erase(pipe->data.begin(), pipe->data.begin() + static_cast<std::ptrdiff_t>(n));
     result = static_cast<std::int64_t>(n);
@@ -251,19 +344,20 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
       result = static_cast<std::int64_t>(n);
       return;
     }
-    if (o.kind != Open::Kind::PipeWrite || o.dead) return;
-    pipe_key = o.pipe.packed();
+    if (!o.writes_pipe() || o.dead) return;
+    const PipeKey target = o.key_for(Ev::Write);
+    pipe_key = target.packed();
     std::vector<std::byte> bytes(n);
     for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::byte>((pid() + i) & 0xff);
     if (o.shadow) {
       remote = true;
-      ask_home(k, p, pid(), self, op, o.pipe.home, kWrite, false,
-               [&](Words& b, std::uint64_t req) { b.word(o.pipe.packed()).word(req).raw(bytes); });
+      ask_home(k, p, pid(), self, op, target.home, kWrite, false,
+               [&](Words& b, std::uint64_t req) { b.word(target.packed()).word(req).raw(bytes); });
       return;
     }
-    Pipe* pipe = k.pipe(o.pipe);
-    if (pipe == nullptr) return;
-    const std::size_t accepted = std::min<std::size_t>(n, pipe->capacity - pipe->data.size());
+    Pipe* pipe = k.pipe(target);
+    if (pipe == nullptr || (pipe->of_pair && pipe->readers == 0)) return;  // EPIPE: the other end is closed
+    const std::size_t accepted = pipe->accepts(n);
     pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
     result = static_cast<std::int64_t>(accepted);
     sim::World& w = k.world();
@@ -289,7 +383,17 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
     Kernel& k = kernel();
     k.touch();
     std::vector<Inherited> inherited;
-    for (const auto& [fd, open] : k.proc(pid())->fds) inherited.push_back({fd, open, *open});
+    std::set<std::uint32_t> counted;
+    for (const auto& [fd, open] : k.proc(pid())->fds) {
+      inherited.push_back({fd, open, *open});
+      // The child's FDs are reserved now, in the parent's step: the parent
+      // may exit (and close its own) before the child's first step.
+      if (&cpu == &k.cpu()) {
+        ++open->fds;
+      } else if (!open->dead && counted.insert(open->id).second) {
+        k.count_open(*open);  // one open description there per one here
+      }
+    }
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
     if (k.world().tracing()) {
       k.world().emit("select.fork", k.object(), {{"child", child.id}, {"to_cpu", cpu.id()}});
@@ -312,7 +416,7 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
           std::map<std::uint32_t, std::shared_ptr<Open>> made;  // the parent's open id -> ours
           for (const Inherited& inh : inherited) {
             if (parent_cpu == k.id()) {
-              proc.fds[inh.fd] = inh.open;  // same memory space: the same open description
+              proc.fds[inh.fd] = inh.open;  // same memory space: the same open description (counted at fork)
               continue;
             }
             auto& mine = made[inh.desc.id];
@@ -334,15 +438,19 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
             }
             if (!mine) {
               mine = k.new_open(inh.desc.kind, inh.desc.pipe);
+              mine->out = inh.desc.out;
               mine->dead = inh.desc.dead || (!mine->shadow && inh.desc.kind != Open::Kind::File &&
                                               k.pipe(inh.desc.pipe) == nullptr);
               if (mine->shadow && k.world().tracing()) {
                 k.world().emit("select.shadow.create", k.object(),
                                {{"pipe", mine->pipe.packed()},
-                                {"end", mine->kind == Open::Kind::PipeRead ? "read" : "write"},
+                                {"end", mine->kind == Open::Kind::PipeRead    ? "read"
+                                        : mine->kind == Open::Kind::PipeWrite ? "write"
+                                                                              : "pair"},
                                 {"open", mine->id}});
               }
             }
+            ++mine->fds;
             proc.fds[inh.fd] = mine;
           }
           if (k.world().tracing()) {

@@ -58,6 +58,10 @@ class Process {
   System& system() const { return *sys_; }
 
   sim::Task<int> pipe(int fds[2]);
+  // socketpair(): two connected ends in this memory space, each readable and
+  // writable (a pipe each way); when one end is closed the other reads to end
+  // of file and its writes fail (-1, EPIPE). 0, or -1.
+  sim::Task<int> socketpair(int fds[2]);
   // socket(): a connection to the I/O process on `io_cpu` for its network
   // port `port` (S2-S22). Returns the FD, or -1.
   sim::Task<int> socket(sim::CpuId io_cpu, std::uint32_t port);
@@ -72,7 +76,8 @@ class Process {
   sim::Task<std::int64_t> read_packet(int fd);
   sim::Task<int> open_file();
   // mkfifo(): a FIFO named `name`; the real FIFO lives in this process's
-  // memory space. 0, or -1 when the name exists.
+  // memory space. 0, or -1 when the name exists (unless it names a FIFO of
+  // this CPU's life before a restart: that one is gone, and made again).
   sim::Task<int> mkfifo(std::string name);
   // open() of a FIFO's read or write end (non-blocking): the real FIFO when
   // it lives here, a shadow FIFO otherwise (claim 12). The FD, or -1.
@@ -85,6 +90,12 @@ class Process {
   // (bits not ready are cleared), 0 at the timeout, -1 for a bad FD. No
   // timeout: wait until something is ready.
   sim::Task<int> select(int nfds, Masks& masks, std::optional<sim::Duration> timeout);
+  // kill(): a signal to process `target` in this memory space. A select in
+  // progress there returns -1 (EINTR) with its masks as they were passed
+  // (POSIX leaves them unmodified on an error); otherwise the signal is
+  // handled at once (no handlers are modelled) and changes nothing. 0, or -1
+  // when no such process lives on this CPU.
+  sim::Task<int> kill(Pid target);
   // Starts a child on `cpu` with a copy of this process's FD table: on the
   // same CPU the FDs share their open descriptions; on another CPU each open
   // description becomes one there (a shadow for a pipe made elsewhere).

@@ -23,6 +23,9 @@ struct SelectCall {
   std::uint64_t call = 0;
   int count = -1;
   bool done = false;
+  // Broken variant check_then_sleep: the scan found nothing; the caller is
+  // suspended by a later op, not by the one that scanned.
+  bool sleep_next = false;
 
   // Whether a ready-list entry answers this call (an untagged one, of the
   // broken variant, answers any).
@@ -59,25 +62,52 @@ struct SelectCall {
     }
   }
 
+  // A signal: -1 (EINTR), the caller's masks untouched; its waits and any
+  // poll questions still out end with the call.
+  void interrupted(Proc& p) {
+    p.interrupted = false;
+    k->forget_call(pid, call);
+    std::erase_if(p.ready, [&](const ReadyEntry& e) { return answers(e); });
+    std::erase_if(k->pending, [&](const auto& kv) { return kv.second.pid == pid && kv.second.query; });
+    p.queries = 0;
+    p.call = 0;
+    count = -1;
+    done = true;
+    if (k->world().tracing()) {
+      k->world().emit("select.return", k->object(),
+                      {{"call", call}, {"count", -1}, {"r", 0}, {"w", 0}, {"e", 0}, {"why", "eintr"}});
+    }
+  }
+
   // Broken variant cancel_on_timeout: withdraw this call's remote interest,
   // whoever else on this CPU still waits on it.
   void cancel_remote(Proc& p) {
     each([&](int fd, Ev ev) {
       const Open& o = *p.fds.at(fd);
       if (!o.shadow || o.dead || ev == Ev::Except) return;
-      auto it = k->interests.find({o.pipe.packed(), ev});
+      auto it = k->interests.find({o.key_for(ev).packed(), ev});
       if (it == k->interests.end() || !it->second.outstanding) return;
       it->second.outstanding = false;
       Words b;
-      b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
+      b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kCancel, std::move(b), o.kind == Open::Kind::Socket);
     });
   }
 
   void block(sim::Actor& self, Call& op, Proc& p) {
     std::optional<sim::Duration> timeout;
-    if (deadline != sim::kTimeNever) timeout = remaining(k->world(), deadline);
+    if (deadline != sim::kTimeNever) timeout = std::max(remaining(k->world(), deadline), sim::Duration{0});
     k->world().block(self, op, p.wait.get(), p.wait->queue(), timeout);
+  }
+
+  // The end of a kernel entry that found nothing: suspend the caller in this
+  // op (correct), or leave it to the next op (broken variant check_then_sleep).
+  void sleep(sim::Actor& self, Call& op, Proc& p) {
+    if (k->config().bugs.check_then_sleep) {
+      sleep_next = true;
+      return;
+    }
+    block(self, op, p);
   }
 
   void begin(sim::Actor& self, Call& op, int nfds) {
@@ -112,7 +142,7 @@ struct SelectCall {
       if (w.tracing()) {
         w.emit("select.want", k->object(),
                {{"call", call}, {"fd", fd}, {"event", to_string(ev)},
-                {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.pipe.packed()},
+                {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.key_for(ev).packed()},
                 {"what", o.kind == Open::Kind::File     ? "file"
                          : o.kind == Open::Kind::Socket ? "socket"
                          : o.shadow                     ? "shadow"
@@ -133,8 +163,8 @@ struct SelectCall {
         k->pending[req] = {pid, o.pipe.home, true, fd, ev};
         ++p.queries;
         Words b;
-        b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev)).word(req);
-        k->send(o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
+        b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev)).word(req);
+        k->send_request(req, o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
       });
       if (p.queries == 0) return finish(p, "timeout");
       if (w.tracing()) w.emit("select.poll", k->object(), {{"call", call}, {"questions", p.queries}});
@@ -153,26 +183,27 @@ struct SelectCall {
       if (o.kind == Open::Kind::Socket && ev != Ev::Read) return;  // writable at once, never exceptional
       if (!o.shadow) {
         if (ev == Ev::Except) return;  // a pipe has no exceptional condition
-        if (Pipe* pipe = k->pipe(o.pipe)) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
+        if (Pipe* pipe = k->pipe(o.key_for(ev))) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
         return;
       }
-      Interest& interest = k->interests[{o.pipe.packed(), ev}];
+      Interest& interest = k->interests[{o.key_for(ev).packed(), ev}];
       interest.waiters.push_back({pid, call, fd});
       ++k->system().remote_registrations;
       if (ev == Ev::Except) return;  // known locally: only a dead peer raises it
       const bool suppress = interest.outstanding && !k->config().bugs.no_dedupe;
       if (w.tracing()) {
         w.emit("select.register", k->object(),
-               {{"call", call}, {"fd", fd}, {"event", to_string(ev)}, {"pipe", o.pipe.packed()},
+               {{"call", call}, {"fd", fd}, {"event", to_string(ev)}, {"pipe", o.key_for(ev).packed()},
                 {"suppressed", suppress}});
       }
       if (suppress) return;
       interest.outstanding = true;
+      interest.sent_at = w.now();
       Words b;
-      b.word(o.pipe.packed()).word(static_cast<std::uint64_t>(ev));
+      b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev));
       k->send(o.pipe.home, kInterest, std::move(b), o.kind == Open::Kind::Socket);
     });
-    block(self, op, p);
+    sleep(self, op, p);
   }
 
   // Woken (by the agent, a local writer, or the timeout): scan the ready list
@@ -180,6 +211,7 @@ struct SelectCall {
   // posting can fall between the scan and the sleep.
   void again(sim::Actor& self, Call& op) {
     Proc& p = *k->proc(pid);
+    if (p.interrupted) return interrupted(p);
     if (p.queries > 0) {  // a poll still waiting for answers
       k->world().block(self, op, p.wait.get(), p.wait->queue(), std::nullopt);
       return;
@@ -189,7 +221,7 @@ struct SelectCall {
     if (any) return finish(p, "ready");
     if (k->world().now() >= deadline) return finish(p, "timeout");
     if (k->world().tracing()) k->world().emit("select.sleep_again", k->object(), {{"call", call}});
-    block(self, op, p);
+    sleep(self, op, p);
   }
 };
 
@@ -207,6 +239,16 @@ sim::Task<int> Process::select(int nfds, Masks& masks, std::optional<sim::Durati
     s.begin(self, op, nfds);
   });
   while (!s.done) {
+    if (s.sleep_next) {
+      // Broken variant check_then_sleep: another actor of this CPU (the agent
+      // with a notification) may run between the scan and the suspend.
+      s.sleep_next = false;
+      co_await cx_.yield();
+      co_await Call(cx_.world(), "select (suspend)", [&](sim::Actor& self, Call& op) {
+        s.k->touch();
+        s.block(self, op, *s.k->proc(s.pid));
+      });
+    }
     co_await Call(cx_.world(), "select (scan the ready list)", [&](sim::Actor& self, Call& op) {
       s.k->touch();
       s.again(self, op);

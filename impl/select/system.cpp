@@ -19,7 +19,8 @@ System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
   if (w.tracing()) {
     w.emit("select.config", sim::kNoObject,
            {{"check_period_ns", sim::to_ns(config_.check_period)}, {"pipe_capacity", config_.pipe_capacity},
-            {"latency_ns", sim::to_ns(bus.config().latency)}, {"cpus", cpus.size()}});
+            {"latency_ns", sim::to_ns(bus.config().latency)}, {"cpus", cpus.size()},
+            {"suspect_after", config_.suspect_after}, {"resend_period_ns", sim::to_ns(config_.resend_period)}});
   }
   for (sim::Cpu* c : cpus) {
     sim::Port& port = w.add_port(*c, "agent." + std::string(c->name()));

@@ -76,6 +76,8 @@ enum Tag : std::uint32_t {
   kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
   kQueryReply = 19,     // req, ready (1), not (0), gone (2)
   kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
+  kOpen = 21,           // pipe, end (1 write, 0 read): one more open description of it, in the sender's space
+  kClose = 22,          // pipe, end: one open description of it, in the sender's space, closed
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

@@ -10,9 +10,22 @@ class Storm final : public Workload {
   Storm(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const StormParams& p) : p_(p) {
     system_ = std::make_unique<System>(w, cpus, bus, p.select);
     cpus_ = cpus;
-    spawn_process(*system_, *cpus[0], "root", [this](Process& root) { return run_root(root); });
+    spawn_process(*system_, *cpus[0], "root", [this](Process& root) { return run_root(root, true); });
+    if (p.rejoin && p.fifos) {
+      // The software of the first CPU comes back with it: a new root, after
+      // the kernel was formatted again (System's hook runs first).
+      cpus[0]->on_boot([this](sim::Cpu& c) {
+        ++restarts_;
+        written_ = 0;
+        spawn_process(*system_, c, "root" + std::to_string(restarts_ + 1),
+                      [this](Process& root) { return run_root(root, false); });
+      });
+    }
   }
   std::string check() const override {
+    if (p_.rejoin && restarts_ > 0 && read_after_restart_ == 0) {
+      return "no child read anything the root wrote after the restart";
+    }
     if (written_ != std::uint64_t{p_.messages} * p_.bytes) {
       return "the root wrote " + std::to_string(written_) + " of " + std::to_string(p_.messages * p_.bytes) + " bytes";
     }
@@ -27,11 +40,16 @@ class Storm final : public Workload {
     out.emplace_back("bytes read", std::to_string(read_));
     out.emplace_back("children finished", std::to_string(finished_));
     out.emplace_back("selects that timed out", std::to_string(timeouts_));
+    if (p_.rejoin) {
+      out.emplace_back("restarts of the first CPU", std::to_string(restarts_));
+      out.emplace_back("bytes read after a reopen", std::to_string(read_after_restart_));
+    }
     return out;
   }
 
  private:
-  sim::Task<> run_root(Process& root) {
+  // `first`: the root of the first life, which forks the children.
+  sim::Task<> run_root(Process& root, bool first) {
     std::vector<int> rd, wr;
     for (std::uint32_t i = 0; i < p_.pipes; ++i) {
       if (p_.fifos) {
@@ -46,7 +64,7 @@ class Storm final : public Workload {
       rd.push_back(fds[0]);
       wr.push_back(fds[1]);
     }
-    for (std::uint32_t c = 0; c < p_.children; ++c) {
+    for (std::uint32_t c = 0; c < p_.children && first; ++c) {
       sim::Cpu& cpu = *cpus_[cpus_.size() == 1 ? 0 : 1 + c % (cpus_.size() - 1)];
       // Named first: g++ 12 may destroy a temporary in a co_await expression twice.
       const sim::Duration delay = c * p_.stagger;
@@ -62,8 +80,59 @@ class Storm final : public Workload {
     }
   }
 
+  // rejoin: a FIFO that died with its CPU (error readiness, a read of -1) is
+  // closed and opened again by name every `gap`, until the restarted root
+  // made it again; only rounds that read count.
+  sim::Task<> run_rejoining_child(Process& child) {
+    std::vector<int> fds(p_.pipes, -1);
+    std::optional<sim::Duration> timeout;
+    if (!p_.wait_forever) timeout = p_.timeout;
+    bool reopened = false;
+    std::uint32_t r = 0;
+    for (std::uint32_t attempts = 0; r < p_.rounds && attempts < 1000;) {
+      Masks want;
+      int nfds = 0;
+      bool missing = false;
+      for (std::size_t i = 0; i < fds.size(); ++i) {
+        std::string name = "fifo" + std::to_string(i);
+        if (fds[i] < 0) fds[i] = co_await child.open_fifo(name, false);
+        missing = missing || fds[i] < 0;
+        if (fds[i] >= 0) want.r |= 1ULL << fds[i];
+        nfds = std::max(nfds, fds[i] + 1);
+      }
+      bool dead = missing;
+      if (!missing) {
+        Masks m = want;
+        const int n = co_await child.select(nfds, m, timeout);
+        if (n == 0) ++timeouts_;
+        for (std::size_t i = 0; i < fds.size() && n > 0; ++i) {
+          if ((m.r & (1ULL << fds[i])) == 0) continue;
+          const std::int64_t got = co_await child.read(fds[i], p_.read_bytes);
+          if (got > 0) read_ += static_cast<std::uint64_t>(got);
+          if (got > 0 && reopened) read_after_restart_ += static_cast<std::uint64_t>(got);
+          if (got >= 0) continue;
+          dead = true;  // its CPU crashed: open it again by name
+          co_await child.close(fds[i]);
+          fds[i] = -1;
+        }
+      }
+      if (!dead) {
+        ++r;
+        continue;
+      }
+      reopened = true;
+      ++attempts;
+      co_await child.ctx().sleep(p_.gap);
+    }
+    ++finished_;
+  }
+
   sim::Task<> run_child(Process& child, std::vector<int> rd, sim::Duration delay) {
     if (delay > sim::Duration{0}) co_await child.ctx().sleep(delay);
+    if (p_.rejoin && p_.fifos) {
+      co_await run_rejoining_child(child);
+      co_return;
+    }
     for (std::size_t i = 0; i < rd.size(); ++i) {
       if (rd[i] >= 0) continue;
       std::string name = "fifo" + std::to_string(i);
@@ -103,6 +172,8 @@ class Storm final : public Workload {
   std::uint64_t read_ = 0;
   std::uint32_t finished_ = 0;
   std::uint32_t timeouts_ = 0;
+  std::uint32_t restarts_ = 0;
+  std::uint64_t read_after_restart_ = 0;
 };
 
 class Fanin final : public Workload {
@@ -187,7 +258,8 @@ class Sockets final : public Workload {
   Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
     system_ = std::make_unique<System>(w, cpus, bus, p.select);
     cpus_ = cpus;
-    system_->add_io_process(*cpus[0]);
+    IoProcess& io = system_->add_io_process(*cpus[0]);
+    if (p.refuse) io.close_port(p.tty ? kTtyBase + p.port : p.port);
     for (std::uint32_t k = 0; k < p.packets; ++k) {
       const sim::Instant at = sim::kTimeZero + p.first_packet + k * p.gap;
       if (p.tty) {
@@ -199,12 +271,14 @@ class Sockets final : public Workload {
     spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
   }
   std::string check() const override {
+    if (p_.refuse) return refused_ ? "" : "nobody was told that the connect was refused";
     if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
     return "";
   }
   std::vector<std::pair<std::string, std::string>> summary() const override {
     auto out = Workload::summary();
     out.emplace_back("packets read", std::to_string(read_));
+    if (p_.refuse) out.emplace_back("refusal learned", refused_ ? "yes" : "no");
     return out;
   }
 
@@ -216,7 +290,10 @@ class Sockets final : public Workload {
     } else {
       fd = co_await root.socket(cpus_[0]->id(), p_.port);
     }
-    if (fd < 0) co_return;
+    if (fd < 0) {
+      refused_ = true;
+      co_return;
+    }
     co_await root.ctx().sleep(p_.fork_after);
     for (std::uint32_t r = 0; r < p_.readers; ++r) {
       sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
@@ -237,7 +314,10 @@ class Sockets final : public Workload {
       }
       idle = 0;
       const std::int64_t packet = co_await reader.read_packet(fd);
-      if (packet < 0) co_return;
+      if (packet < 0) {
+        refused_ = refused_ || p_.refuse;
+        co_return;
+      }
       if (packet > 0) ++read_;
       if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
     }
@@ -246,6 +326,7 @@ class Sockets final : public Workload {
   SocketsParams p_;
   std::vector<sim::Cpu*> cpus_;
   std::uint32_t read_ = 0;
+  bool refused_ = false;
 };
 
 }  // namespace

@@ -18,7 +18,12 @@
 //   24) select on the same (pipe, event): one interest message per CPU.
 //   With `wait_forever` the children's selects have no timeout. With `fifos`
 //   the root makes named FIFOs instead of pipes and each child opens their
-//   read ends by name (shadow FIFOs on the other CPUs, claim 12).
+//   read ends by name (shadow FIFOs on the other CPUs, claim 12). With
+//   `rejoin` (and fifos) the first CPU's restart after a crash starts a new
+//   root there ("root2", ...), which makes the FIFOs again and writes its
+//   `messages` again, and the children reopen a FIFO that died by name and
+//   go on: the workload is done when the last root wrote everything and
+//   every child read something written after the last restart.
 // fanin: a reader on the first CPU makes `writers` pipes and forks one writer
 //   per pipe onto the other CPUs; each writes `messages` messages of `bytes`
 //   bytes through its shadow, and when the pipe is full it selects for write
@@ -33,7 +38,9 @@
 //   reads a packet whenever it is ready (and works on it for `read_work`),
 //   until `idle_rounds` selects in a row time out. With `tty` the I/O process
 //   is a Telnet server, the root opens TTY line `port` and the packets are
-//   typed input.
+//   typed input. With `refuse` nothing listens on the port: the I/O process
+//   refuses the connect, and the workload is done when the root or a reader
+//   learns it (socket() returns -1, or a read on the socket returns -1).
 #pragma once
 
 #include <chrono>
@@ -64,6 +71,10 @@ struct StormParams {
   bool drain_own_writes = false;  // the root reads each message back right after writing it
   bool wait_forever = false;      // no timeout
   bool fifos = false;             // FIFOs instead of pipes: children open them by name, not by inheritance
+  // With fifos: when the first CPU restarts after a crash, a new root starts
+  // there, makes the FIFOs again and writes its messages again; children
+  // whose FIFO died reopen it by name (every `gap`) and read on.
+  bool rejoin = false;
   SelectConfig select{};
 };
 
@@ -87,6 +98,7 @@ struct SocketsParams {
   sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
   std::uint32_t idle_rounds = 2;
   bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
+  bool refuse = false;  // nothing listens on the port: the connect is refused (the root must learn it)
   SelectConfig select{};
 };
 

@@ -33,7 +33,10 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
   NoLossMonitor loss;
   PacketDeliveryMonitor packets;
   StaleWakeupMonitor stale;
-  std::vector<Monitor*> all = {&one_return, &lost, &one_request, &progress, &loss, &packets, &stale};
+  RefusalReportedMonitor refusal;
+  FalseSuspicionMonitor suspicion;
+  std::vector<Monitor*> all = {&one_return, &lost,  &one_request, &progress, &loss,
+                               &packets,    &stale, &refusal,     &suspicion};
   for (Monitor* m : all) m->attach(w);
   Machine m(w, cpus);
   sim::FaultPlan plan;
@@ -151,6 +154,24 @@ TEST(SelectBrokenVariants, RecallKeepingCopiesIsCaughtByPacketDelivery) {
   // that no longer receives anything, miss the packets at the real socket.
   EXPECT_EQ(v.violated, (std::vector<std::string>{"no_lost_wakeup", "packet_delivery"})) << v.first_message;
   EXPECT_NE(v.messages.at("packet_delivery").find("read twice"), std::string::npos) << v.first_message;
+}
+
+auto refused_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 1, .reader_cpus = 1, .packets = 0, .port = 81, .fork_after = 0us,
+                              .timeout = 20us, .idle_rounds = 2, .refuse = true, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, ARefusedConnectFailsSocket) {
+  const Verdicts v = run(refused_on({}), 2, 1);
+  EXPECT_TRUE(v.violated.empty()) << v.first_message;
+}
+
+TEST(SelectBrokenVariants, ShadowBeforeRealIsCaughtByRefusalReported) {
+  const Verdicts v = run(refused_on({.shadow_before_real = true}), 2, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"refusal_reported"}) << v.first_message;
 }
 
 }  // namespace

@@ -6,7 +6,11 @@ void OneRequestMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (k == "select.agent.send" && s(r, "msg_kind") == "interest") {
     const auto key = std::make_tuple(u(r, "pipe"), event_index(s(r, "event")), r.cpu);
-    if (auto it = outstanding_.find(key); it != outstanding_.end()) {
+    auto it = outstanding_.find(key);
+    // On a lossy bus a request unanswered for a resend period may go again.
+    const bool resend = it != outstanding_.end() && resend_period() > sim::Duration{0} &&
+                        r.time - it->second >= resend_period();
+    if (it != outstanding_.end() && !resend) {
       violate(r, cpu_name(r.cpu) + " sent a second interest message for " + pipe_name(u(r, "pipe")) + " (" +
                      event_name(event_index(s(r, "event"))) + ") while the one it sent at " + at_time(it->second) +
                      " was outstanding: a duplicate request must be suppressed");

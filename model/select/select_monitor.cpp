@@ -10,6 +10,8 @@ void SelectMonitor::observe(const sim::TraceRecord& r) {
   if (k == "select.config") {
     check_period_ = sim::Duration{i(r, "check_period_ns")};
     latency_ = sim::Duration{i(r, "latency_ns")};
+    if (r.field("suspect_after") != nullptr) suspect_after_ = static_cast<std::uint32_t>(u(r, "suspect_after"));
+    resend_period_ = sim::Duration{i(r, "resend_period_ns")};
   } else if (k == "select.kernel.boot") {
     std::string name = object_name(r.object);  // "'kernel.cpu0'"
     if (name.rfind("'kernel.", 0) == 0) name = "'" + name.substr(8);

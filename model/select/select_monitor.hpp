@@ -72,10 +72,18 @@ class SelectMonitor : public Monitor {
   sim::Duration latency() const { return latency_; }
   // How long a ready FD may take to reach a waiter on another CPU: the interest
   // message there and the notification back.
-  sim::Duration notify_bound() const { return 2 * latency_; }
-  // How long a waiter may wait on a crashed CPU: a ping unanswered for one
-  // period is declared dead at the next check, plus the wake-up.
-  sim::Duration crash_bound() const { return 2 * check_period_ + 2 * latency_; }
+  // With re-sends on a lossy bus (resend_period > 0), one lost message costs
+  // up to a resend period and the check that re-sends.
+  sim::Duration notify_bound() const {
+    return 2 * latency_ + (resend_period_ > sim::Duration{0} ? resend_period_ + check_period_ + 2 * latency_ : sim::Duration{0});
+  }
+  sim::Duration resend_period() const { return resend_period_; }
+  // How long a waiter may wait on a crashed CPU: the first ping goes at most a
+  // period after the crash, the peer is declared dead when suspect_after
+  // checks in a row found a ping unanswered, plus the wake-up.
+  sim::Duration crash_bound() const {
+    return static_cast<std::int64_t>(suspect_after_ + 1) * check_period_ + 2 * latency_;
+  }
 
   std::optional<sim::CpuId> home_of(std::uint64_t pipe) const;
   std::uint32_t capacity_of(std::uint64_t pipe) const;
@@ -93,6 +101,8 @@ class SelectMonitor : public Monitor {
   };
   sim::Duration check_period_{0};
   sim::Duration latency_{0};
+  std::uint32_t suspect_after_ = 1;
+  sim::Duration resend_period_{0};
   std::map<std::uint64_t, PipeInfo> pipes_;
   std::map<sim::CpuId, std::uint32_t> made_on_;  // pipes made on each CPU so far
   std::map<sim::CpuId, std::string> cpu_names_;  // from the kernels' names

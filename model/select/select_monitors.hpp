@@ -20,6 +20,12 @@
 //   no_loss         every byte written into a pipe is taken or still buffered
 //                   at the end (as the pipe's inventory shows), and every byte
 //                   taken for a CPU is read there
+//   refusal_reported a socket() whose connect the I/O process refused is
+//                   reported to every user: socket() returns -1, or else
+//                   every select on the FD returns within two bus latencies of
+//                   the refusal and no read of it returns "no packet" after
+//   no_false_suspicion a CPU is declared dead only if it crashed since the
+//                   declaring CPU last heard from it (a slow peer is not dead)
 //   packet_delivery each socket packet is read at most once across all CPUs,
 //                   none leaves the real socket for a contention read while an
 //                   older one waits in a shadow (arrival order), and at the end
@@ -67,6 +73,7 @@ class LostWakeupMonitor final : public SelectMonitor {
     std::uint32_t capacity = 0;
     sim::CpuId home = sim::kNoCpu;
     bool gone = false;
+    bool eof = false;  // every write end closed: readable for good
     std::vector<std::pair<sim::Instant, bool>> ready[2];  // transitions of read and write readiness
   };
   void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
@@ -108,6 +115,7 @@ class StaleWakeupMonitor final : public SelectMonitor {
     std::uint64_t bytes = 0;
     std::uint32_t capacity = 0;
     bool gone = false;
+    std::optional<sim::Instant> eof;  // every write end closed: readable from then on
     std::vector<std::pair<sim::Instant, std::uint64_t>> history;  // (from, bytes)
   };
   std::map<std::uint64_t, Level> pipes_;
@@ -180,6 +188,45 @@ class PacketDeliveryMonitor final : public SelectMonitor {
   std::map<std::uint64_t, std::uint64_t> arrivals_;  // per socket
   std::map<std::uint64_t, sim::CpuId> io_cpu_;       // socket -> the I/O process's CPU
   std::map<std::uint64_t, std::vector<std::uint64_t>> held_;  // inventories: socket -> packets held anywhere
+};
+
+// The "shadow before real" trap: a failed remote create must reach whoever
+// already uses the shadow. Learns the sockets socket() handed out (with the
+// request that asked for them) and the I/O process's refusals, by request.
+class RefusalReportedMonitor final : public SelectMonitor {
+ public:
+  RefusalReportedMonitor() : SelectMonitor("refusal_reported") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void ended(const Call& c, const sim::TraceRecord* ret) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  struct Refused {
+    sim::Instant at{};
+    std::uint32_t port = 0;
+  };
+  // The instant by which `c` must have returned, if it waits on a refused socket.
+  std::optional<std::pair<sim::Instant, std::uint64_t>> deadline(const Call& c) const;
+  std::string describe(std::uint64_t sock) const;
+  std::map<std::uint64_t, std::uint64_t> sock_of_req_;  // socket() requests that returned an FD -> its socket
+  std::map<std::uint64_t, Refused> refused_req_;         // refused requests
+  std::map<std::uint64_t, Refused> refused_;             // sockets handed out whose create was refused
+};
+
+// The "crash detection" trap: a peer slower than a check period is not dead.
+// Learns from each CPU's agent whom it last heard from when, and from the
+// world which CPUs crashed when.
+class FalseSuspicionMonitor final : public SelectMonitor {
+ public:
+  FalseSuspicionMonitor() : SelectMonitor("no_false_suspicion") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+
+ private:
+  std::map<std::pair<sim::CpuId, sim::CpuId>, sim::Instant> heard_;  // (observer, peer) -> last message received
 };
 
 }  // namespace ipcsim::model::select

@@ -15,6 +15,9 @@ void StaleWakeupMonitor::watch(const sim::TraceRecord& r) {
     const std::uint64_t n = u(r, "bytes");
     l.bytes = k == "select.pipe.write" ? l.bytes + n : (n > l.bytes ? 0 : l.bytes - n);
     l.history.emplace_back(r.time, l.bytes);
+  } else if (k == "select.pipe.eof") {
+    auto it = pipes_.find(u(r, "pipe"));
+    if (it != pipes_.end() && !it->second.eof) it->second.eof = r.time;
   }
 }
 
@@ -34,7 +37,7 @@ void StaleWakeupMonitor::ended(const Call& c, const sim::TraceRecord* ret) {
     const Level& l = it->second;
     const sim::Duration bound = home_of(w.pipe) == c.cpu ? sim::Duration{0} : notify_bound();
     const sim::Instant from = c.start - bound, to = ret->time;
-    bool seen = false;
+    bool seen = w.event == 0 && l.eof && *l.eof <= to;
     for (std::size_t j = 0; j < l.history.size() && !seen; ++j) {
       const sim::Instant a = l.history[j].first;
       const sim::Instant b = j + 1 < l.history.size() ? l.history[j + 1].first : sim::kTimeNever;
