@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,12 @@ class ClientEngine {
   sim::Task<SubmitResult> submit(std::uint32_t session, std::vector<std::byte> body, std::uint64_t user);
   // Closes once every queued message has completed; SessionClosed on the queue.
   sim::Task<> close(std::uint32_t session);
+  // Broken variant edge_triggered_space only: waits for the next notice that
+  // some session's output queue has space. Edge-triggered, a literal reading
+  // of the seed's "confirmation that space in queue has opened": a notice
+  // given while nobody waits is lost. (The correct source waits on its
+  // completion queue instead, which counts.)
+  sim::Task<> space_notice();
 
   SessionState state(std::uint32_t session) const;
   std::uint64_t queued_bytes(std::uint32_t session) const;
@@ -74,6 +81,10 @@ class ClientEngine {
     MsgState st = MsgState::Queued;
     std::uint32_t attempts = 0;
     sim::Instant deadline = sim::kTimeNever;
+    // Broken variant retire_during_write: reported failed and its space freed
+    // while its write went on; the entry stays only because the write still
+    // uses its bytes.
+    bool retired = false;
   };
   struct Session {
     std::uint32_t id = 0;
@@ -116,6 +127,8 @@ class ClientEngine {
   sim::Task<> fail_message(Session& s, std::size_t index, const char* why);
   sim::Task<> fail_session(Session& s);
   sim::Task<> wake_dispatchers();
+  sim::Task<> notify_space();
+  sim::Task<> retire_while_writing(Session& s, OutMessage& m);
   void maybe_close(Session& s);
   void set_state(Session& s, SessionState to);
   void requeue_unstored(Session& s);
@@ -131,6 +144,7 @@ class ClientEngine {
   EngineConfig cfg_;
   sim::ObjectId id_;
   sim::Semaphore work_;
+  std::unique_ptr<sim::Semaphore> space_;  // edge_triggered_space only (no object otherwise: traces unchanged)
   std::deque<Session> sessions_;  // stable references across suspensions
   std::size_t cursor_ = 0;  // round robin over sessions
   std::uint64_t end_hook_ = 0;

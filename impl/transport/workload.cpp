@@ -72,18 +72,23 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
   const Key seal_key = ring.seal_key_for(params.principal);
   co_await engine_->create_session(session, params, key, seal_key, static_cast<std::uint16_t>(index),
                                    p_.message_bytes, cq);
-  const Completion first = co_await cq.get();
-  if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
-  if (first.kind != CompletionKind::SessionReady) {
-    ++counters_.refused_sessions;
-    source_done();
-    co_return;
+  const Bugs& bugs = p_.engine.bugs;
+  // Broken data_before_ready: CreateSession "returned", so the source submits at
+  // once and takes SessionReady later like any completion.
+  if (!bugs.data_before_ready) {
+    const Completion first = co_await cq.get();
+    if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
+    if (first.kind != CompletionKind::SessionReady) {
+      ++counters_.refused_sessions;
+      source_done();
+      co_return;
+    }
   }
   std::uint32_t outstanding = 0;
   bool closed = false;
   auto handle = [&](const Completion& c) {
     if (c.kind == CompletionKind::MessageDone) {
-      --outstanding;
+      if (outstanding > 0) --outstanding;  // (a second completion of one message: broken retire_during_write)
       (c.status == CompletionStatus::Ok ? counters_.completed_ok : counters_.failed) += 1;
       if (w.tracing()) {
         w.emit("transport.app.completion", 0, {{"session", session}, {"msg", c.user}, {"status", to_string(c.status)}});
@@ -111,9 +116,18 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
         break;
       }
       ++counters_.queue_full;
-      // Space opens only when one of ours completes: wait for that, then submit again.
-      handle(co_await cq.get());
+      // The refusal returns to the application, which then calls again to wait:
+      // two calls, and the engine may run between them.
+      co_await cx.yield();
+      if (bugs.edge_triggered_space) {
+        co_await engine_->space_notice();  // broken: a notice given before this wait is lost
+      } else {
+        // Space opens only when one of ours completes, and the completion queue
+        // counts: one posted already is still there. Wait for it, submit again.
+        handle(co_await cq.get());
+      }
     }
+    if (!refused && p_.submit_interval > sim::Duration{0} && i + 1 < p_.messages) co_await cx.sleep(p_.submit_interval);
   }
   while (outstanding > 0 && !closed) handle(co_await cq.get());
   if (!closed) {

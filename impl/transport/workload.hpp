@@ -35,6 +35,7 @@ struct TransferParams {
   std::uint64_t output_queue_bytes = 2048;
   std::uint64_t input_queue_bytes = 4096;
   sim::Duration take_delay{0};            // the storage app's pause before each take
+  sim::Duration submit_interval{0};       // a source's pause after each accepted message (a slow producer)
   std::uint32_t tamper_ppm = 0;           // per frame
   bool impostor = false;                  // the last source signs with a key the server does not share
   bool encrypt = false;                   // every session seals its messages
