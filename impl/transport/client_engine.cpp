@@ -52,6 +52,18 @@ void ClientEngine::start() {
   w_->spawn(*cpu_, "engine.rx", [this](sim::Ctx) { return receiver(); }, {.daemon = true});
 }
 
+void ClientEngine::reset() {
+  sessions_.clear();
+  cursor_ = 0;
+  ++incarnation_;
+  if (w_->tracing()) w_->emit("transport.engine.reset", id_, {{"incarnation", incarnation_}});
+}
+
+std::uint64_t ClientEngine::stored(std::uint32_t session) const {
+  const Session* s = find(session);
+  return s == nullptr ? 0 : s->stored;
+}
+
 ClientEngine::Session* ClientEngine::find(std::uint32_t id) {
   for (auto& s : sessions_) {
     if (s.id == id) return &s;
@@ -521,6 +533,9 @@ sim::Task<> ClientEngine::on_frame(Session& s, const Frame& f) {
         s.window = f.window;
         s.last_ack_no = f.ack_no;
         s.stored = std::max(s.stored, f.stored);
+        // A session opened again after the sender's restart numbers on from
+        // what the storage took (the server drops lower numbers as copies).
+        if (!s.ready_once && s.out.empty() && s.next_seq <= s.stored) s.next_seq = s.stored + 1;
         s.control_attempts = 0;
         s.control_deadline = sim::kTimeNever;
         requeue_unstored(s);  // a restarted server holds nothing we sent before

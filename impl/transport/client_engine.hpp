@@ -50,7 +50,10 @@ class ClientEngine {
   ~ClientEngine();
 
   // Spawns the dispatchers (one per connection) and the receiver, as daemons.
+  // Called again after a crash of the sender's CPU, once reset() has dropped
+  // the volatile state (sessions, output queues).
   void start();
+  void reset();
   // CreateSession: returns at once; SessionReady or SessionRefused arrives on `cq`.
   // `principal` is the server's index of the principal whose `key` signs.
   // `seal_key` encrypts the messages when params.encrypt asks for it.
@@ -68,6 +71,9 @@ class ClientEngine {
   sim::Task<> space_notice();
 
   SessionState state(std::uint32_t session) const;
+  // The highest sequence number the storage took, as the last SYNC_ACK or ACK
+  // said: where a restarted source resumes (message index = seqno - 1).
+  std::uint64_t stored(std::uint32_t session) const;
   std::uint64_t queued_bytes(std::uint32_t session) const;
   // Digest of the engine's books (sessions, queues), for distinct final states.
   std::uint64_t digest() const;
@@ -148,6 +154,7 @@ class ClientEngine {
   std::deque<Session> sessions_;  // stable references across suspensions
   std::size_t cursor_ = 0;  // round robin over sessions
   std::uint64_t end_hook_ = 0;
+  std::uint32_t incarnation_ = 1;
 };
 
 // The bytes a source puts in message `index` of `session` (its identity in the

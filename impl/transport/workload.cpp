@@ -1,5 +1,7 @@
 #include "impl/transport/workload.hpp"
 
+#include <algorithm>
+
 #include "sim/port.hpp"
 #include "sim/state_hash.hpp"
 
@@ -25,6 +27,26 @@ Transfer::Transfer(sim::World& w, sim::Cpu& client, sim::Cpu& server, std::vecto
   }
 }
 
+void Transfer::start_sources() {
+  // The sources start once the engine and the server are up (1 us later):
+  // set-up races are not what this workload studies, and each would cost a
+  // search many runs.
+  running_ = p_.sources;
+  if (client_incarnation_ > 1) {  // the crashed incarnation's queues hold what nobody will take
+    for (auto& q : cqs_) old_cqs_.push_back(std::move(q));
+    cqs_.clear();
+    for (std::uint32_t i = 0; i < p_.sources; ++i) {
+      cqs_.push_back(std::make_unique<CompletionQueue>(
+          *w_, "source" + std::to_string(i + 1) + ".cq#" + std::to_string(client_incarnation_)));
+    }
+  }
+  w_->at(w_->now() + std::chrono::microseconds(1), [this] {
+    for (std::uint32_t i = 0; i < p_.sources; ++i) {
+      w_->spawn(*client_, "source" + std::to_string(i + 1), [this, i](sim::Ctx cx) { return source(cx, i); });
+    }
+  });
+}
+
 Transfer::~Transfer() { w_->shutdown(); }  // actors' frames refer to the engines
 
 void Transfer::source_done() {
@@ -32,20 +54,21 @@ void Transfer::source_done() {
 }
 
 void Transfer::start() {
-  running_ = p_.sources;
   engine_->start();
-  // The sources start once the engine and the server are up (1 us later):
-  // set-up races are not what this workload studies, and each would cost a
-  // search many runs.
-  w_->at(sim::at_ns(1000), [this] {
-    for (std::uint32_t i = 0; i < p_.sources; ++i) {
-      w_->spawn(*client_, "source" + std::to_string(i + 1), [this, i](sim::Ctx cx) { return source(cx, i); });
-    }
-  });
+  start_sources();
   start_server();
   server_->on_boot([this](sim::Cpu&) {
     server_engine_->reset();
     start_server();
+  });
+  // A crash of the sources' machine loses the engine's sessions and queues;
+  // on restart the engine and the sources start again, and each source opens
+  // its session anew and resumes after what the storage took (SYNC_ACK).
+  client_->on_boot([this](sim::Cpu&) {
+    ++client_incarnation_;
+    engine_->reset();
+    engine_->start();
+    start_sources();
   });
 }
 
@@ -98,7 +121,10 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
     }
   };
   bool refused = false;  // the session takes nothing more (it failed, or the message can never fit)
-  for (std::uint32_t i = 0; i < p_.messages && !closed && !refused; ++i) {
+  // Resume after what the storage took: 0 for a new session, more when the
+  // session is opened again after a crash of the sources' machine.
+  const auto first = static_cast<std::uint32_t>(std::min<std::uint64_t>(engine_->stored(session), p_.messages));
+  for (std::uint32_t i = first; i < p_.messages && !closed && !refused; ++i) {
     std::vector<std::byte> body = make_message(session, i, p_.message_bytes, w.seed());
     const std::uint64_t digest = digest_of(body);
     for (;;) {

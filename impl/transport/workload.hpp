@@ -69,6 +69,7 @@ class Transfer {
   sim::Task<> source(sim::Ctx cx, std::uint32_t index);
   sim::Task<> storage(sim::Ctx cx);
   void start_server();
+  void start_sources();
 
   sim::World* w_;
   sim::Cpu* client_;
@@ -80,6 +81,8 @@ class Transfer {
   std::unique_ptr<ClientEngine> engine_;
   std::unique_ptr<ServerEngine> server_engine_;
   std::vector<std::unique_ptr<CompletionQueue>> cqs_;
+  std::vector<std::unique_ptr<CompletionQueue>> old_cqs_;  // a crashed incarnation's (kernel objects outlive it)
+  std::uint32_t client_incarnation_ = 1;
   TransferCounters counters_;
   sim::Instant finished_at_{};
   std::uint32_t running_ = 0;

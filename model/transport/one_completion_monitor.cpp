@@ -4,6 +4,12 @@ namespace ipcsim::model::transport {
 
 void OneCompletionMonitor::observe(const sim::TraceRecord& r) {
   books_.see(r, r.actor == sim::kNoActor ? std::string() : actor_name(r.actor));
+  if (r.kind == "transport.app.submit") {
+    // A new acceptance (a source restarted after a crash submits again what
+    // the storage had not taken): it owes one completion of its own.
+    completed_.erase({r.field("session")->u, r.field("msg")->u});
+    return;
+  }
   if (r.kind != "transport.app.completion") return;
   const std::uint64_t s = r.field("session")->u;
   const std::uint64_t msg = r.field("msg")->u;

@@ -1,6 +1,7 @@
 // one_completion: every message a source's submit accepted gets at most one
 // completion (success or failure), and none arrives for a message never
-// accepted. A second completion (a late ACK completing a message the timeout
+// accepted (each acceptance: a message submitted again after a crash of the
+// sources' machine owes one more). A second completion (a late ACK completing a message the timeout
 // had already retired, the claims' "timeout against a late completion") is a
 // violation when the source takes it. Sources: transport.app.submit,
 // transport.app.completion (what the source took from its queue).
