@@ -133,8 +133,10 @@ class TransportDriver final : public scenario::MechanismDriver {
         {"connections", "list of bus names", "every bus", "the pipe: one connection per entry (a bus may repeat)"},
         {"connections_per_bus", "integer 1..1024", "1",
          "connections on each entry of connections (at most 1024 in all; the seed's scale is about 1000)"},
-        {"sources", "integer 1..1024", "1", "data sources, one session each"},
-        {"messages", "integer 0..100000", "4", "messages per source (0: open and close only)"},
+        {"sources", "integer 1..1024", "1", "data sources"},
+        {"sessions_per_source", "integer 1..64", "1",
+         "sessions of each source (each its own thread, all under the source's principal; at most 1024 in all)"},
+        {"messages", "integer 0..100000", "4", "messages per session (0: open and close only)"},
         {"message_bytes", "size", "1024", "each message's size (whole, never split)"},
         {"output_queue", "size", "2048", "each session's output queue length in bytes (seed: 2 MB)"},
         {"input_queue", "size", "4096", "each session's input queue length at the server (seed: 4 MB)"},
@@ -194,6 +196,11 @@ class TransportDriver final : public scenario::MechanismDriver {
     for (std::uint64_t k = 1; k < per_bus; ++k) cfg->buses.insert(cfg->buses.end(), listed.begin(), listed.end());
     tr::TransferParams& p = cfg->params;
     p.sources = static_cast<std::uint32_t>(t.integer("sources", 1, 1, 1024));
+    p.sessions_per_source = static_cast<std::uint32_t>(t.integer("sessions_per_source", 1, 1, 64));
+    if (p.sources * p.sessions_per_source > 1024) {
+      t.error("sessions_per_source",
+              "expected at most 1024 sessions in all, got " + std::to_string(p.sources * p.sessions_per_source));
+    }
     p.messages = static_cast<std::uint32_t>(t.integer("messages", 4, 0, 100'000));
     p.message_bytes = t.bytes("message_bytes", 1024, 8, 64ULL << 20);
     p.output_queue_bytes = t.bytes("output_queue", 2048, 8, 1ULL << 30);
@@ -209,6 +216,9 @@ class TransportDriver final : public scenario::MechanismDriver {
     cfg->stop_and_go = t.choice("protocol", {"engine", "stop_and_go"}, "engine") == "stop_and_go";
     cfg->packet_bytes = t.bytes("packet_bytes", 1500, 64, 65536);
     if (cfg->stop_and_go && bug != "none") t.error("bug", "\"" + bug + "\" has no effect with protocol \"stop_and_go\"");
+    if (cfg->stop_and_go && p.sessions_per_source > 1) {
+      t.error("sessions_per_source", "expected protocol \"engine\": the stop-and-go baseline has no sessions");
+    }
     if (cfg->stop_and_go && p.submit_interval > 0ns) {
       t.error("submit_interval", "expected protocol \"engine\": the stop-and-go baseline sends its data at once");
     }

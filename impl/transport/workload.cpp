@@ -22,27 +22,30 @@ Transfer::Transfer(sim::World& w, sim::Cpu& client, sim::Cpu& server, std::vecto
   std::vector<std::string> known;
   for (std::uint32_t i = 0; i < p_.sources; ++i) known.push_back(source_principal(i));
   server_engine_ = std::make_unique<ServerEngine>(w, server, *pipe_, keys_, known, disk_, p_.engine.bugs);
-  for (std::uint32_t i = 0; i < p_.sources; ++i) {
-    cqs_.push_back(std::make_unique<CompletionQueue>(w, "source" + std::to_string(i + 1) + ".cq"));
-  }
+  for (std::uint32_t i = 0; i < slots(); ++i) cqs_.push_back(std::make_unique<CompletionQueue>(w, slot_name(i) + ".cq"));
+}
+
+std::string Transfer::slot_name(std::uint32_t slot) const {
+  const std::uint32_t k = p_.sessions_per_source;
+  const std::string source = "source" + std::to_string(slot / k + 1);
+  return k == 1 ? source : source + "." + std::to_string(slot % k + 1);
 }
 
 void Transfer::start_sources() {
   // The sources start once the engine and the server are up (1 us later):
   // set-up races are not what this workload studies, and each would cost a
   // search many runs.
-  running_ = p_.sources;
+  running_ = slots();
   if (client_incarnation_ > 1) {  // the crashed incarnation's queues hold what nobody will take
     for (auto& q : cqs_) old_cqs_.push_back(std::move(q));
     cqs_.clear();
-    for (std::uint32_t i = 0; i < p_.sources; ++i) {
-      cqs_.push_back(std::make_unique<CompletionQueue>(
-          *w_, "source" + std::to_string(i + 1) + ".cq#" + std::to_string(client_incarnation_)));
+    for (std::uint32_t i = 0; i < slots(); ++i) {
+      cqs_.push_back(std::make_unique<CompletionQueue>(*w_, slot_name(i) + ".cq#" + std::to_string(client_incarnation_)));
     }
   }
   w_->at(w_->now() + std::chrono::microseconds(1), [this] {
-    for (std::uint32_t i = 0; i < p_.sources; ++i) {
-      w_->spawn(*client_, "source" + std::to_string(i + 1), [this, i](sim::Ctx cx) { return source(cx, i); });
+    for (std::uint32_t i = 0; i < slots(); ++i) {
+      w_->spawn(*client_, slot_name(i), [this, i](sim::Ctx cx) { return source(cx, i); });
     }
   });
 }
@@ -77,10 +80,11 @@ void Transfer::start_server() {
   w_->spawn(*server_, "storage", [this](sim::Ctx cx) { return storage(cx); }, {.daemon = true});
 }
 
-sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
+sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t slot) {
   sim::World& w = cx.world();
-  const std::uint32_t session = index + 1;
-  CompletionQueue& cq = *cqs_[index];
+  const std::uint32_t session = slot + 1;
+  const std::uint32_t index = slot / p_.sessions_per_source;  // the source, whose principal signs
+  CompletionQueue& cq = *cqs_[slot];
   SessionParams params;
   params.principal = source_principal(index);
   params.output_queue_bytes = p_.output_queue_bytes;

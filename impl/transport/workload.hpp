@@ -30,7 +30,8 @@ namespace ipcsim::transport {
 
 struct TransferParams {
   std::uint32_t sources = 1;
-  std::uint32_t messages = 4;             // per source
+  std::uint32_t sessions_per_source = 1;  // each a thread of the source with its own session, one principal
+  std::uint32_t messages = 4;             // per session
   std::uint64_t message_bytes = 1024;
   std::uint64_t output_queue_bytes = 2048;
   std::uint64_t input_queue_bytes = 4096;
@@ -66,7 +67,11 @@ class Transfer {
   std::uint64_t digest() const;
 
  private:
-  sim::Task<> source(sim::Ctx cx, std::uint32_t index);
+  // One session of a source: `slot` = source index * sessions_per_source + j;
+  // its session number is slot + 1.
+  sim::Task<> source(sim::Ctx cx, std::uint32_t slot);
+  std::uint32_t slots() const { return p_.sources * p_.sessions_per_source; }
+  std::string slot_name(std::uint32_t slot) const;
   sim::Task<> storage(sim::Ctx cx);
   void start_server();
   void start_sources();
