@@ -215,9 +215,10 @@ std::optional<ClientEngine::Work> ClientEngine::pick() {
     Session& s = sessions_[(cursor_ + i) % n];
     // Broken data_before_ready: a session whose handshake is under way takes
     // data too, with no window known yet.
-    const bool early = cfg_.bugs.data_before_ready && !s.ready_once &&
-                       (s.state == SessionState::SendingSync || s.state == SessionState::SessionWaitingForSyncComplete ||
-                        s.state == SessionState::WaitingAck);
+    const bool handshaking = s.state == SessionState::SendingSync ||
+                             s.state == SessionState::SessionWaitingForSyncComplete ||
+                             s.state == SessionState::WaitingAck;
+    const bool early = cfg_.bugs.data_before_ready && !s.ready_once && handshaking;
     if (s.state != SessionState::SessionReady && !early) continue;
     if (!early && !cfg_.bugs.ignore_window && in_flight(s) >= s.window) continue;  // window 0 stops the sender
     for (auto& m : s.out) {
@@ -435,9 +436,11 @@ sim::Task<> ClientEngine::retire_while_writing(Session& s, OutMessage& m) {
   const std::uint64_t seq = m.seq;
   const std::uint64_t user = m.user;
   if (w_->tracing()) {
-    w_->emit("transport.timeout", id_, {{"session", s.id}, {"frame", "DATA"}, {"seqno", seq}, {"user", user}, {"attempt", m.attempts}});
+    w_->emit("transport.timeout", id_,
+             {{"session", s.id}, {"frame", "DATA"}, {"seqno", seq}, {"user", user}, {"attempt", m.attempts}});
     w_->emit("transport.complete", id_,
-             {{"session", s.id}, {"seqno", seq}, {"user", user}, {"status", "failed"}, {"why", "timed out during its write"}});
+             {{"session", s.id}, {"seqno", seq}, {"user", user}, {"status", "failed"},
+              {"why", "timed out during its write"}});
   }
   co_await s.cq->post({CompletionKind::MessageDone, s.id, user, CompletionStatus::Failed});
   touch();

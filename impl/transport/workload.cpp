@@ -22,7 +22,9 @@ Transfer::Transfer(sim::World& w, sim::Cpu& client, sim::Cpu& server, std::vecto
   std::vector<std::string> known;
   for (std::uint32_t i = 0; i < p_.sources; ++i) known.push_back(source_principal(i));
   server_engine_ = std::make_unique<ServerEngine>(w, server, *pipe_, keys_, known, disk_, p_.engine.bugs);
-  for (std::uint32_t i = 0; i < slots(); ++i) cqs_.push_back(std::make_unique<CompletionQueue>(w, slot_name(i) + ".cq"));
+  for (std::uint32_t i = 0; i < slots(); ++i) {
+    cqs_.push_back(std::make_unique<CompletionQueue>(w, slot_name(i) + ".cq"));
+  }
 }
 
 std::string Transfer::slot_name(std::uint32_t slot) const {
@@ -40,7 +42,8 @@ void Transfer::start_sources() {
     for (auto& q : cqs_) old_cqs_.push_back(std::move(q));
     cqs_.clear();
     for (std::uint32_t i = 0; i < slots(); ++i) {
-      cqs_.push_back(std::make_unique<CompletionQueue>(*w_, slot_name(i) + ".cq#" + std::to_string(client_incarnation_)));
+      const std::string name = slot_name(i) + ".cq#" + std::to_string(client_incarnation_);
+      cqs_.push_back(std::make_unique<CompletionQueue>(*w_, name));
     }
   }
   w_->at(w_->now() + std::chrono::microseconds(1), [this] {

@@ -17,8 +17,10 @@ const std::vector<PropertyInfo>& properties() {
       {"receiver_bound", "a session's input queue at the server never exceeds its length in bytes"},
       {"no_altered_delivery", "every delivered message is byte for byte one a source submitted"},
       {"one_completion", "every accepted message gets at most one completion, and only accepted ones get any"},
-      {"refused_resubmitted", "a message refused with queue_full is submitted again once its session's queue has space"},
-      {"no_data_before_ready", "DATA is sent only after the server answered the session's handshake (and not after a RESET)"},
+      {"refused_resubmitted",
+       "a message refused with queue_full is submitted again once its session's queue has space"},
+      {"no_data_before_ready",
+       "DATA is sent only after the server answered the session's handshake (and not after a RESET)"},
   };
   return all;
 }
