@@ -9,7 +9,7 @@ namespace ipcsim::sim {
 namespace {
 
 constexpr std::array<std::string_view, kChoiceKindCount> kNames = {
-    "s", "o", "amount", "drop", "dup", "delay", "reorder", "crash", "restart", "kill", "partition"};
+    "s", "o", "amount", "drop", "dup", "delay", "reorder", "crash", "restart", "kill", "partition", "tamper"};
 
 bool parse_u32(std::string_view text, std::size_t& pos, std::uint32_t& out) {
   const char* first = text.data() + pos;
@@ -59,7 +59,7 @@ bool parse_choices(std::string_view text, ChoiceList& out, ChoiceParseError& err
     std::size_t k = 0;
     while (k < kNames.size() && kNames[k] != name) ++k;
     if (k == kNames.size()) {
-      return fail("a choice kind (s, o, amount, drop, dup, delay, reorder, crash, restart, kill, partition)");
+      return fail("a choice kind (s, o, amount, drop, dup, delay, reorder, crash, restart, kill, partition, tamper)");
     }
     ChoiceRecord rec;
     rec.kind = static_cast<ChoiceKind>(k);

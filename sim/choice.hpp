@@ -33,8 +33,11 @@ enum class ChoiceKind : std::uint8_t {
   FaultRestart,
   FaultKill,
   FaultPartition,
+  // A frame altered on its way (a mechanism's own fault point: the kernel's
+  // buses copy bytes faithfully; impl/transport's pipe flips a bit).
+  FaultTamper,
 };
-inline constexpr int kChoiceKindCount = 11;
+inline constexpr int kChoiceKindCount = 12;
 
 constexpr bool is_fault(ChoiceKind k) { return k >= ChoiceKind::FaultDrop; }
 std::string_view choice_kind_name(ChoiceKind k);

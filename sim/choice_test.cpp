@@ -8,9 +8,10 @@ namespace {
 
 TEST(ChoiceText, FormatsAndParsesBack) {
   const ChoiceList list = {{ChoiceKind::Schedule, 3, 1}, {ChoiceKind::FaultDrop, 2, 0},
-                           {ChoiceKind::MessageOrder, 4, 3}, {ChoiceKind::FaultPartition, 2, 1}};
+                           {ChoiceKind::MessageOrder, 4, 3}, {ChoiceKind::FaultPartition, 2, 1},
+                           {ChoiceKind::FaultTamper, 2, 1}};
   const std::string text = format_choices(list);
-  EXPECT_EQ(text, "s/3=1 drop/2=0 o/4=3 partition/2=1");
+  EXPECT_EQ(text, "s/3=1 drop/2=0 o/4=3 partition/2=1 tamper/2=1");
   ChoiceList back;
   ChoiceParseError err;
   ASSERT_TRUE(parse_choices(text, back, err)) << err.expected;

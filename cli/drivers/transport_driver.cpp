@@ -27,7 +27,8 @@ struct TransportConfig final : scenario::WorkloadConfig {
 const std::vector<std::string>& bug_names() {
   static const std::vector<std::string> names = {"none",          "ignore_window",         "retry_new_seq",
                                                  "timeout_forgets", "skip_verify", "departure_is_delivery",
-                                                 "no_probe"};
+                                                 "no_probe",      "edge_triggered_space",  "retire_during_write",
+                                                 "data_before_ready"};
   return names;
 }
 
@@ -39,6 +40,9 @@ tr::Bugs bugs_named(const std::string& name) {
   b.skip_verify = name == "skip_verify";
   b.departure_is_delivery = name == "departure_is_delivery";
   b.no_probe = name == "no_probe";
+  b.edge_triggered_space = name == "edge_triggered_space";
+  b.retire_during_write = name == "retire_during_write";
+  b.data_before_ready = name == "data_before_ready";
   return b;
 }
 
@@ -127,14 +131,19 @@ class TransportDriver final : public scenario::MechanismDriver {
         {"client_cpu", "CPU name", "the first CPU", "where the sources and the engine run"},
         {"server_cpu", "CPU name", "the second CPU", "where the storage server runs"},
         {"connections", "list of bus names", "every bus", "the pipe: one connection per entry (a bus may repeat)"},
-        {"sources", "integer 1..64", "1", "data sources, one session each"},
-        {"messages", "integer 0..100000", "4", "messages per source (0: open and close only)"},
+        {"connections_per_bus", "integer 1..1024", "1",
+         "connections on each entry of connections (at most 1024 in all; the seed's scale is about 1000)"},
+        {"sources", "integer 1..1024", "1", "data sources"},
+        {"sessions_per_source", "integer 1..64", "1",
+         "sessions of each source (each its own thread, all under the source's principal; at most 1024 in all)"},
+        {"messages", "integer 0..100000", "4", "messages per session (0: open and close only)"},
         {"message_bytes", "size", "1024", "each message's size (whole, never split)"},
         {"output_queue", "size", "2048", "each session's output queue length in bytes (seed: 2 MB)"},
         {"input_queue", "size", "4096", "each session's input queue length at the server (seed: 4 MB)"},
         {"timeout", "duration", "\"60s\"", "a message not acknowledged this long after it left is retried"},
         {"max_retries", "integer 0..100", "3", "retries before a message is reported failed"},
         {"take_delay", "duration", "\"0ns\"", "the storage application's pause before each take (a slow receiver)"},
+        {"submit_interval", "duration", "\"0ns\"", "each source's pause after each accepted message (a slow producer)"},
         {"tamper_probability", "probability", "0", "per frame: one bit flipped on the bus"},
         {"impostor", "boolean", "false", "the last source signs with a key the server does not share"},
         {"encrypt", "boolean", "false", "each session seals its messages (libsodium crypto_secretbox)"},
@@ -161,7 +170,11 @@ class TransportDriver final : public scenario::MechanismDriver {
     const std::string server = t.string("server_cpu", cpus.size() < 2 ? "" : cpus[1]);
     std::vector<std::string> conns = t.has("connections") ? t.strings("connections") : buses;
     if (t.has("connections") && conns.empty()) t.error("connections", "expected at least one bus name");
-    if (conns.size() > 64) t.error("connections", "expected at most 64 connections, got " + std::to_string(conns.size()));
+    const std::uint64_t per_bus = static_cast<std::uint64_t>(t.integer("connections_per_bus", 1, 1, 1024));
+    if (conns.size() * per_bus > 1024) {
+      t.error(t.has("connections_per_bus") ? "connections_per_bus" : "connections",
+              "expected at most 1024 connections in all, got " + std::to_string(conns.size() * per_bus));
+    }
     if (machine_ok) {
       if (auto i = t.reference("client_cpu", client, cpus, "CPU")) cfg->client_cpu = *i;
       if (auto i = t.reference("server_cpu", server, cpus, "CPU")) cfg->server_cpu = *i;
@@ -178,8 +191,16 @@ class TransportDriver final : public scenario::MechanismDriver {
         }
       }
     }
+    // connections_per_bus: the list again and again, so that connection k is on entry k % n.
+    const std::vector<std::size_t> listed = cfg->buses;
+    for (std::uint64_t k = 1; k < per_bus; ++k) cfg->buses.insert(cfg->buses.end(), listed.begin(), listed.end());
     tr::TransferParams& p = cfg->params;
-    p.sources = static_cast<std::uint32_t>(t.integer("sources", 1, 1, 64));
+    p.sources = static_cast<std::uint32_t>(t.integer("sources", 1, 1, 1024));
+    p.sessions_per_source = static_cast<std::uint32_t>(t.integer("sessions_per_source", 1, 1, 64));
+    if (p.sources * p.sessions_per_source > 1024) {
+      t.error("sessions_per_source",
+              "expected at most 1024 sessions in all, got " + std::to_string(p.sources * p.sessions_per_source));
+    }
     p.messages = static_cast<std::uint32_t>(t.integer("messages", 4, 0, 100'000));
     p.message_bytes = t.bytes("message_bytes", 1024, 8, 64ULL << 20);
     p.output_queue_bytes = t.bytes("output_queue", 2048, 8, 1ULL << 30);
@@ -187,6 +208,7 @@ class TransportDriver final : public scenario::MechanismDriver {
     p.engine.timeout = t.duration("timeout", std::chrono::minutes(1), 1ns, std::chrono::hours(1));
     p.engine.max_retries = static_cast<std::uint32_t>(t.integer("max_retries", 3, 0, 100));
     p.take_delay = t.duration("take_delay", 0ns, 0ns, std::chrono::hours(1));
+    p.submit_interval = t.duration("submit_interval", 0ns, 0ns, std::chrono::hours(1));
     p.tamper_ppm = t.probability_ppm("tamper_probability", 0);
     p.impostor = t.boolean("impostor", false);
     p.encrypt = t.boolean("encrypt", false);
@@ -194,6 +216,12 @@ class TransportDriver final : public scenario::MechanismDriver {
     cfg->stop_and_go = t.choice("protocol", {"engine", "stop_and_go"}, "engine") == "stop_and_go";
     cfg->packet_bytes = t.bytes("packet_bytes", 1500, 64, 65536);
     if (cfg->stop_and_go && bug != "none") t.error("bug", "\"" + bug + "\" has no effect with protocol \"stop_and_go\"");
+    if (cfg->stop_and_go && p.sessions_per_source > 1) {
+      t.error("sessions_per_source", "expected protocol \"engine\": the stop-and-go baseline has no sessions");
+    }
+    if (cfg->stop_and_go && p.submit_interval > 0ns) {
+      t.error("submit_interval", "expected protocol \"engine\": the stop-and-go baseline sends its data at once");
+    }
     if (cfg->stop_and_go && p.encrypt) t.error("encrypt", "expected protocol \"engine\": the stop-and-go baseline does not encrypt");
     p.engine.bugs = bugs_named(bug);
     if (p.message_bytes > p.output_queue_bytes) {

@@ -39,6 +39,7 @@ ClientEngine::ClientEngine(sim::World& w, sim::Cpu& cpu, Pipe& pipe, EngineConfi
     : w_(&w), cpu_(&cpu), pipe_(&pipe), cfg_(config), id_(w.register_object("transport.engine", "engine")),
       work_(w, "engine.work", 0) {
   end_hook_ = w.add_end_hook([this] { inventory(); });
+  if (cfg_.bugs.edge_triggered_space) space_ = std::make_unique<sim::Semaphore>(w, "engine.space", 0);
 }
 
 ClientEngine::~ClientEngine() { w_->remove_end_hook(end_hook_); }
@@ -49,6 +50,18 @@ void ClientEngine::start() {
               {.daemon = true});
   }
   w_->spawn(*cpu_, "engine.rx", [this](sim::Ctx) { return receiver(); }, {.daemon = true});
+}
+
+void ClientEngine::reset() {
+  sessions_.clear();
+  cursor_ = 0;
+  ++incarnation_;
+  if (w_->tracing()) w_->emit("transport.engine.reset", id_, {{"incarnation", incarnation_}});
+}
+
+std::uint64_t ClientEngine::stored(std::uint32_t session) const {
+  const Session* s = find(session);
+  return s == nullptr ? 0 : s->stored;
 }
 
 ClientEngine::Session* ClientEngine::find(std::uint32_t id) {
@@ -109,7 +122,7 @@ sim::Task<SubmitResult> ClientEngine::submit(std::uint32_t session, std::vector<
   touch();
   Session* s = find(session);
   SubmitResult r = SubmitResult::Accepted;
-  if (s == nullptr || !s->ready_once) {
+  if (s == nullptr || (!s->ready_once && !cfg_.bugs.data_before_ready)) {
     r = SubmitResult::NotReady;  // early use of a session: refused, never sent
   } else if (s->closing || s->state == SessionState::SessionClosed) {
     r = SubmitResult::Closed;
@@ -150,10 +163,23 @@ sim::Task<> ClientEngine::close(std::uint32_t session) {
   co_await wake_dispatchers();
 }
 
+sim::Task<> ClientEngine::space_notice() {
+  touch();
+  co_await space_->wait();
+}
+
+sim::Task<> ClientEngine::notify_space() {
+  // Edge-triggered: only those waiting now are told (the broken variant's point).
+  if (space_ == nullptr) co_return;
+  if (const std::size_t n = space_->waiter_count(); n > 0) co_await space_->signal(n);
+}
+
 sim::Task<> ClientEngine::wake_dispatchers() {
   // Only dispatchers blocked for want of work need telling (each looks again
-  // before it blocks, in the same step): fewer steps, no count left behind.
-  if (const std::size_t n = work_.waiter_count(); n > 0) co_await work_.signal(n);
+  // before it blocks, in the same step), and one at a time: a dispatcher that
+  // finds work passes the word on to the next (a baton), so a pipe of 1000
+  // connections does not wake 1000 dispatchers for each message.
+  if (work_.waiter_count() > 0) co_await work_.signal(1);
 }
 
 void ClientEngine::maybe_close(Session& s) {
@@ -187,11 +213,18 @@ std::optional<ClientEngine::Work> ClientEngine::pick() {
   // Then data, one message per session in turn.
   for (std::size_t i = 0; i < n; ++i) {
     Session& s = sessions_[(cursor_ + i) % n];
-    if (s.state != SessionState::SessionReady) continue;
-    if (!cfg_.bugs.ignore_window && in_flight(s) >= s.window) continue;  // window 0 stops the sender
+    // Broken data_before_ready: a session whose handshake is under way takes
+    // data too, with no window known yet.
+    const bool handshaking = s.state == SessionState::SendingSync ||
+                             s.state == SessionState::SessionWaitingForSyncComplete ||
+                             s.state == SessionState::WaitingAck;
+    const bool early = cfg_.bugs.data_before_ready && !s.ready_once && handshaking;
+    if (s.state != SessionState::SessionReady && !early) continue;
+    if (!early && !cfg_.bugs.ignore_window && in_flight(s) >= s.window) continue;  // window 0 stops the sender
     for (auto& m : s.out) {
       if (m.st != MsgState::Queued) continue;
       m.st = MsgState::Sending;
+      if (cfg_.bugs.retire_during_write) m.deadline = w_->now() + cfg_.timeout;  // broken: armed at the write's start
       cursor_ = (cursor_ + i + 1) % n;
       return Work{WorkKind::Data, s.id, m.seq};
     }
@@ -201,7 +234,7 @@ std::optional<ClientEngine::Work> ClientEngine::pick() {
 
 Frame ClientEngine::frame_for(const Session& s, const Work& w, std::size_t conn) const {
   Frame f;
-  f.conn = static_cast<std::uint8_t>(conn);
+  f.conn = static_cast<std::uint16_t>(conn);
   f.principal = s.principal;
   f.session = s.id;
   switch (w.kind) {
@@ -254,9 +287,14 @@ sim::Task<> ClientEngine::dispatcher(sim::Ctx cx, std::size_t conn) {
                {{"session", s.id}, {"conn", conn}, {"frame", to_string(f.type)}, {"seqno", f.seq},
                 {"user", f.user}, {"bytes", size}, {"attempt", m == nullptr ? 0 : m->attempts}});
     }
+    // The baton (the frame is built, the work is ours): there may be more work
+    // for another idle connection.
+    if (work_.waiter_count() > 0) co_await work_.signal(1);
     co_await pipe_->to_server(conn, std::move(bytes));
     touch();
     after_write_started(*work);
+    // Broken retire_during_write armed a timer at the write's start: the idle dispatchers watch it.
+    if (cfg_.bugs.retire_during_write && work->kind == WorkKind::Data) co_await wake_dispatchers();
     co_await cx.sleep(pipe_->write_time(conn, size));  // the connection is busy until the write completes
     touch();
     co_await write_complete(*work);
@@ -302,12 +340,16 @@ sim::Task<> ClientEngine::write_complete(const Work& w) {
           }
           co_await s.cq->post({CompletionKind::MessageDone, s.id, user, CompletionStatus::Ok});
           touch();
+          co_await notify_space();
           maybe_close(s);
           co_await wake_dispatchers();
           co_return;
         }
         m.st = MsgState::InFlight;
-        m.deadline = deadline;
+        // (Broken retire_during_write: the timer armed at the write's start runs on; a
+        // retired message has none left.)
+        if (!cfg_.bugs.retire_during_write) m.deadline = deadline;
+        if (m.retired) m.deadline = sim::kTimeNever;
         ++m.attempts;
         break;
       }
@@ -324,7 +366,8 @@ std::optional<sim::Instant> ClientEngine::next_deadline() const {
   for (const auto& s : sessions_) {
     if (s.state == SessionState::WaitingAck || s.state == SessionState::SendingFin) consider(s.control_deadline);
     for (const auto& m : s.out) {
-      if (m.st == MsgState::InFlight || m.st == MsgState::Received) consider(m.deadline);
+      const bool writing = cfg_.bugs.retire_during_write && m.st == MsgState::Sending && !m.retired;
+      if (m.st == MsgState::InFlight || m.st == MsgState::Received || writing) consider(m.deadline);
     }
   }
   return d;
@@ -351,6 +394,12 @@ sim::Task<> ClientEngine::handle_timeouts() {
     }
     for (std::size_t i = 0; i < s.out.size();) {
       OutMessage& m = s.out[i];
+      if (cfg_.bugs.retire_during_write && m.st == MsgState::Sending && !m.retired && m.deadline <= now) {
+        co_await retire_while_writing(s, m);  // broken: taken out of the queue mid-write
+        touch();
+        ++i;
+        continue;
+      }
       if ((m.st != MsgState::InFlight && m.st != MsgState::Received) || m.deadline > now) {
         ++i;
         continue;
@@ -380,10 +429,29 @@ sim::Task<> ClientEngine::handle_timeouts() {
   }
 }
 
+sim::Task<> ClientEngine::retire_while_writing(Session& s, OutMessage& m) {
+  m.retired = true;
+  m.deadline = sim::kTimeNever;
+  s.out_bytes -= m.body.size();  // its space is free for the next message, though the write still reads it
+  const std::uint64_t seq = m.seq;
+  const std::uint64_t user = m.user;
+  if (w_->tracing()) {
+    w_->emit("transport.timeout", id_,
+             {{"session", s.id}, {"frame", "DATA"}, {"seqno", seq}, {"user", user}, {"attempt", m.attempts}});
+    w_->emit("transport.complete", id_,
+             {{"session", s.id}, {"seqno", seq}, {"user", user}, {"status", "failed"},
+              {"why", "timed out during its write"}});
+  }
+  co_await s.cq->post({CompletionKind::MessageDone, s.id, user, CompletionStatus::Failed});
+  touch();
+  co_await notify_space();
+  co_await wake_dispatchers();
+}
+
 sim::Task<> ClientEngine::fail_message(Session& s, std::size_t index, const char* why) {
   const OutMessage m = std::move(s.out[index]);
   s.out.erase(s.out.begin() + static_cast<std::ptrdiff_t>(index));
-  s.out_bytes -= m.body.size();
+  if (!m.retired) s.out_bytes -= m.body.size();
   if (cfg_.bugs.timeout_forgets) {
     // Broken: removed, and nobody is told.
     if (w_->tracing()) w_->emit("transport.forget", id_, {{"session", s.id}, {"seqno", m.seq}, {"user", m.user}});
@@ -395,6 +463,7 @@ sim::Task<> ClientEngine::fail_message(Session& s, std::size_t index, const char
     co_await s.cq->post({CompletionKind::MessageDone, s.id, m.user, CompletionStatus::Failed});
   }
   touch();
+  co_await notify_space();
   maybe_close(s);
   co_await wake_dispatchers();  // space opened
 }
@@ -430,11 +499,12 @@ sim::Task<> ClientEngine::retire_stored(Session& s) {
     }
     const std::uint64_t user = m.user;
     const std::uint64_t seq = m.seq;
-    s.out_bytes -= m.body.size();
+    if (!m.retired) s.out_bytes -= m.body.size();  // (a retired one's space was freed already)
     s.out.erase(s.out.begin() + static_cast<std::ptrdiff_t>(i));
     if (w_->tracing()) w_->emit("transport.complete", id_, {{"session", s.id}, {"seqno", seq}, {"user", user}, {"status", "ok"}});
     co_await s.cq->post({CompletionKind::MessageDone, s.id, user, CompletionStatus::Ok});
     touch();
+    co_await notify_space();
   }
   maybe_close(s);
 }
@@ -466,6 +536,9 @@ sim::Task<> ClientEngine::on_frame(Session& s, const Frame& f) {
         s.window = f.window;
         s.last_ack_no = f.ack_no;
         s.stored = std::max(s.stored, f.stored);
+        // A session opened again after the sender's restart numbers on from
+        // what the storage took (the server drops lower numbers as copies).
+        if (!s.ready_once && s.out.empty() && s.next_seq <= s.stored) s.next_seq = s.stored + 1;
         s.control_attempts = 0;
         s.control_deadline = sim::kTimeNever;
         requeue_unstored(s);  // a restarted server holds nothing we sent before

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +50,10 @@ class ClientEngine {
   ~ClientEngine();
 
   // Spawns the dispatchers (one per connection) and the receiver, as daemons.
+  // Called again after a crash of the sender's CPU, once reset() has dropped
+  // the volatile state (sessions, output queues).
   void start();
+  void reset();
   // CreateSession: returns at once; SessionReady or SessionRefused arrives on `cq`.
   // `principal` is the server's index of the principal whose `key` signs.
   // `seal_key` encrypts the messages when params.encrypt asks for it.
@@ -59,8 +63,17 @@ class ClientEngine {
   sim::Task<SubmitResult> submit(std::uint32_t session, std::vector<std::byte> body, std::uint64_t user);
   // Closes once every queued message has completed; SessionClosed on the queue.
   sim::Task<> close(std::uint32_t session);
+  // Broken variant edge_triggered_space only: waits for the next notice that
+  // some session's output queue has space. Edge-triggered, a literal reading
+  // of the seed's "confirmation that space in queue has opened": a notice
+  // given while nobody waits is lost. (The correct source waits on its
+  // completion queue instead, which counts.)
+  sim::Task<> space_notice();
 
   SessionState state(std::uint32_t session) const;
+  // The highest sequence number the storage took, as the last SYNC_ACK or ACK
+  // said: where a restarted source resumes (message index = seqno - 1).
+  std::uint64_t stored(std::uint32_t session) const;
   std::uint64_t queued_bytes(std::uint32_t session) const;
   // Digest of the engine's books (sessions, queues), for distinct final states.
   std::uint64_t digest() const;
@@ -74,6 +87,10 @@ class ClientEngine {
     MsgState st = MsgState::Queued;
     std::uint32_t attempts = 0;
     sim::Instant deadline = sim::kTimeNever;
+    // Broken variant retire_during_write: reported failed and its space freed
+    // while its write went on; the entry stays only because the write still
+    // uses its bytes.
+    bool retired = false;
   };
   struct Session {
     std::uint32_t id = 0;
@@ -116,6 +133,8 @@ class ClientEngine {
   sim::Task<> fail_message(Session& s, std::size_t index, const char* why);
   sim::Task<> fail_session(Session& s);
   sim::Task<> wake_dispatchers();
+  sim::Task<> notify_space();
+  sim::Task<> retire_while_writing(Session& s, OutMessage& m);
   void maybe_close(Session& s);
   void set_state(Session& s, SessionState to);
   void requeue_unstored(Session& s);
@@ -131,9 +150,11 @@ class ClientEngine {
   EngineConfig cfg_;
   sim::ObjectId id_;
   sim::Semaphore work_;
+  std::unique_ptr<sim::Semaphore> space_;  // edge_triggered_space only (no object otherwise: traces unchanged)
   std::deque<Session> sessions_;  // stable references across suspensions
   std::size_t cursor_ = 0;  // round robin over sessions
   std::uint64_t end_hook_ = 0;
+  std::uint32_t incarnation_ = 1;
 };
 
 // The bytes a source puts in message `index` of `session` (its identity in the

@@ -31,6 +31,22 @@ struct Bugs {
   // for the WndSize=1 update (or the ACK saying it was stored) alone; when the
   // link loses that ACK, both ends wait forever (deadlock_free).
   bool no_probe = false;
+  // Trap "refused, then waiting": after queue_full the source waits for a
+  // notice that space opened, and the notice is edge-triggered (it wakes only
+  // those already waiting). When the last outstanding message completes
+  // between the refusal and the wait, the notice is lost and the source waits
+  // forever with its message never submitted again (refused_resubmitted).
+  bool edge_triggered_space = false;
+  // Trap "timeout against a late completion": a message's timer runs from the
+  // start of its write, and a message whose time is up is taken out of the
+  // queue (reported failed, its space freed) even while its write goes on;
+  // the write then finishes, the storage takes it, and its ACK completes it a
+  // second time (one_completion).
+  bool retire_during_write = false;
+  // Trap "early use of a session": CreateSession returns at once, so the
+  // source submits at once, and the engine sends data before the handshake
+  // made the session READY (no_data_before_ready).
+  bool data_before_ready = false;
 };
 
 struct EngineConfig {

@@ -18,7 +18,7 @@ sim::Duration Pipe::write_time(std::size_t conn, std::size_t bytes) const {
 
 sim::Task<> Pipe::send(std::size_t conn, sim::Port& to, std::vector<std::byte> frame) {
   if (&to == server_) bytes_to_server_ += frame.size();
-  if (tamper_ppm_ != 0 && w_->fault_point(sim::ChoiceKind::FaultDrop, tamper_ppm_)) {
+  if (tamper_ppm_ != 0 && w_->fault_point(sim::ChoiceKind::FaultTamper, tamper_ppm_)) {
     // Flip a bit past the header's first bytes: the frame still parses, only its tag
     // no longer matches. Which bit follows from the frame's size (no extra choice).
     const std::size_t at = frame.size() / 2;

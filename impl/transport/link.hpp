@@ -5,8 +5,9 @@
 //
 // Tampering: with probability tamper_ppm per frame (a fault point, so check
 // and fuzz explore it and the shrinker removes it), one bit of the frame is
-// flipped on its way; the record "transport.tamper" says which. The sim kernel
-// has no corruption fault of its own: the point is asked as a FaultDrop.
+// flipped on its way; the record "transport.tamper" says which. The sim kernel's
+// buses never corrupt: the point is the pipe's own, asked as FaultTamper
+// ("tamper" in choice lists and counterexample files).
 #pragma once
 
 #include <cstdint>

@@ -52,7 +52,7 @@ void ServerEngine::set_state(Session& s, SessionState to) {
 }
 
 sim::Task<> ServerEngine::reply(std::size_t conn, std::uint16_t principal, Frame f) {
-  f.conn = static_cast<std::uint8_t>(conn);
+  f.conn = static_cast<std::uint16_t>(conn);
   f.principal = principal;
   if (w_->tracing()) {
     w_->emit("transport.reply", id_,

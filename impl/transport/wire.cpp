@@ -38,7 +38,7 @@ std::vector<std::byte> encode(const Frame& f, const Key& key) {
   std::vector<std::byte> out;
   out.reserve(kHeaderBytes + f.payload.size() + kTagBytes);
   put(out, static_cast<std::uint8_t>(f.type), 1);
-  put(out, f.conn, 1);
+  put(out, f.conn, 2);
   put(out, f.principal, 2);
   put(out, f.session, 4);
   put(out, f.seq, 8);
@@ -60,7 +60,7 @@ std::optional<Frame> peek(const std::vector<std::byte>& in) {
   const auto type = get(in, at, 1);
   if (type < 1 || type > static_cast<std::uint64_t>(FrameType::FinAck)) return std::nullopt;
   f.type = static_cast<FrameType>(type);
-  f.conn = static_cast<std::uint8_t>(get(in, at, 1));
+  f.conn = static_cast<std::uint16_t>(get(in, at, 2));
   f.principal = static_cast<std::uint16_t>(get(in, at, 2));
   f.session = static_cast<std::uint32_t>(get(in, at, 4));
   f.seq = get(in, at, 8);

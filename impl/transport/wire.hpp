@@ -4,7 +4,7 @@
 // receiver learns who sent it and that no byte changed on the way; SYNC's
 // payload is the session's context and its tag is the authentication.
 //
-//   header (little-endian): type u8, conn u8, principal u16, session u32,
+//   header (little-endian): type u8, conn u16, principal u16, session u32,
 //     seq u64, window u32, stored u64, ack_no u64, user u64, payload_len u32
 //   payload (payload_len bytes), tag (32 bytes)
 #pragma once
@@ -33,7 +33,7 @@ const char* to_string(FrameType t);
 
 struct Frame {
   FrameType type = FrameType::Data;
-  std::uint8_t conn = 0;
+  std::uint16_t conn = 0;  // the pipe has up to 1024 connections (the seed: about 1000)
   std::uint16_t principal = 0;  // index in the server's table of principals
   std::uint32_t session = 0;
   std::uint64_t seq = 0;
@@ -44,7 +44,7 @@ struct Frame {
   std::vector<std::byte> payload;
 };
 
-inline constexpr std::size_t kHeaderBytes = 1 + 1 + 2 + 4 + 8 + 4 + 8 + 8 + 8 + 4;
+inline constexpr std::size_t kHeaderBytes = 1 + 2 + 2 + 4 + 8 + 4 + 8 + 8 + 8 + 4;
 
 // The frame's bytes, signed with `key`.
 std::vector<std::byte> encode(const Frame& f, const Key& key);

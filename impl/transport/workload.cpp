@@ -1,5 +1,7 @@
 #include "impl/transport/workload.hpp"
 
+#include <algorithm>
+
 #include "sim/port.hpp"
 #include "sim/state_hash.hpp"
 
@@ -20,9 +22,35 @@ Transfer::Transfer(sim::World& w, sim::Cpu& client, sim::Cpu& server, std::vecto
   std::vector<std::string> known;
   for (std::uint32_t i = 0; i < p_.sources; ++i) known.push_back(source_principal(i));
   server_engine_ = std::make_unique<ServerEngine>(w, server, *pipe_, keys_, known, disk_, p_.engine.bugs);
-  for (std::uint32_t i = 0; i < p_.sources; ++i) {
-    cqs_.push_back(std::make_unique<CompletionQueue>(w, "source" + std::to_string(i + 1) + ".cq"));
+  for (std::uint32_t i = 0; i < slots(); ++i) {
+    cqs_.push_back(std::make_unique<CompletionQueue>(w, slot_name(i) + ".cq"));
   }
+}
+
+std::string Transfer::slot_name(std::uint32_t slot) const {
+  const std::uint32_t k = p_.sessions_per_source;
+  const std::string source = "source" + std::to_string(slot / k + 1);
+  return k == 1 ? source : source + "." + std::to_string(slot % k + 1);
+}
+
+void Transfer::start_sources() {
+  // The sources start once the engine and the server are up (1 us later):
+  // set-up races are not what this workload studies, and each would cost a
+  // search many runs.
+  running_ = slots();
+  if (client_incarnation_ > 1) {  // the crashed incarnation's queues hold what nobody will take
+    for (auto& q : cqs_) old_cqs_.push_back(std::move(q));
+    cqs_.clear();
+    for (std::uint32_t i = 0; i < slots(); ++i) {
+      const std::string name = slot_name(i) + ".cq#" + std::to_string(client_incarnation_);
+      cqs_.push_back(std::make_unique<CompletionQueue>(*w_, name));
+    }
+  }
+  w_->at(w_->now() + std::chrono::microseconds(1), [this] {
+    for (std::uint32_t i = 0; i < slots(); ++i) {
+      w_->spawn(*client_, slot_name(i), [this, i](sim::Ctx cx) { return source(cx, i); });
+    }
+  });
 }
 
 Transfer::~Transfer() { w_->shutdown(); }  // actors' frames refer to the engines
@@ -32,20 +60,21 @@ void Transfer::source_done() {
 }
 
 void Transfer::start() {
-  running_ = p_.sources;
   engine_->start();
-  // The sources start once the engine and the server are up (1 us later):
-  // set-up races are not what this workload studies, and each would cost a
-  // search many runs.
-  w_->at(sim::at_ns(1000), [this] {
-    for (std::uint32_t i = 0; i < p_.sources; ++i) {
-      w_->spawn(*client_, "source" + std::to_string(i + 1), [this, i](sim::Ctx cx) { return source(cx, i); });
-    }
-  });
+  start_sources();
   start_server();
   server_->on_boot([this](sim::Cpu&) {
     server_engine_->reset();
     start_server();
+  });
+  // A crash of the sources' machine loses the engine's sessions and queues;
+  // on restart the engine and the sources start again, and each source opens
+  // its session anew and resumes after what the storage took (SYNC_ACK).
+  client_->on_boot([this](sim::Cpu&) {
+    ++client_incarnation_;
+    engine_->reset();
+    engine_->start();
+    start_sources();
   });
 }
 
@@ -54,10 +83,11 @@ void Transfer::start_server() {
   w_->spawn(*server_, "storage", [this](sim::Ctx cx) { return storage(cx); }, {.daemon = true});
 }
 
-sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
+sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t slot) {
   sim::World& w = cx.world();
-  const std::uint32_t session = index + 1;
-  CompletionQueue& cq = *cqs_[index];
+  const std::uint32_t session = slot + 1;
+  const std::uint32_t index = slot / p_.sessions_per_source;  // the source, whose principal signs
+  CompletionQueue& cq = *cqs_[slot];
   SessionParams params;
   params.principal = source_principal(index);
   params.output_queue_bytes = p_.output_queue_bytes;
@@ -72,18 +102,23 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
   const Key seal_key = ring.seal_key_for(params.principal);
   co_await engine_->create_session(session, params, key, seal_key, static_cast<std::uint16_t>(index),
                                    p_.message_bytes, cq);
-  const Completion first = co_await cq.get();
-  if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
-  if (first.kind != CompletionKind::SessionReady) {
-    ++counters_.refused_sessions;
-    source_done();
-    co_return;
+  const Bugs& bugs = p_.engine.bugs;
+  // Broken data_before_ready: CreateSession "returned", so the source submits at
+  // once and takes SessionReady later like any completion.
+  if (!bugs.data_before_ready) {
+    const Completion first = co_await cq.get();
+    if (w.tracing()) w.emit("transport.app.session", 0, {{"session", session}, {"result", to_string(first.kind)}});
+    if (first.kind != CompletionKind::SessionReady) {
+      ++counters_.refused_sessions;
+      source_done();
+      co_return;
+    }
   }
   std::uint32_t outstanding = 0;
   bool closed = false;
   auto handle = [&](const Completion& c) {
     if (c.kind == CompletionKind::MessageDone) {
-      --outstanding;
+      if (outstanding > 0) --outstanding;  // (a second completion of one message: broken retire_during_write)
       (c.status == CompletionStatus::Ok ? counters_.completed_ok : counters_.failed) += 1;
       if (w.tracing()) {
         w.emit("transport.app.completion", 0, {{"session", session}, {"msg", c.user}, {"status", to_string(c.status)}});
@@ -93,7 +128,10 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
     }
   };
   bool refused = false;  // the session takes nothing more (it failed, or the message can never fit)
-  for (std::uint32_t i = 0; i < p_.messages && !closed && !refused; ++i) {
+  // Resume after what the storage took: 0 for a new session, more when the
+  // session is opened again after a crash of the sources' machine.
+  const auto first = static_cast<std::uint32_t>(std::min<std::uint64_t>(engine_->stored(session), p_.messages));
+  for (std::uint32_t i = first; i < p_.messages && !closed && !refused; ++i) {
     std::vector<std::byte> body = make_message(session, i, p_.message_bytes, w.seed());
     const std::uint64_t digest = digest_of(body);
     for (;;) {
@@ -111,9 +149,18 @@ sim::Task<> Transfer::source(sim::Ctx cx, std::uint32_t index) {
         break;
       }
       ++counters_.queue_full;
-      // Space opens only when one of ours completes: wait for that, then submit again.
-      handle(co_await cq.get());
+      // The refusal returns to the application, which then calls again to wait:
+      // two calls, and the engine may run between them.
+      co_await cx.yield();
+      if (bugs.edge_triggered_space) {
+        co_await engine_->space_notice();  // broken: a notice given before this wait is lost
+      } else {
+        // Space opens only when one of ours completes, and the completion queue
+        // counts: one posted already is still there. Wait for it, submit again.
+        handle(co_await cq.get());
+      }
     }
+    if (!refused && p_.submit_interval > sim::Duration{0} && i + 1 < p_.messages) co_await cx.sleep(p_.submit_interval);
   }
   while (outstanding > 0 && !closed) handle(co_await cq.get());
   if (!closed) {

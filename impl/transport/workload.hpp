@@ -30,11 +30,13 @@ namespace ipcsim::transport {
 
 struct TransferParams {
   std::uint32_t sources = 1;
-  std::uint32_t messages = 4;             // per source
+  std::uint32_t sessions_per_source = 1;  // each a thread of the source with its own session, one principal
+  std::uint32_t messages = 4;             // per session
   std::uint64_t message_bytes = 1024;
   std::uint64_t output_queue_bytes = 2048;
   std::uint64_t input_queue_bytes = 4096;
   sim::Duration take_delay{0};            // the storage app's pause before each take
+  sim::Duration submit_interval{0};       // a source's pause after each accepted message (a slow producer)
   std::uint32_t tamper_ppm = 0;           // per frame
   bool impostor = false;                  // the last source signs with a key the server does not share
   bool encrypt = false;                   // every session seals its messages
@@ -65,9 +67,14 @@ class Transfer {
   std::uint64_t digest() const;
 
  private:
-  sim::Task<> source(sim::Ctx cx, std::uint32_t index);
+  // One session of a source: `slot` = source index * sessions_per_source + j;
+  // its session number is slot + 1.
+  sim::Task<> source(sim::Ctx cx, std::uint32_t slot);
+  std::uint32_t slots() const { return p_.sources * p_.sessions_per_source; }
+  std::string slot_name(std::uint32_t slot) const;
   sim::Task<> storage(sim::Ctx cx);
   void start_server();
+  void start_sources();
 
   sim::World* w_;
   sim::Cpu* client_;
@@ -79,6 +86,8 @@ class Transfer {
   std::unique_ptr<ClientEngine> engine_;
   std::unique_ptr<ServerEngine> server_engine_;
   std::vector<std::unique_ptr<CompletionQueue>> cqs_;
+  std::vector<std::unique_ptr<CompletionQueue>> old_cqs_;  // a crashed incarnation's (kernel objects outlive it)
+  std::uint32_t client_incarnation_ = 1;
   TransferCounters counters_;
   sim::Instant finished_at_{};
   std::uint32_t running_ = 0;

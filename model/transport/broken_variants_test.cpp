@@ -21,7 +21,8 @@ struct Outcome {
   std::string message;
 };
 
-Outcome run(tr::TransferParams p, sim::BusFaults faults = {}, std::function<void(sim::World&, sim::Cpu&)> plan = {}) {
+Outcome run(tr::TransferParams p, sim::BusFaults faults = {}, std::function<void(sim::World&, sim::Cpu&)> plan = {},
+            std::size_t connections = 1, std::uint64_t bytes_per_second = 1'000'000'000) {
   sim::World w({.seed = 3});
   std::vector<std::unique_ptr<Monitor>> monitors;
   for (const auto& info : properties()) {
@@ -30,11 +31,14 @@ Outcome run(tr::TransferParams p, sim::BusFaults faults = {}, std::function<void
   }
   sim::Cpu& client = w.add_cpu({.name = "sources"});
   sim::Cpu& server = w.add_cpu({.name = "storage_server"});
-  sim::Bus& bus = w.add_bus({.name = "conn0", .cpus = {0, 1}, .latency = 2us, .bytes_per_second = 1'000'000'000,
-                             .faults = faults});
+  std::vector<sim::Bus*> buses;
+  for (std::size_t k = 0; k < connections; ++k) {
+    buses.push_back(&w.add_bus({.name = "conn" + std::to_string(k), .cpus = {0, 1}, .latency = 2us,
+                                .bytes_per_second = bytes_per_second, .faults = faults}));
+  }
   Outcome out;
   {
-    tr::Transfer t(w, client, server, {&bus}, p);
+    tr::Transfer t(w, client, server, buses, p);
     t.start();
     if (plan) plan(w, server);
     const sim::RunResult r = w.run();
@@ -119,6 +123,29 @@ TEST(TransportBrokenVariants, TakingDepartureForDeliveryLosesDroppedMessages) {
   p.engine.bugs.departure_is_delivery = true;
   p.messages = 8;
   EXPECT_EQ(run(p, {.drop_ppm = 300'000}).violated, "no_loss");
+}
+
+TEST(TransportBrokenVariants, RetiringAMessageMidWriteCompletesItTwice) {
+  // 64 KB at 10 MB/s: each write takes 6.6 ms, more than the 5 ms timeout.
+  tr::TransferParams p = small();
+  p.messages = 2;
+  p.message_bytes = 64'000;
+  p.output_queue_bytes = 64'000;
+  p.input_queue_bytes = 128'000;
+  p.take_delay = 0us;
+  p.engine.timeout = 5ms;
+  p.engine.max_retries = 1;
+  EXPECT_EQ(run(p, {}, {}, 2, 10'000'000).violated, "");
+  p.engine.bugs.retire_during_write = true;
+  const Outcome o = run(p, {}, {}, 2, 10'000'000);
+  EXPECT_EQ(o.violated, "one_completion");
+  EXPECT_NE(o.message.find("completed twice: failed at"), std::string::npos) << o.message;
+}
+
+TEST(TransportBrokenVariants, DataBeforeReadyIsSentBeforeTheHandshakeEnds) {
+  tr::TransferParams p = small();
+  p.engine.bugs.data_before_ready = true;
+  EXPECT_EQ(run(p).violated, "no_data_before_ready");
 }
 
 }  // namespace

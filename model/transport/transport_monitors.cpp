@@ -1,7 +1,10 @@
 #include "model/transport/transport_monitors.hpp"
 
 #include "model/transport/no_altered_monitor.hpp"
+#include "model/transport/no_data_before_ready_monitor.hpp"
 #include "model/transport/no_loss_monitor.hpp"
+#include "model/transport/one_completion_monitor.hpp"
+#include "model/transport/refused_resubmitted_monitor.hpp"
 #include "model/transport/receiver_bound_monitor.hpp"
 #include "model/transport/session_order_monitor.hpp"
 
@@ -13,6 +16,11 @@ const std::vector<PropertyInfo>& properties() {
       {"session_order", "each session's messages are delivered in submission order"},
       {"receiver_bound", "a session's input queue at the server never exceeds its length in bytes"},
       {"no_altered_delivery", "every delivered message is byte for byte one a source submitted"},
+      {"one_completion", "every accepted message gets at most one completion, and only accepted ones get any"},
+      {"refused_resubmitted",
+       "a message refused with queue_full is submitted again once its session's queue has space"},
+      {"no_data_before_ready",
+       "DATA is sent only after the server answered the session's handshake (and not after a RESET)"},
   };
   return all;
 }
@@ -22,6 +30,9 @@ std::unique_ptr<Monitor> make_monitor(const std::string& name) {
   if (name == "session_order") return std::make_unique<SessionOrderMonitor>();
   if (name == "receiver_bound") return std::make_unique<ReceiverBoundMonitor>();
   if (name == "no_altered_delivery") return std::make_unique<NoAlteredMonitor>();
+  if (name == "one_completion") return std::make_unique<OneCompletionMonitor>();
+  if (name == "refused_resubmitted") return std::make_unique<RefusedResubmittedMonitor>();
+  if (name == "no_data_before_ready") return std::make_unique<NoDataBeforeReadyMonitor>();
   return nullptr;
 }
 
