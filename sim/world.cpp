@@ -319,9 +319,7 @@ std::uint32_t World::choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm)
   return value;
 }
 
-bool World::fault_point(ChoiceKind kind, std::uint32_t ppm) {
-  IPCSIM_ASSERT(is_fault(kind));
-  if (ppm == 0) return false;
+bool World::ask_fault(ChoiceKind kind, std::uint32_t ppm) {
   if (faults_ >= config_.max_faults) {
     ++faults_unasked_;
     return false;

@@ -190,7 +190,11 @@ class World {
   void restart(Cpu& cpu);
   // Asks the chooser whether a fault fires here (probability ppm), within the
   // fault budget. No choice is recorded when ppm is 0 or the budget is spent.
-  bool fault_point(ChoiceKind kind, std::uint32_t ppm);
+  // Inline: most fault points are off (ppm 0), and a bus asks three per message.
+  bool fault_point(ChoiceKind kind, std::uint32_t ppm) {
+    IPCSIM_ASSERT(is_fault(kind));
+    return ppm != 0 && ask_fault(kind, ppm);
+  }
 
   // ---- Time and events -----------------------------------------------------
   Instant now() const { return at_ns(now_ns_); }
@@ -308,6 +312,7 @@ class World {
     std::string name;
   };
 
+  bool ask_fault(ChoiceKind kind, std::uint32_t ppm);
   Actor& new_actor(Cpu& cpu, std::string name, const SpawnOptions& options);
   void start_actor(Actor& a, Task<> body);
   void step(Actor& a);
