@@ -398,27 +398,34 @@ void World::step(Actor& a) {
 }
 
 void World::dispatch_one() {
-  std::uint32_t total = 0;
-  for (const Cpu* c : runnable_) total += candidate_count(*c);
-  IPCSIM_ASSERT(total > 0);
-  std::uint32_t pick = total > 1 ? choose(ChoiceKind::Schedule, total) : 0;
-  for (Cpu* c : runnable_) {
-    const std::uint32_t k = candidate_count(*c);
-    if (pick >= k) {
+  Cpu* c = nullptr;
+  std::uint32_t pick = 0;
+  if (runnable_.size() == 1 && candidate_count(*runnable_.front()) == 1) {
+    // One candidate in the whole machine, the common case: no choice to make.
+    c = runnable_.front();
+  } else {
+    std::uint32_t total = 0;
+    for (const Cpu* r : runnable_) total += candidate_count(*r);
+    IPCSIM_ASSERT(total > 0);
+    pick = total > 1 ? choose(ChoiceKind::Schedule, total) : 0;
+    for (Cpu* r : runnable_) {
+      const std::uint32_t k = candidate_count(*r);
+      if (pick < k) {
+        c = r;
+        break;
+      }
       pick -= k;
-      continue;
     }
-    Actor* a = c->current_;
-    if (a == nullptr) {
-      a = c->ready_.take(pick);
-      c->current_ = a;
-      a->state = ActorState::Running;
-      if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
-    }
-    step(*a);
-    return;
+    IPCSIM_ASSERT_MSG(c != nullptr, "schedule pick out of range");
   }
-  IPCSIM_ASSERT_MSG(false, "schedule pick out of range");
+  Actor* a = c->current_;
+  if (a == nullptr) {
+    a = c->ready_.take(pick);
+    c->current_ = a;
+    a->state = ActorState::Running;
+    if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
+  }
+  step(*a);
 }
 
 RunResult World::run(RunLimits limits) {

@@ -323,10 +323,21 @@ class World {
   void wake_joiners(Actor& a, WaitStatus status);
   void make_ready(Actor& a);
   void release_cpu(Actor& a);
-  bool preempt_due(const Cpu& c) const;
+  // Inline, with refresh's common case (nothing to change): every step asks them.
+  bool preempt_due(const Cpu& c) const {
+    return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
+           c.ready_.top_priority() > c.current_->priority;
+  }
   void preempt(Cpu& c);
-  void refresh(Cpu& c);
-  std::uint32_t candidate_count(const Cpu& c) const;
+  void refresh(Cpu& c) {
+    if ((candidate_count(c) > 0) != c.listed_) relist(c);
+  }
+  void relist(Cpu& c);
+  std::uint32_t candidate_count(const Cpu& c) const {
+    if (!c.up_) return 0;
+    if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
+    return c.ready_.head_group();
+  }
   void emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
                    std::span<const Field> fields);
   void end_step(Actor& a);
