@@ -258,12 +258,6 @@ std::string World::describe_actor(ActorId id) const {
 
 // ---- Events ------------------------------------------------------------------------
 
-void World::at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon) {
-  IPCSIM_ASSERT_MSG(to_ns(time) >= now_ns_, "an event in the past");
-  queue_.push(time, fn, ctx, arg, daemon);
-  if (!daemon) ++live_events_;
-}
-
 void World::on_function(World&, void* ctx, std::uint64_t) { (*static_cast<std::function<void()>*>(ctx))(); }
 
 void World::at(Instant time, std::function<void()> fn, bool daemon) {

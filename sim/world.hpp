@@ -198,7 +198,11 @@ class World {
 
   // ---- Time and events -----------------------------------------------------
   Instant now() const { return at_ns(now_ns_); }
-  void at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false);
+  void at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false) {
+    IPCSIM_ASSERT_MSG(to_ns(time) >= now_ns_, "an event in the past");
+    queue_.push(time, fn, ctx, arg, daemon);
+    if (!daemon) ++live_events_;
+  }
   // Convenience for set-up code and tests (allocates; not for hot paths).
   void at(Instant time, std::function<void()> fn, bool daemon = false);
 

@@ -46,6 +46,15 @@ void World::preempt(Cpu& c) {
 void World::relist(Cpu& c) {
   const bool want = !c.listed_;
   c.listed_ = want;
+  // The common cases, without a search: the last CPU by id comes or goes.
+  if (want && (runnable_.empty() || runnable_.back()->id_ < c.id_)) {
+    runnable_.push_back(&c);
+    return;
+  }
+  if (!want && !runnable_.empty() && runnable_.back() == &c) {
+    runnable_.pop_back();
+    return;
+  }
   auto pos = std::lower_bound(runnable_.begin(), runnable_.end(), &c,
                               [](const Cpu* x, const Cpu* y) { return x->id_ < y->id_; });
   if (want) {
