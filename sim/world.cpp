@@ -226,10 +226,7 @@ void World::emit_for(const Actor& actor, std::string_view kind, ObjectId object,
 
 // ---- Errors ------------------------------------------------------------------------
 
-Actor& World::require_actor(std::string_view what) {
-  if (current_ == nullptr) usage_error(std::string(what) + " outside an actor's step");
-  return *current_;
-}
+void World::outside_step(std::string_view what) { usage_error(std::string(what) + " outside an actor's step"); }
 
 void World::usage_error(std::string message) {
   fail(message);

@@ -272,7 +272,10 @@ class World {
   // ---- Kernel interface for primitives (sim/*.cpp, impl/) ----------------------
   Actor* current_actor() const { return current_; }
   // The stepping actor; a UsageError naming `what` when called outside a step.
-  Actor& require_actor(std::string_view what);
+  Actor& require_actor(std::string_view what) {
+    if (current_ == nullptr) outside_step(what);
+    return *current_;
+  }
   // Marks the run failed and throws UsageError(message).
   [[noreturn]] void usage_error(std::string message);
   // Records a failure found where throwing is impossible (a destructor).
@@ -317,6 +320,7 @@ class World {
   };
 
   bool ask_fault(ChoiceKind kind, std::uint32_t ppm);
+  [[noreturn]] void outside_step(std::string_view what);
   Actor& new_actor(Cpu& cpu, std::string name, const SpawnOptions& options);
   void start_actor(Actor& a, Task<> body);
   void step(Actor& a);
