@@ -117,6 +117,11 @@ class Bus final : public Waitable {
   void drop(World& w, const Flight& f, const char* reason);
   void finish_flight(World& w, std::uint32_t flight);
   Duration tx_time(std::size_t bytes) const;
+  Duration compute_tx_time(std::size_t bytes) const;
+  // The last size tx_time computed, and its time: a protocol sends few sizes,
+  // and the division is a fair share of a send's cost.
+  mutable std::size_t last_tx_bytes_ = SIZE_MAX;
+  mutable Duration last_tx_time_{0};
   static void on_arrival(World& w, void* bus, std::uint64_t flight);
 
   BusConfig config_;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/check.hpp"
 #include "sim/time.hpp"
 
 namespace ipcsim::sim {
@@ -34,17 +35,55 @@ struct QueuedEvent {
   Instant time() const { return at_ns(time_ns); }
 };
 
+// push and pop are inline: a message costs one of each, and the call was a
+// fair share of their price.
 class EventQueue {
  public:
-  void push(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false);
+  void push(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false) {
+    IPCSIM_ASSERT(fn != nullptr);
+    IPCSIM_ASSERT(next_seq_ < QueuedEvent::kDaemonBit);
+    const QueuedEvent e{to_ns(time), next_seq_++ | (daemon ? QueuedEvent::kDaemonBit : 0), fn, ctx, arg};
+    std::size_t hole = heap_.size();
+    heap_.emplace_back();
+    while (hole > 0) {
+      const std::size_t parent = (hole - 1) / kArity;
+      if (!before(e, heap_[parent])) break;
+      heap_[hole] = heap_[parent];
+      hole = parent;
+    }
+    heap_[hole] = e;
+  }
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
   const QueuedEvent& top() const { return heap_.front(); }
-  QueuedEvent pop();
+  QueuedEvent pop() {
+    IPCSIM_ASSERT(!heap_.empty());
+    const QueuedEvent result = heap_.front();
+    const QueuedEvent last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return result;
+    std::size_t hole = 0;
+    for (;;) {
+      const std::size_t first = hole * kArity + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t end = first + kArity < n ? first + kArity : n;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (before(heap_[c], heap_[best])) best = c;
+      }
+      if (!before(heap_[best], last)) break;
+      heap_[hole] = heap_[best];
+      hole = best;
+    }
+    heap_[hole] = last;
+    return result;
+  }
   void reserve(std::size_t n) { heap_.reserve(n); }
   void clear() { heap_.clear(); }
 
  private:
+  static constexpr std::size_t kArity = 4;
   static bool before(const QueuedEvent& a, const QueuedEvent& b) {
     if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
     return a.sequence() < b.sequence();

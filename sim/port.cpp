@@ -32,7 +32,7 @@ std::string Port::RecvOpBase::describe(const World& w) const {
   return "receive from port '" + std::string(w.object_name(p_->id())) + "'";
 }
 
-void Port::deliver(Message message) {
+void Port::deliver(Message&& message) {
   World& w = world();
   if (Actor* receiver = waiters_.pop_front()) {
     auto* op = static_cast<RecvOpBase*>(receiver->waiting_op);

@@ -82,7 +82,7 @@ class Port final : public Waitable {
 
   // For buses: hands the message to a waiting receiver, or queues it, or drops
   // it when the mailbox is full.
-  void deliver(Message message);
+  void deliver(Message&& message);
   // For the World: the CPU crashed, its mailboxes' contents are gone.
   void lose_messages();
 

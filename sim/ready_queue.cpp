@@ -7,7 +7,7 @@ namespace ipcsim::sim {
 
 int ReadyQueue::level_key(const Actor& a) const { return by_priority_ ? a.priority : 0; }
 
-ReadyQueue::Level& ReadyQueue::level_for(int key) {
+ReadyQueue::Level& ReadyQueue::find_or_add_level(int key) {
   std::size_t i = 0;
   while (i < levels_.size() && levels_[i].priority > key) ++i;
   if (i == levels_.size() || levels_[i].priority != key) {
@@ -16,20 +16,6 @@ ReadyQueue::Level& ReadyQueue::level_for(int key) {
     levels_.insert(levels_.begin() + static_cast<std::ptrdiff_t>(i), std::move(fresh));
   }
   return levels_[i];
-}
-
-const ReadyQueue::Level* ReadyQueue::top() const {
-  for (const auto& level : levels_) {
-    if (!level.q.empty()) return &level;
-  }
-  return nullptr;
-}
-
-ReadyQueue::Level* ReadyQueue::top() {
-  for (auto& level : levels_) {
-    if (!level.q.empty()) return &level;
-  }
-  return nullptr;
 }
 
 void ReadyQueue::recount(Level& level) {
@@ -76,11 +62,6 @@ int ReadyQueue::top_priority() const {
   const Level* level = top();
   IPCSIM_ASSERT(level != nullptr);
   return level->priority;
-}
-
-std::uint32_t ReadyQueue::head_group() const {
-  const Level* level = top();
-  return level == nullptr ? 0 : level->head_group;
 }
 
 Actor* ReadyQueue::at(std::uint32_t i) const {

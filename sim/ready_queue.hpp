@@ -30,7 +30,12 @@ class ReadyQueue {
   std::size_t size() const { return size_; }
   int top_priority() const;
   // The actors tied for the next dispatch, and taking the i-th of them.
-  std::uint32_t head_group() const;
+  // Inline: the World asks for the head group at every step.
+  std::uint32_t head_group() const {
+    if (size_ == 0) return 0;
+    const Level* level = top();
+    return level == nullptr ? 0 : level->head_group;
+  }
   Actor* at(std::uint32_t i) const;
   Actor* take(std::uint32_t i);
 
@@ -45,9 +50,20 @@ class ReadyQueue {
     std::uint32_t head_group = 0;  // leading entries sharing q[0].stamp
   };
   int level_key(const Actor& a) const;
-  Level& level_for(int key);
-  const Level* top() const;
-  Level* top();
+  // The level of `key`: the first one on a FIFO CPU (it has only one), and on a
+  // preemptive CPU most often too (the highest priority present).
+  Level& level_for(int key) {
+    if (!levels_.empty() && levels_.front().priority == key) return levels_.front();
+    return find_or_add_level(key);
+  }
+  Level& find_or_add_level(int key);
+  const Level* top() const {
+    for (const auto& level : levels_) {
+      if (!level.q.empty()) return &level;
+    }
+    return nullptr;
+  }
+  Level* top() { return const_cast<Level*>(static_cast<const ReadyQueue*>(this)->top()); }
   static void recount(Level& level);
 
   std::vector<Level> levels_;  // by descending priority; empty levels are kept for reuse

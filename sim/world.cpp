@@ -226,10 +226,7 @@ void World::emit_for(const Actor& actor, std::string_view kind, ObjectId object,
 
 // ---- Errors ------------------------------------------------------------------------
 
-Actor& World::require_actor(std::string_view what) {
-  if (current_ == nullptr) usage_error(std::string(what) + " outside an actor's step");
-  return *current_;
-}
+void World::outside_step(std::string_view what) { usage_error(std::string(what) + " outside an actor's step"); }
 
 void World::usage_error(std::string message) {
   fail(message);
@@ -257,12 +254,6 @@ std::string World::describe_actor(ActorId id) const {
 }
 
 // ---- Events ------------------------------------------------------------------------
-
-void World::at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon) {
-  IPCSIM_ASSERT_MSG(to_ns(time) >= now_ns_, "an event in the past");
-  queue_.push(time, fn, ctx, arg, daemon);
-  if (!daemon) ++live_events_;
-}
 
 void World::on_function(World&, void* ctx, std::uint64_t) { (*static_cast<std::function<void()>*>(ctx))(); }
 
@@ -319,9 +310,7 @@ std::uint32_t World::choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm)
   return value;
 }
 
-bool World::fault_point(ChoiceKind kind, std::uint32_t ppm) {
-  IPCSIM_ASSERT(is_fault(kind));
-  if (ppm == 0) return false;
+bool World::ask_fault(ChoiceKind kind, std::uint32_t ppm) {
   if (faults_ >= config_.max_faults) {
     ++faults_unasked_;
     return false;
@@ -400,27 +389,34 @@ void World::step(Actor& a) {
 }
 
 void World::dispatch_one() {
-  std::uint32_t total = 0;
-  for (const Cpu* c : runnable_) total += candidate_count(*c);
-  IPCSIM_ASSERT(total > 0);
-  std::uint32_t pick = total > 1 ? choose(ChoiceKind::Schedule, total) : 0;
-  for (Cpu* c : runnable_) {
-    const std::uint32_t k = candidate_count(*c);
-    if (pick >= k) {
+  Cpu* c = nullptr;
+  std::uint32_t pick = 0;
+  if (runnable_.size() == 1 && candidate_count(*runnable_.front()) == 1) {
+    // One candidate in the whole machine, the common case: no choice to make.
+    c = runnable_.front();
+  } else {
+    std::uint32_t total = 0;
+    for (const Cpu* r : runnable_) total += candidate_count(*r);
+    IPCSIM_ASSERT(total > 0);
+    pick = total > 1 ? choose(ChoiceKind::Schedule, total) : 0;
+    for (Cpu* r : runnable_) {
+      const std::uint32_t k = candidate_count(*r);
+      if (pick < k) {
+        c = r;
+        break;
+      }
       pick -= k;
-      continue;
     }
-    Actor* a = c->current_;
-    if (a == nullptr) {
-      a = c->ready_.take(pick);
-      c->current_ = a;
-      a->state = ActorState::Running;
-      if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
-    }
-    step(*a);
-    return;
+    IPCSIM_ASSERT_MSG(c != nullptr, "schedule pick out of range");
   }
-  IPCSIM_ASSERT_MSG(false, "schedule pick out of range");
+  Actor* a = c->current_;
+  if (a == nullptr) {
+    a = c->ready_.take(pick);
+    c->current_ = a;
+    a->state = ActorState::Running;
+    if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
+  }
+  step(*a);
 }
 
 RunResult World::run(RunLimits limits) {

@@ -190,11 +190,19 @@ class World {
   void restart(Cpu& cpu);
   // Asks the chooser whether a fault fires here (probability ppm), within the
   // fault budget. No choice is recorded when ppm is 0 or the budget is spent.
-  bool fault_point(ChoiceKind kind, std::uint32_t ppm);
+  // Inline: most fault points are off (ppm 0), and a bus asks three per message.
+  bool fault_point(ChoiceKind kind, std::uint32_t ppm) {
+    IPCSIM_ASSERT(is_fault(kind));
+    return ppm != 0 && ask_fault(kind, ppm);
+  }
 
   // ---- Time and events -----------------------------------------------------
   Instant now() const { return at_ns(now_ns_); }
-  void at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false);
+  void at(Instant time, EventFn fn, void* ctx, std::uint64_t arg, bool daemon = false) {
+    IPCSIM_ASSERT_MSG(to_ns(time) >= now_ns_, "an event in the past");
+    queue_.push(time, fn, ctx, arg, daemon);
+    if (!daemon) ++live_events_;
+  }
   // Convenience for set-up code and tests (allocates; not for hot paths).
   void at(Instant time, std::function<void()> fn, bool daemon = false);
 
@@ -264,7 +272,10 @@ class World {
   // ---- Kernel interface for primitives (sim/*.cpp, impl/) ----------------------
   Actor* current_actor() const { return current_; }
   // The stepping actor; a UsageError naming `what` when called outside a step.
-  Actor& require_actor(std::string_view what);
+  Actor& require_actor(std::string_view what) {
+    if (current_ == nullptr) outside_step(what);
+    return *current_;
+  }
   // Marks the run failed and throws UsageError(message).
   [[noreturn]] void usage_error(std::string message);
   // Records a failure found where throwing is impossible (a destructor).
@@ -308,6 +319,8 @@ class World {
     std::string name;
   };
 
+  bool ask_fault(ChoiceKind kind, std::uint32_t ppm);
+  [[noreturn]] void outside_step(std::string_view what);
   Actor& new_actor(Cpu& cpu, std::string name, const SpawnOptions& options);
   void start_actor(Actor& a, Task<> body);
   void step(Actor& a);
@@ -318,10 +331,21 @@ class World {
   void wake_joiners(Actor& a, WaitStatus status);
   void make_ready(Actor& a);
   void release_cpu(Actor& a);
-  bool preempt_due(const Cpu& c) const;
+  // Inline, with refresh's common case (nothing to change): every step asks them.
+  bool preempt_due(const Cpu& c) const {
+    return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
+           c.ready_.top_priority() > c.current_->priority;
+  }
   void preempt(Cpu& c);
-  void refresh(Cpu& c);
-  std::uint32_t candidate_count(const Cpu& c) const;
+  void refresh(Cpu& c) {
+    if ((candidate_count(c) > 0) != c.listed_) relist(c);
+  }
+  void relist(Cpu& c);
+  std::uint32_t candidate_count(const Cpu& c) const {
+    if (!c.up_) return 0;
+    if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
+    return c.ready_.head_group();
+  }
   void emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
                    std::span<const Field> fields);
   void end_step(Actor& a);

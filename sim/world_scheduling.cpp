@@ -26,11 +26,6 @@ void World::release_cpu(Actor& a) {
   refresh(c);
 }
 
-bool World::preempt_due(const Cpu& c) const {
-  return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
-         c.ready_.top_priority() > c.current_->priority;
-}
-
 void World::preempt(Cpu& c) {
   Actor& a = *c.current_;
   if (a.state == ActorState::Busy) {
@@ -47,16 +42,19 @@ void World::preempt(Cpu& c) {
   refresh(c);
 }
 
-std::uint32_t World::candidate_count(const Cpu& c) const {
-  if (!c.up_) return 0;
-  if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
-  return c.ready_.head_group();
-}
-
-void World::refresh(Cpu& c) {
-  const bool want = candidate_count(c) > 0;
-  if (want == c.listed_) return;
+// Enters or leaves runnable_, when refresh() finds that c gained or lost its candidates.
+void World::relist(Cpu& c) {
+  const bool want = !c.listed_;
   c.listed_ = want;
+  // The common cases, without a search: the last CPU by id comes or goes.
+  if (want && (runnable_.empty() || runnable_.back()->id_ < c.id_)) {
+    runnable_.push_back(&c);
+    return;
+  }
+  if (!want && !runnable_.empty() && runnable_.back() == &c) {
+    runnable_.pop_back();
+    return;
+  }
   auto pos = std::lower_bound(runnable_.begin(), runnable_.end(), &c,
                               [](const Cpu* x, const Cpu* y) { return x->id_ < y->id_; });
   if (want) {
