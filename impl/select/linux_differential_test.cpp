@@ -177,19 +177,25 @@ sim::Task<> replay(Process& p, const std::vector<Step>& steps, const std::vector
   }
 }
 
-// `remote`: the pipes are made on cpu0 and the steps run in a child on cpu1.
-// The parent exits after the fork, closing its own FDs: the pipes' ends are
-// then the child's shadows only, and a close by the child is the last.
-Results on_ipcsim(const std::vector<Step>& steps, bool remote) {
+using Replay = sim::Task<> (*)(Process&, const std::vector<Step>&, const std::vector<int>&, Results&);
+
+// `remote`: the pipes (or socketpairs) are made on cpu0 and the steps run in a
+// child on cpu1. The parent exits after the fork, closing its own FDs: the
+// ends are then the child's shadows only, and a close by the child is the last.
+Results replay_on_ipcsim(const std::vector<Step>& steps, bool remote, int count, bool socketpairs, Replay replay) {
   sim::World w;
   Machine m(w, 2);
   System sys(w, m.cpus, *m.bus, {.pipe_capacity = 16 * kPage, .pipe_buf = kPage});
   Results out;
   spawn_process(sys, *m.cpus[0], "parent", [&](Process& p) -> sim::Task<> {
     std::vector<int> fd_of;
-    for (int i = 0; i < kPipes; ++i) {
+    for (int i = 0; i < count; ++i) {
       int fds[2];
-      co_await p.pipe(fds);
+      if (socketpairs) {
+        co_await p.socketpair(fds);
+      } else {
+        co_await p.pipe(fds);
+      }
       fd_of.push_back(fds[0]);
       fd_of.push_back(fds[1]);
     }
@@ -203,6 +209,10 @@ Results on_ipcsim(const std::vector<Step>& steps, bool remote) {
   const sim::RunResult r = w.run();
   EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
   return out;
+}
+
+Results on_ipcsim(const std::vector<Step>& steps, bool remote) {
+  return replay_on_ipcsim(steps, remote, kPipes, /*socketpairs=*/false, &replay);
 }
 
 std::string show(const std::vector<std::int64_t>& r) {
@@ -375,28 +385,7 @@ sim::Task<> replay_pairs(Process& p, const std::vector<Step>& steps, const std::
 }
 
 Results pairs_on_ipcsim(const std::vector<Step>& steps, bool remote) {
-  sim::World w;
-  Machine m(w, 2);
-  System sys(w, m.cpus, *m.bus, {.pipe_capacity = 16 * kPage, .pipe_buf = kPage});
-  Results out;
-  spawn_process(sys, *m.cpus[0], "parent", [&](Process& p) -> sim::Task<> {
-    std::vector<int> fd_of;
-    for (int i = 0; i < kPairs; ++i) {
-      int fds[2];
-      co_await p.socketpair(fds);
-      fd_of.push_back(fds[0]);
-      fd_of.push_back(fds[1]);
-    }
-    if (!remote) {
-      co_await replay_pairs(p, steps, fd_of, out);
-      co_return;
-    }
-    Body child = [&, fd_of](Process& c) -> sim::Task<> { co_await replay_pairs(c, steps, fd_of, out); };
-    co_await p.fork(*m.cpus[1], "child", std::move(child));
-  });
-  const sim::RunResult r = w.run();
-  EXPECT_EQ(r.outcome, sim::RunOutcome::Quiescent);
-  return out;
+  return replay_on_ipcsim(steps, remote, kPairs, /*socketpairs=*/true, &replay_pairs);
 }
 
 TEST(SelectAgainstLinux, SocketpairsGiveLinuxResults) {
