@@ -27,12 +27,16 @@ void ask_home(Kernel& k, Proc& p, Pid pid, sim::Actor& self, Call& op, sim::CpuI
 
 Kernel& Process::kernel() const { return sys_->kernel(cx_.cpu().id()); }
 
+Proc& Process::enter(Kernel& k) const {
+  k.touch();
+  return *k.proc(pid());
+}
+
 sim::Task<int> Process::pipe(int fds[2]) {
   int result = -1;
   co_await Call(cx_.world(), "pipe", [&](sim::Actor&, Call&) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     Pipe& pipe = k.new_pipe();
     fds[0] = k.install(p, k.new_open(Open::Kind::PipeRead, pipe.key));
     fds[1] = k.install(p, k.new_open(Open::Kind::PipeWrite, pipe.key));
@@ -53,8 +57,7 @@ sim::Task<int> Process::socketpair(int fds[2]) {
   int result = -1;
   co_await Call(cx_.world(), "socketpair", [&](sim::Actor&, Call&) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     Pipe& ab = k.new_pipe();  // end 0 writes, end 1 reads
     Pipe& ba = k.new_pipe();  // end 1 writes, end 0 reads
     for (Pipe* one_way : {&ab, &ba}) {
@@ -90,8 +93,7 @@ sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
   std::uint64_t req = 0;
   co_await Call(cx_.world(), "socket", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     p.status = -1;
     if (k.config().bugs.shadow_before_real) {
       // S8 before S12, literally: the shadow and its FD now, the connect on its way.
@@ -116,8 +118,7 @@ sim::Task<int> Process::socket(sim::CpuId io_cpu, std::uint32_t port) {
     });
   });
   Kernel& k = kernel();
-  k.touch();
-  Proc& p = *k.proc(pid());
+  Proc& p = enter(k);
   int fd = early_fd;
   std::uint64_t sock = early.packed();
   if (early_fd < 0 && p.status > 0) {
@@ -144,8 +145,7 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
   std::uint64_t sock = 0;
   co_await Call(cx_.world(), "read (socket)", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     auto it = p.fds.find(fd);
     if (it == p.fds.end() || it->second->kind != Open::Kind::Socket || it->second->dead) return;
     sock = it->second->pipe.packed();
@@ -165,8 +165,7 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
   });
   Kernel& k = kernel();
   if (remote) {
-    k.touch();
-    Proc& p = *k.proc(pid());
+    const Proc& p = enter(k);
     result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
   }
   if (k.world().tracing()) {
@@ -239,8 +238,7 @@ sim::Task<int> Process::dup(int fd) {
   int result = -1;
   co_await Call(cx_.world(), "dup", [&](sim::Actor&, Call&) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     auto it = p.fds.find(fd);
     if (it != p.fds.end()) result = k.install(p, it->second);
     if (k.world().tracing()) k.world().emit("select.fd.dup", k.object(), {{"fd", fd}, {"new_fd", result}});
@@ -285,8 +283,7 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
   std::uint64_t pipe_key = 0;
   co_await Call(cx_.world(), "read", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     auto it = p.fds.find(fd);
     if (it == p.fds.end()) return;
     const Open& o = *it->second;
@@ -318,11 +315,7 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
     if (n > 0) k.pipe_changed(*pipe);
   });
   Kernel& k = kernel();
-  if (remote) {  // woken by the agent with the reply (or by a dead peer)
-    k.touch();
-    Proc& p = *k.proc(pid());
-    result = p.status;
-  }
+  if (remote) result = enter(k).status;  // woken by the agent with the reply (or by a dead peer)
   if (k.world().tracing()) {
     k.world().emit("select.read", k.object(), {{"fd", fd}, {"pipe", pipe_key}, {"bytes", result}, {"remote", remote}});
   }
@@ -335,8 +328,7 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
   std::uint64_t pipe_key = 0;
   co_await Call(cx_.world(), "write", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
-    k.touch();
-    Proc& p = *k.proc(pid());
+    Proc& p = enter(k);
     auto it = p.fds.find(fd);
     if (it == p.fds.end()) return;
     const Open& o = *it->second;
@@ -367,10 +359,7 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
     if (accepted > 0) k.pipe_changed(*pipe);
   });
   Kernel& k = kernel();
-  if (remote) {
-    k.touch();
-    result = k.proc(pid())->status;
-  }
+  if (remote) result = enter(k).status;
   if (k.world().tracing()) {
     k.world().emit("select.write", k.object(),
                    {{"fd", fd}, {"pipe", pipe_key}, {"bytes", n}, {"accepted", result}, {"remote", remote}});

@@ -103,6 +103,9 @@ class Process {
 
  private:
   Kernel& kernel() const;
+  // Entering the kernel, in a call's step or after a wait: the step touches
+  // it (its footprint for DPOR) and works on this process's entry there.
+  Proc& enter(Kernel& k) const;
   System* sys_;
   sim::Ctx cx_;
 };
