@@ -99,19 +99,7 @@ sim::Task<ScanResult> ScanWorkload::scan_unlocked(sim::Ctx cx, std::uint32_t me,
     }
     (void)co_await section_.region().load<std::uint32_t>(slot_offset(s) + kSlotState);
     b = section_.bytes();
-    const Inspection i = inspect(b, s, me);
-    ++r.inspections;
-    t.inspect(i);
-    if (s == r.start.old.slot && i.gen == r.start.old.gen) r.passed_old = true;
-    if (i.hit) {
-      r.hit = s;
-      r.hit_gen = i.gen;
-      r.hit_seq = i.seq;
-      break;
-    }
-    r.last = s;
-    r.last_gen = i.gen;
-    s = i.next;
+    if (take_inspection(r, inspect(b, s, me), s, t)) break;
   }
   co_await section_.lock().lock();
   b = section_.bytes();

@@ -191,6 +191,26 @@ void before_remove(B& b, Cache& c, std::uint32_t s, std::uint32_t gen) {
   }
 }
 
+// One step of a scan's walk: slot `s` inspected, counted and shown to the
+// tracer. True on a hit (the walk ends there); on a miss `s` moves on to the
+// next slot. Shared by the scan under the lock and the one without it.
+template <class T>
+bool take_inspection(ScanResult& r, const Inspection& i, std::uint32_t& s, T& t) {
+  ++r.inspections;
+  t.inspect(i);
+  if (s == r.start.old.slot && i.gen == r.start.old.gen) r.passed_old = true;
+  if (i.hit) {
+    r.hit = s;
+    r.hit_gen = i.gen;
+    r.hit_seq = i.seq;
+    return true;
+  }
+  r.last = s;
+  r.last_gen = i.gen;
+  s = i.next;
+  return false;
+}
+
 // A whole scan in one go (under the section lock): begin, walk, end. The
 // tracer sees each inspection.
 template <class B, class T>
@@ -205,19 +225,7 @@ ScanResult scan_once(B& b, T& t, Cache& c, const StrategyConfig& cfg, const Bugs
       r.cut = true;
       break;
     }
-    const Inspection i = inspect(b, s, me);
-    ++r.inspections;
-    t.inspect(i);
-    if (s == r.start.old.slot && i.gen == r.start.old.gen) r.passed_old = true;
-    if (i.hit) {
-      r.hit = s;
-      r.hit_gen = i.gen;
-      r.hit_seq = i.seq;
-      break;
-    }
-    r.last = s;
-    r.last_gen = i.gen;
-    s = i.next;
+    if (take_inspection(r, inspect(b, s, me), s, t)) break;
   }
   end_scan(b, c, r, cfg, bugs, me);
   return r;
