@@ -163,7 +163,7 @@ class Agent {
         if (answer_again(m.from, req)) break;
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr || (p->of_pair && p->readers == 0)) {  // gone, or EPIPE
+        if (p == nullptr || p->broken()) {  // gone, or EPIPE: no read end is open
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t len = b.size() - 16;

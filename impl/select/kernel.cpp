@@ -126,6 +126,7 @@ void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
   if (delta < 0 && n == 0) return;
   n = delta > 0 ? n + 1 : n - 1;
   if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
+  if (end == Open::Kind::PipeRead && delta > 0) p.had_reader = true;
   if (p.of_pair && end == Open::Kind::PipeRead && p.readers == 0 && !p.data.empty()) {
     if (auto other = pipes_.find(p.other_way); other != pipes_.end()) other->second.reset = true;
   }
@@ -133,6 +134,11 @@ void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
     sim::World& w = world();
     if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
     pipe_changed(p);  // readers, here and remote, see end of file
+  }
+  if (end == Open::Kind::PipeRead && delta < 0 && p.broken()) {
+    sim::World& w = world();
+    if (w.tracing()) w.emit("select.pipe.broken", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
+    pipe_changed(p);  // writers, here and remote, see the error (EPIPE, POLLERR)
   }
 }
 
@@ -201,6 +207,7 @@ Pipe* Kernel::pipe(PipeKey key) {
 std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
   if (o.kind == Open::Kind::File) return ev != Ev::Except;  // always ready, never exceptional
   if (o.dead) return true;                                   // error readiness, for every event
+  ev = o.effective(ev);
   if (o.kind == Open::Kind::Socket) {
     auto it = socks.find(o.pipe.packed());
     if (it == socks.end() || it->second.dead) return true;
@@ -210,6 +217,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
     return std::nullopt;                                          // they are at the real socket
   }
   if ((ev == Ev::Read && !o.reads_pipe()) || (ev == Ev::Write && !o.writes_pipe())) return false;  // the wrong end
+  if (ev == Ev::Error && !o.writes_pipe()) return false;
   if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
   if (o.shadow) return std::nullopt;
   const PipeKey key = o.key_for(ev);
@@ -219,7 +227,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
 }
 
 void Kernel::pipe_changed(Pipe& p) {
-  for (Ev ev : {Ev::Read, Ev::Write}) {
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Error}) {
     const int e = static_cast<int>(ev);
     if (!p.ready(ev)) continue;
     std::vector<Pipe::Waiter> ws = std::move(p.waiters[e]);
@@ -235,6 +243,7 @@ void Kernel::pipe_changed(Pipe& p) {
 }
 
 void Kernel::post(const Pipe::Waiter& wt, Ev ev) {
+  if (ev == Ev::Error) ev = Ev::Read;  // what the caller asked of its write end
   Proc* p = proc(wt.pid);
   const bool untagged = config().bugs.untagged_ready_list;
   if (p == nullptr || (p->call != wt.call && !untagged)) return;  // that select is over: nothing stale is posted
@@ -366,7 +375,7 @@ void Kernel::pipe_dead(PipeKey key) {
     sock_waiters.erase(it);
     for (const auto& wt : ws) post(wt, Ev::Read);
   }
-  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except, Ev::Error}) {
     auto it = interests.find({key.packed(), ev});
     if (it == interests.end()) continue;
     std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);

@@ -61,6 +61,9 @@ struct Open {
   PipeKey out;         // Pair: the pipe it writes (same home as `pipe`)
   // The pipe whose readiness answers `ev`.
   PipeKey key_for(Ev ev) const { return kind == Kind::Pair && ev == Ev::Write ? out : pipe; }
+  // The event a select's bit waits for: a read bit on a pipe's write end is
+  // error readiness (no reader left), as on Linux.
+  Ev effective(Ev asked) const { return kind == Kind::PipeWrite && asked == Ev::Read ? Ev::Error : asked; }
   bool reads_pipe() const { return kind == Kind::PipeRead || kind == Kind::Pair; }
   bool writes_pipe() const { return kind == Kind::PipeWrite || kind == Kind::Pair; }
   bool shadow = false;  // always for a socket: its real socket is the I/O process's
@@ -81,25 +84,31 @@ struct Pipe {
   std::uint32_t readers = 0;
   std::uint32_t writers = 0;
   bool had_writer = false;
-  bool of_pair = false;  // one way of a socketpair: a write with no reader left fails (EPIPE)
+  // Every read end that was ever open is closed: a write fails (-1, EPIPE; no
+  // SIGPIPE is modelled, as if it were ignored) and select reports the write
+  // end ready (Linux's POLLERR, which select counts as writable).
+  bool had_reader = false;
+  bool of_pair = false;  // one way of a socketpair (its other end's reads and writes are counted like a pipe's)
   std::uint32_t other_way = 0;  // socketpair: the number of the pipe the other way
   // Socketpair: the other end closed with bytes unread in its way in (a
   // connection reset): once this way is empty, one read fails (-1) before
   // end of file, as Linux's ECONNRESET.
   bool reset = false;
   bool eof() const { return had_writer && writers == 0; }
+  bool broken() const { return had_reader && readers == 0; }
   // Local select waiters, per event (read, write): (pid, call, fd).
   struct Waiter {
     Pid pid;
     std::uint64_t call;
     int fd;
   };
-  std::vector<Waiter> waiters[2];
+  std::vector<Waiter> waiters[4];  // by Ev (Except unused)
   // Remote interest records (the seed's T10): which CPUs want a notification of which event.
-  std::set<sim::CpuId> remote[2];
+  std::set<sim::CpuId> remote[4];
   bool ready(Ev ev) const {
     if (ev == Ev::Read) return !data.empty() || eof();
-    if (ev == Ev::Write) return data.size() + pipe_buf <= capacity;
+    if (ev == Ev::Write) return broken() || data.size() + pipe_buf <= capacity;
+    if (ev == Ev::Error) return broken();
     return false;
   }
   // How many of `n` bytes a write puts in: all or nothing up to PIPE_BUF, as much as fits beyond.

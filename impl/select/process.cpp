@@ -43,6 +43,7 @@ sim::Task<int> Process::pipe(int fds[2]) {
     pipe.readers = 1;
     pipe.writers = 1;
     pipe.had_writer = true;
+    pipe.had_reader = true;
     result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
     sim::World& w = k.world();
     if (w.tracing()) {
@@ -65,6 +66,7 @@ sim::Task<int> Process::socketpair(int fds[2]) {
       one_way->readers = 1;
       one_way->writers = 1;
       one_way->had_writer = true;
+      one_way->had_reader = true;
     }
     ab.other_way = ba.key.number;
     ba.other_way = ab.key.number;
@@ -348,7 +350,7 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
       return;
     }
     Pipe* pipe = k.pipe(target);
-    if (pipe == nullptr || (pipe->of_pair && pipe->readers == 0)) return;  // EPIPE: the other end is closed
+    if (pipe == nullptr || pipe->broken()) return;  // EPIPE: every read end (a socketpair's other end) is closed
     const std::size_t accepted = pipe->accepts(n);
     pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
     result = static_cast<std::int64_t>(accepted);

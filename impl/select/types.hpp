@@ -14,8 +14,14 @@ namespace ipcsim::select {
 
 using Pid = sim::ActorId;  // a process is an actor
 
-enum class Ev : std::uint8_t { Read = 0, Write = 1, Except = 2 };
-inline const char* to_string(Ev e) { return e == Ev::Read ? "read" : e == Ev::Write ? "write" : "except"; }
+// Error is not one of select()'s masks: it is what a read bit asked of a
+// pipe's write end waits for (Linux's POLLERR, every read end closed, which
+// select reports as readable and writable), between kernels and agents only;
+// it is posted to the caller as Read.
+enum class Ev : std::uint8_t { Read = 0, Write = 1, Except = 2, Error = 3 };
+inline const char* to_string(Ev e) {
+  return e == Ev::Read ? "read" : e == Ev::Write ? "write" : e == Ev::Except ? "except" : "error";
+}
 
 // select()'s three bitmasks: bit fd of each set is that FD (FDs 0..63).
 struct Masks {

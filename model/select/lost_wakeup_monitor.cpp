@@ -4,7 +4,7 @@ namespace ipcsim::model::select {
 
 void LostWakeupMonitor::set_level(Level& l, std::uint64_t bytes, sim::Instant at) {
   l.bytes = bytes;
-  const bool now[2] = {!l.gone && (bytes > 0 || l.eof), !l.gone && bytes < l.capacity};
+  const bool now[2] = {!l.gone && (bytes > 0 || l.eof), !l.gone && (bytes < l.capacity || l.broken)};
   for (int e = 0; e < 2; ++e) {
     if (l.ready[e].empty() || l.ready[e].back().second != now[e]) l.ready[e].emplace_back(at, now[e]);
   }
@@ -64,10 +64,10 @@ void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
     l.capacity = static_cast<std::uint32_t>(u(r, "capacity"));
     l.home = r.cpu;
     set_level(l, 0, r.time);
-  } else if (k == "select.pipe.eof") {
+  } else if (k == "select.pipe.eof" || k == "select.pipe.broken") {
     auto it = pipes_.find(u(r, "pipe"));
     if (it == pipes_.end()) return;
-    it->second.eof = true;
+    (k == "select.pipe.eof" ? it->second.eof : it->second.broken) = true;
     set_level(it->second, it->second.bytes, r.time);
   } else if (k == "select.pipe.write" || k == "select.pipe.take") {
     auto it = pipes_.find(u(r, "pipe"));

@@ -74,6 +74,7 @@ class LostWakeupMonitor final : public SelectMonitor {
     sim::CpuId home = sim::kNoCpu;
     bool gone = false;
     bool eof = false;  // every write end closed: readable for good
+    bool broken = false;  // every read end closed: writable (an error, EPIPE) for good
     std::vector<std::pair<sim::Instant, bool>> ready[2];  // transitions of read and write readiness
   };
   void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
@@ -116,6 +117,7 @@ class StaleWakeupMonitor final : public SelectMonitor {
     std::uint32_t capacity = 0;
     bool gone = false;
     std::optional<sim::Instant> eof;  // every write end closed: readable from then on
+    std::optional<sim::Instant> broken;  // every read end closed: writable (EPIPE) from then on
     std::vector<std::pair<sim::Instant, std::uint64_t>> history;  // (from, bytes)
   };
   std::map<std::uint64_t, Level> pipes_;
