@@ -125,8 +125,16 @@ class Agent {
       }
       case kOpen:
       case kClose: {  // an open description of one end, in the sender's space, opened or closed
+        // Held in the memory space of (CPU, incarnation): the sender's for a
+        // close, the forked child's for an open announced at a fork.
+        const Kernel::Holder holder{static_cast<sim::CpuId>(word_at(b, 2)), static_cast<std::uint32_t>(word_at(b, 3))};
+        const Open::Kind end = word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead;
         if (Pipe* p = k_.pipe(pipe)) {
-          k_.end_count(*p, word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, m.tag == kOpen ? 1 : -1);
+          if (holder.first == k_.id()) {
+            k_.end_count(*p, end, m.tag == kOpen ? 1 : -1);
+          } else {
+            k_.held_count(*p, end, holder, m.tag == kOpen ? 1 : -1);
+          }
         }
         break;
       }
@@ -355,6 +363,13 @@ class Agent {
     for (const auto& [key, s] : k_.socks) {
       const PipeKey p = PipeKey::unpack(key);
       if (p.home == peer && p.incarnation != incarnation && !s.dead) return true;
+    }
+    for (const auto& [n, p] : k_.pipes()) {  // ends of pipes here that its earlier life held
+      for (const auto& by : p.held) {
+        for (const auto& [who, k] : by) {
+          if (who.first == peer && who.second != incarnation && k > 0) return true;
+        }
+      }
     }
     return false;
   }

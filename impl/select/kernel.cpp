@@ -103,28 +103,103 @@ void Kernel::forget_call(Pid pid, std::uint64_t call) {
   }
 }
 
-void Kernel::count_open(PipeKey key, Open::Kind end) {
+void Kernel::count_open(PipeKey key, Open::Kind end, Holder holder) {
   if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
-  if (Pipe* p = pipe(key)) return end_count(*p, end, +1);
+  if (Pipe* p = pipe(key)) {
+    if (holder.first != id()) return held_count(*p, end, holder, +1);
+    return end_count(*p, end, +1);
+  }
   if (key.home == id()) return;  // a pipe of this CPU's earlier life: gone
   Words b;
-  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(holder.first).word(holder.second);
   send(key.home, kOpen, std::move(b));
 }
 
-void Kernel::count_open(const Open& o) {
+void Kernel::count_open(const Open& o, Holder holder) {
   if (o.kind == Open::Kind::Pair) {
-    count_open(o.pipe, Open::Kind::PipeRead);
-    count_open(o.out, Open::Kind::PipeWrite);
+    count_open(o.pipe, Open::Kind::PipeRead, holder);
+    count_open(o.out, Open::Kind::PipeWrite, holder);
     return;
   }
-  count_open(o.pipe, o.kind);
+  count_open(o.pipe, o.kind, holder);
+}
+
+void Kernel::held_count(Pipe& p, Open::Kind end, Holder holder, int delta) {
+  auto& by = p.held[end == Open::Kind::PipeWrite ? 1 : 0];
+  const std::int32_t before = by[holder];
+  const std::int32_t after = before + delta;
+  if (after == 0) {
+    by.erase(holder);
+  } else {
+    by[holder] = after;
+  }
+  // A holder counts while its count is positive: a close that overtook its
+  // open (announced by another CPU, the parent's) changes nothing until the open comes.
+  const int change = std::max(after, 0) - std::max(before, 0);
+  if (change != 0) end_count(p, end, change);
+}
+
+void Kernel::drop_holder(sim::CpuId cpu, std::optional<std::uint32_t> new_incarnation) {
+  if (config().bugs.crash_keeps_ends) return;  // the literal reading: a crash is not a close
+  for (auto& [n, p] : pipes_) {
+    for (int e = 0; e < 2; ++e) {
+      for (auto it = p.held[e].begin(); it != p.held[e].end();) {
+        const auto [who, k] = *it;
+        if (who.first != cpu || (new_incarnation && who.second == *new_incarnation)) {
+          ++it;
+          continue;
+        }
+        it = p.held[e].erase(it);
+        if (k <= 0) continue;
+        sim::World& w = world();
+        if (w.tracing()) {
+          w.emit("select.pipe.drop", object_,
+                 {{"pipe", p.key.packed()}, {"end", e == 1 ? "write" : "read"}, {"peer", cpu}, {"opens", k}});
+        }
+        end_count(p, e == 1 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, -k);
+      }
+    }
+  }
+}
+
+void Kernel::holders_watched(std::set<sim::CpuId>& out) const {
+  if (config().bugs.crash_keeps_ends) return;
+  for (const auto& [n, p] : pipes_) {
+    for (int e = 0; e < 2; ++e) {
+      // The loss of the write ends wakes readers (end of file), of the read ends writers (EPIPE).
+      bool here = false;
+      std::set<sim::CpuId> askers;
+      for (Ev ev : e == 1 ? std::vector<Ev>{Ev::Read} : std::vector<Ev>{Ev::Write, Ev::Error}) {
+        here = here || !p.waiters[static_cast<int>(ev)].empty();
+        askers.insert(p.remote[static_cast<int>(ev)].begin(), p.remote[static_cast<int>(ev)].end());
+      }
+      // Only when every description of that end is elsewhere can a crash close the last.
+      if ((!here && askers.empty()) || p.held_here(e) > 0) continue;
+      for (const auto& [who, k] : p.held[e]) {
+        // A waiter on the holder's own CPU dies with it: someone elsewhere must wait.
+        const bool elsewhere = here || std::any_of(askers.begin(), askers.end(), [&](sim::CpuId c) { return c != who.first; });
+        if (k > 0 && elsewhere) out.insert(who.first);
+      }
+    }
+  }
+}
+
+void Kernel::trace_ends(const char* kind, const Open& o) const {
+  sim::World& w = world();
+  if (!w.tracing()) return;
+  auto one = [&](PipeKey key, bool write) {
+    w.emit(kind, object_, {{"pipe", key.packed()}, {"end", write ? "write" : "read"}, {"open", o.id}});
+  };
+  if (o.kind == Open::Kind::PipeRead || o.kind == Open::Kind::Pair) one(o.pipe, false);
+  if (o.kind == Open::Kind::PipeWrite) one(o.pipe, true);
+  if (o.kind == Open::Kind::Pair) one(o.out, true);
 }
 
 void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
   std::uint32_t& n = end == Open::Kind::PipeWrite ? p.writers : p.readers;
   if (delta < 0 && n == 0) return;
-  n = delta > 0 ? n + 1 : n - 1;
+  n = delta > 0 ? n + static_cast<std::uint32_t>(delta)
+                : (n > static_cast<std::uint32_t>(-delta) ? n - static_cast<std::uint32_t>(-delta) : 0);
   if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
   if (end == Open::Kind::PipeRead && delta > 0) p.had_reader = true;
   if (p.of_pair && end == Open::Kind::PipeRead && p.readers == 0 && !p.data.empty()) {
@@ -149,13 +224,14 @@ int Kernel::release(Proc& p, int fd) {
   p.fds.erase(it);
   if (o->fds > 0) --o->fds;
   if (o->fds > 0 || o->dead) return 0;
+  trace_ends("select.end.close", *o);
   auto close_end = [&](PipeKey key, Open::Kind end) {
     if (!o->shadow) {
       if (Pipe* pipe_here = pipe(key)) end_count(*pipe_here, end, -1);
       return;
     }
     Words b;
-    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
+    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(id()).word(incarnation_);
     send(key.home, kClose, std::move(b));
   };
   if (o->kind == Open::Kind::PipeRead || o->kind == Open::Kind::PipeWrite) close_end(o->pipe, o->kind);
@@ -306,6 +382,7 @@ std::set<sim::CpuId> Kernel::dependencies() const {
   for (const auto& [key, ws] : sock_waiters) {
     if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
   }
+  holders_watched(out);
   return out;
 }
 
@@ -318,6 +395,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
     w.emit("select.agent.peer_dead", object_,
            {{"peer", peer}, {"restarted", new_incarnation.has_value()}});
   }
+  drop_holder(peer, new_incarnation);
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, o] : p.fds) {
       if (o->shadow && gone(o->pipe)) o->dead = true;
@@ -408,6 +486,10 @@ void Kernel::digest(sim::StateHash& h) const {
   for (const auto& [n, p] : pipes_) {
     h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0).add(p.reset ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
+    for (const auto& by : p.held) {
+      h.add(by.size());
+      for (const auto& [who, k] : by) h.add(who.first).add(who.second).add(static_cast<std::uint64_t>(k));
+    }
     for (const auto& r : p.remote) {
       h.add(r.size());
       for (auto c : r) h.add(c);

@@ -83,6 +83,17 @@ struct Pipe {
   // that was ever open is closed.
   std::uint32_t readers = 0;
   std::uint32_t writers = 0;
+  // Of those, the ones in other memory spaces, per end (0 read, 1 write), by
+  // the (CPU, incarnation) holding them: when the home learns that CPU died
+  // or restarted, they are closed (end of file, EPIPE follow). Signed: a
+  // holder's close may overtake the open its parent's CPU announced.
+  std::map<std::pair<sim::CpuId, std::uint32_t>, std::int32_t> held[2];
+  // The open descriptions of `end` in this memory space (the home's own).
+  std::int64_t held_here(int end) const {
+    std::int64_t n = end == 0 ? readers : writers;
+    for (const auto& [who, k] : held[end]) n -= std::max(k, 0);
+    return n;
+  }
   bool had_writer = false;
   // Every read end that was ever open is closed: a write fails (-1, EPIPE; no
   // SIGPIPE is modelled, as if it were ignored) and select reports the write
@@ -196,12 +207,26 @@ class Kernel {
   int install(Proc& p, std::shared_ptr<Open> open);  // lowest free FD, or -1
   // close(): the FD goes; its open description closes with its last FD. -1: no such FD.
   int release(Proc& p, int fd);
-  // One more open description of an end of `pipe`: counted here when the
-  // pipe lives here, else announced to its home (kOpen).
-  void count_open(PipeKey pipe, Open::Kind end);
-  void count_open(const Open& o);  // each pipe end it holds (two for a socketpair end)
-  // An end of a real pipe here gained (+1) or lost (-1) an open description.
+  // One more open description of an end of `pipe`, held on `holder` (CPU,
+  // incarnation): counted here when the pipe lives here, else announced to
+  // its home (kOpen).
+  using Holder = std::pair<sim::CpuId, std::uint32_t>;
+  void count_open(PipeKey pipe, Open::Kind end, Holder holder);
+  void count_open(const Open& o, Holder holder);  // each pipe end it holds (two for a socketpair end)
+  // An end of a real pipe here gained (+n) or lost (-n) open descriptions.
   void end_count(Pipe& p, Open::Kind end, int delta);
+  // A description of `end` of a pipe here, held in another memory space,
+  // opened (+1) or closed (-1) there.
+  void held_count(Pipe& p, Open::Kind end, Holder holder, int delta);
+  // `cpu` died (or restarted as `new_incarnation`): the descriptions of this
+  // CPU's pipes it held are closed.
+  void drop_holder(sim::CpuId cpu, std::optional<std::uint32_t> new_incarnation);
+  // The CPUs whose crash would close the last ends of a pipe here that
+  // somebody (here or elsewhere) waits on: the home watches them.
+  void holders_watched(std::set<sim::CpuId>& out) const;
+  // `select.end.open` / `select.end.close`: an open description of pipe ends
+  // made or closed in this memory space (one record per end it holds).
+  void trace_ends(const char* kind, const Open& o) const;
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
   Pipe& new_pipe();
   Pipe* pipe(PipeKey key);

@@ -49,6 +49,9 @@ sim::Task<int> Process::pipe(int fds[2]) {
     if (w.tracing()) {
       w.emit("select.pipe.create", k.object(),
              {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", fds[0]}, {"wfd", fds[1]}});
+      for (int fd : {fds[0], fds[1]}) {
+        if (fd >= 0) k.trace_ends("select.end.open", *p.fds.at(fd));
+      }
     }
   });
   co_return result;
@@ -84,6 +87,8 @@ sim::Task<int> Process::socketpair(int fds[2]) {
                {{"pipe", one_way->key.packed()}, {"capacity", one_way->capacity},
                 {"rfd", one_way == &ab ? fds[1] : fds[0]}, {"wfd", one_way == &ab ? fds[0] : fds[1]}});
       }
+      k.trace_ends("select.end.open", *end0);
+      k.trace_ends("select.end.open", *end1);
     }
   });
   co_return result;
@@ -226,7 +231,10 @@ sim::Task<int> Process::open_fifo(std::string name, bool write) {
     // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
     open->dead = !open->shadow && k.pipe(it->second) == nullptr;
     fd = k.install(*k.proc(pid()), open);
-    if (fd >= 0 && !open->dead) k.count_open(it->second, open->kind);
+    if (fd >= 0 && !open->dead) {
+      k.count_open(it->second, open->kind, {k.id(), k.incarnation()});
+      k.trace_ends("select.end.open", *open);
+    }
     if (w.tracing()) {
       w.emit("select.fifo.open", k.object(),
              {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
@@ -382,7 +390,7 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
       if (&cpu == &k.cpu()) {
         ++open->fds;
       } else if (!open->dead && counted.insert(open->id).second) {
-        k.count_open(*open);  // one open description there per one here
+        k.count_open(*open, {cpu.id(), cpu.incarnation()});  // one open description there per one here
       }
     }
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
@@ -441,6 +449,7 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
                                 {"open", mine->id}});
               }
             }
+            if (mine->fds == 0 && !mine->dead) k.trace_ends("select.end.open", *mine);  // a new description here
             ++mine->fds;
             proc.fds[inh.fd] = mine;
           }

@@ -228,6 +228,45 @@ TEST(CrashProgress, CatchesAWaiterThatHangs) {
   EXPECT_NE(b.violation()->message.find("never returned"), std::string::npos);
 }
 
+// The pipe's write ends: the maker's on cpu0 (closed when `home_closes`) and
+// one on cpu2; the reader (actor 2, cpu1) waits; cpu2 crashes at 1 us.
+void lose_writers(Feed& f, Monitor& m, bool home_closes) {
+  setup(f, m);
+  f(m, "select.end.open", {{"pipe", kPipe}, {"end", "write"}, {"open", 2}}, 1, 0);
+  f(m, "select.end.open", {{"pipe", kPipe}, {"end", "write"}, {"open", 1}}, 3, 2);
+  if (home_closes) f(m, "select.end.close", {{"pipe", kPipe}, {"end", "write"}, {"open", 2}}, 1, 0);
+  call(f, m, 1, -1);
+  f.t = 1'000;
+  f(m, "cpu.crash", {}, 0, 2);
+}
+
+TEST(CrashProgress, CatchesAReaderLeftWaitingWhenTheLastWritersCpuCrashed) {
+  CrashProgressMonitor a, b;
+  Feed f, g;
+  lose_writers(f, a, true);
+  f.t = 1'000 + 24'000;  // two periods (suspect_after 1 here) and two latencies: the bound itself
+  f(a, "select.agent.send", {{"msg_kind", "ping"}}, 9, 0);
+  EXPECT_FALSE(a.violated());
+  f.t += 1;
+  f(a, "select.agent.send", {{"msg_kind", "ping"}}, 9, 0);
+  ASSERT_TRUE(a.violated());
+  EXPECT_NE(a.violation()->message.find("whose last write ends were on"), std::string::npos)
+      << a.violation()->message;
+  lose_writers(g, b, true);
+  g.t = 20'000;
+  ret(g, b, 1, 1, 1);  // end of file in time
+  b.finish(ended(sim::RunOutcome::Quiescent, g.t));
+  EXPECT_FALSE(b.violated()) << b.violation()->message;
+}
+
+TEST(CrashProgress, AWriteEndLeftElsewhereOwesTheReaderNothing) {
+  CrashProgressMonitor m;
+  Feed f;
+  lose_writers(f, m, false);  // the maker on cpu0 still holds a write end
+  m.finish(ended(sim::RunOutcome::Deadlock, 100'000));
+  EXPECT_FALSE(m.violated()) << m.violation()->message;
+}
+
 TEST(NoLoss, BalancedBooksAreFine) {
   NoLossMonitor m;
   Feed f;

@@ -134,18 +134,36 @@ class OneRequestMonitor final : public SelectMonitor {
   std::map<std::tuple<std::uint64_t, int, sim::CpuId>, sim::Instant> outstanding_;  // (pipe, event, cpu) -> sent at
 };
 
+// Progress after a crash (the checklist's property 7): a select waiting on a
+// pipe whose home crashed, or on a pipe whose last open write ends (for a
+// read) or read ends (for a write) were held by a CPU that crashed, returns
+// within the crash bound. The monitor keeps its own books of which CPU holds
+// which open descriptions of which pipe's ends (`select.end.open` /
+// `select.end.close` on the holder's CPU; a crash closes all of that CPU's).
 class CrashProgressMonitor final : public SelectMonitor {
  public:
   CrashProgressMonitor() : SelectMonitor("crash_progress") {}
 
  protected:
   void watch(const sim::TraceRecord& r) override;
+  void crashed(sim::CpuId cpu, sim::Instant at) override;
   void at_end(const sim::RunResult& result) override;
 
  private:
-  // The instant by which `c` must have returned, and the pipe it waits on, if it waits on a crashed CPU.
-  std::optional<std::pair<sim::Instant, std::uint64_t>> deadline(const Call& c) const;
+  struct Due {
+    sim::Instant by{};
+    std::uint64_t pipe = 0;
+    std::string why;  // what the crash did to the pipe
+  };
+  // The instant by which `c` must have returned, if it waits on what a crash took.
+  std::optional<Due> deadline(const Call& c) const;
   std::map<std::uint64_t, sim::Instant> created_;
+  struct Ends {
+    std::map<sim::CpuId, std::int64_t> held[2];  // open descriptions of the read (0) and write (1) ends, per CPU
+    std::optional<sim::Instant> orphaned[2];     // a crash closed the last of that end, then
+    sim::CpuId by[2] = {sim::kNoCpu, sim::kNoCpu};  // the CPU whose crash did
+  };
+  std::map<std::uint64_t, Ends> ends_;
 };
 
 class NoLossMonitor final : public SelectMonitor {
