@@ -129,6 +129,14 @@ class Agent {
         // close, the forked child's for an open announced at a fork.
         const Kernel::Holder holder{static_cast<sim::CpuId>(word_at(b, 2)), static_cast<std::uint32_t>(word_at(b, 3))};
         const Open::Kind end = word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead;
+        // On a lossy bus it carries a request number: counted once, however often it comes.
+        const std::uint64_t req = word_at(b, 4);
+        if (req != 0 && answer_again(m.from, req)) break;
+        if (req != 0) {
+          Words ack;
+          ack.word(req);
+          answer(m.from, req, kCountAck, std::move(ack));
+        }
         if (Pipe* p = k_.pipe(pipe)) {
           if (holder.first == k_.id()) {
             k_.end_count(*p, end, m.tag == kOpen ? 1 : -1);
@@ -136,6 +144,10 @@ class Agent {
             k_.held_count(*p, end, holder, m.tag == kOpen ? 1 : -1);
           }
         }
+        break;
+      }
+      case kCountAck: {
+        k_.counts_unacked.erase(word_at(b, 0));
         break;
       }
       case kCancel: {  // broken variant cancel_on_timeout: the asking CPU withdraws its interest
@@ -413,6 +425,17 @@ class Agent {
       Words b;
       b.word(key.first).word(static_cast<std::uint64_t>(key.second));
       k_.send(pipe.home, kInterest, std::move(b), k_.socks.count(key.first) != 0);  // a socket's: the I/O process
+    }
+    for (auto& [req, c] : k_.counts_unacked) {
+      if (w_.now() - c.sent_at < period) continue;
+      c.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", tag_name(c.msg.tag)}, {"pipe", word_at(c.msg.body, 0)}, {"event", ""}, {"req", req}});
+      }
+      Words b;
+      b.bytes = c.msg.body;
+      k_.send(c.msg.to, c.msg.tag, std::move(b));
     }
     for (auto& [req, pd] : k_.pending) {
       // The I/O process keeps no answers: a socket read asked twice would take two packets.

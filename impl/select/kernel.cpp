@@ -30,6 +30,7 @@ const char* tag_name(std::uint32_t tag) {
     case kCancel: return "cancel";
     case kOpen: return "open";
     case kClose: return "close";
+    case kCountAck: return "count_ack";
     case kKick: return "kick";
     default: return "?";
   }
@@ -54,6 +55,7 @@ void Kernel::reset() {
   sock_waiters.clear();
   pending.clear();
   answered.clear();
+  counts_unacked.clear();
   peers.clear();
   kicked = false;
   provisional_ = 0;
@@ -112,7 +114,7 @@ void Kernel::count_open(PipeKey key, Open::Kind end, Holder holder) {
   if (key.home == id()) return;  // a pipe of this CPU's earlier life: gone
   Words b;
   b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(holder.first).word(holder.second);
-  send(key.home, kOpen, std::move(b));
+  send_count(key.home, kOpen, std::move(b));
 }
 
 void Kernel::count_open(const Open& o, Holder holder) {
@@ -232,7 +234,7 @@ int Kernel::release(Proc& p, int fd) {
     }
     Words b;
     b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(id()).word(incarnation_);
-    send(key.home, kClose, std::move(b));
+    send_count(key.home, kClose, std::move(b));
   };
   if (o->kind == Open::Kind::PipeRead || o->kind == Open::Kind::PipeWrite) close_end(o->pipe, o->kind);
   if (o->kind == Open::Kind::Pair) {
@@ -361,6 +363,18 @@ void Kernel::send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, W
   send(to, tag, std::move(body), io);
 }
 
+void Kernel::send_count(sim::CpuId home, std::uint32_t tag, Words body) {
+  std::uint64_t req = 0;
+  if (config().resend_period > sim::Duration{0}) {
+    req = next_req();
+    body.word(req);
+    counts_unacked[req] = {{home, tag, body.bytes, false}, world().now()};
+  } else {
+    body.word(0);
+  }
+  send(home, tag, std::move(body));
+}
+
 void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {
   ShadowSock& s = socks[sock];
   s.held.push_back(packet);
@@ -379,6 +393,7 @@ std::set<sim::CpuId> Kernel::dependencies() const {
     if (!in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
   }
   for (const auto& [req, pd] : pending) out.insert(pd.peer);
+  for (const auto& [req, c] : counts_unacked) out.insert(c.msg.to);  // a lossy bus: re-sent until counted
   for (const auto& [key, ws] : sock_waiters) {
     if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
   }
@@ -396,6 +411,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
            {{"peer", peer}, {"restarted", new_incarnation.has_value()}});
   }
   drop_holder(peer, new_incarnation);
+  std::erase_if(counts_unacked, [&](const auto& kv) { return gone(PipeKey::unpack(word_at(kv.second.msg.body, 0))); });
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, o] : p.fds) {
       if (o->shadow && gone(o->pipe)) o->dead = true;
@@ -505,6 +521,8 @@ void Kernel::digest(sim::StateHash& h) const {
     h.add(key).add(s.held.size()).add(s.contention ? 1 : 0).add(s.dead ? 1 : 0);
     for (auto p : s.held) h.add(p);
   }
+  h.add(counts_unacked.size());
+  for (const auto& [req, c] : counts_unacked) h.add(req);
   h.add(interests.size());
   for (const auto& [key, in] : interests) h.add(key.first).add(static_cast<std::uint64_t>(key.second)).add(in.outstanding ? 1 : 0).add(in.waiters.size());
 }

@@ -271,6 +271,15 @@ class Kernel {
   // when requests may be re-sent: a repeated request gets the same answer
   // and is not applied twice.
   std::map<std::pair<sim::CpuId, std::uint64_t>, Outgoing> answered;
+  // kOpen and kClose to other homes, on a lossy bus (resend_period > 0): each
+  // carries a request number, is re-sent until the home acknowledges it
+  // (kCountAck), and is counted there once (by the same answer store).
+  struct CountMsg {
+    Outgoing msg;
+    sim::Instant sent_at{};
+  };
+  std::map<std::uint64_t, CountMsg> counts_unacked;
+  void send_count(sim::CpuId home, std::uint32_t tag, Words body);
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
   struct Peer {
     bool awaiting = false;

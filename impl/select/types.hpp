@@ -82,8 +82,9 @@ enum Tag : std::uint32_t {
   kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
   kQueryReply = 19,     // req, ready (1), not (0), gone (2)
   kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
-  kOpen = 21,           // pipe, end (1 write, 0 read): one more open description of it, in the sender's space
-  kClose = 22,          // pipe, end: one open description of it, in the sender's space, closed
+  kOpen = 21,           // pipe, end (1 write, 0 read), holder CPU, its incarnation, req: one more open description
+  kClose = 22,          // pipe, end, holder CPU (the sender), its incarnation, req: one open description closed
+  kCountAck = 23,       // req: a kOpen or kClose was counted (only with re-sends: resend_period > 0)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

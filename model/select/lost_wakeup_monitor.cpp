@@ -10,6 +10,17 @@ void LostWakeupMonitor::set_level(Level& l, std::uint64_t bytes, sim::Instant at
   }
 }
 
+void LostWakeupMonitor::ends_changed(Level& l, sim::Instant at) {
+  for (int e = 0; e < 2; ++e) {
+    // Read readiness (e 0) follows the write ends (1), write readiness the read ends (0).
+    const int end = 1 - e;
+    std::int64_t open = 0;
+    for (const auto& [cpu, n] : l.ends[end]) open += n;
+    const bool now = !l.gone && l.had[end] && open <= 0;
+    if (l.closed[e].empty() || l.closed[e].back().second != now) l.closed[e].emplace_back(at, now);
+  }
+}
+
 void LostWakeupMonitor::sock_changed(Sock& s, sim::Instant at) {
   for (auto& [cpu, held] : s.held) {
     const bool now = !s.gone && (held > 0 || (s.contention[cpu] && s.real > 0 && !s.recalling));
@@ -64,6 +75,13 @@ void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
     l.capacity = static_cast<std::uint32_t>(u(r, "capacity"));
     l.home = r.cpu;
     set_level(l, 0, r.time);
+  } else if (k == "select.end.open" || k == "select.end.close") {
+    auto it = pipes_.find(u(r, "pipe"));
+    if (it == pipes_.end()) return;
+    const int end = s(r, "end") == "write" ? 1 : 0;
+    it->second.ends[end][r.cpu] += k == "select.end.open" ? 1 : -1;
+    if (k == "select.end.open") it->second.had[end] = true;
+    ends_changed(it->second, r.time);
   } else if (k == "select.pipe.eof" || k == "select.pipe.broken") {
     auto it = pipes_.find(u(r, "pipe"));
     if (it == pipes_.end()) return;
@@ -88,6 +106,7 @@ void LostWakeupMonitor::crashed(sim::CpuId cpu, sim::Instant at) {
     if (l.home != cpu || l.gone) continue;
     l.gone = true;  // its readiness died with its memory: crash_progress judges its waiters
     set_level(l, l.bytes, at);
+    ends_changed(l, at);
   }
   for (auto& [key, s] : socks_) {
     if (s.io == cpu) s.gone = true;
@@ -115,6 +134,7 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
     }
     if (w.event == 2) continue;  // pipes have no exceptional condition
     const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
+    const std::vector<std::pair<sim::Instant, bool>>* by_books = nullptr;
     sim::Duration bound = notify_bound();
     if (auto sk = socks_.find(w.pipe); sk != socks_.end()) {
       if (w.event != 0) continue;  // a socket is always writable
@@ -127,6 +147,24 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       const Level& l = it->second;
       if (l.home == c.cpu) bound = sim::Duration{0};
       transitions = &l.ready[w.event];
+      by_books = &l.closed[w.event];
+    }
+    // End of file or EPIPE by the monitor's own count of the closes: the last
+    // close travels to the home (a latency, or a re-send) and the news back.
+    if (by_books != nullptr) {
+      const auto& tr = *by_books;
+      for (std::size_t j = 0; j < tr.size(); ++j) {
+        if (!tr[j].second) continue;
+        const sim::Instant from = std::max(tr[j].first, c.start);
+        const sim::Instant to = std::min(j + 1 < tr.size() ? tr[j + 1].first : sim::kTimeNever, until);
+        if (to > from && to - from > notify_bound()) {
+          return who + " missed FD " + std::to_string(w.fd) + ": every " + (w.event == 0 ? "write" : "read") +
+                 " end of " + pipe_name(w.pipe) + " was closed from " + at_time(from) + " (" +
+                 (w.event == 0 ? "end of file" : "EPIPE") + ") to " + at_time(to) + ", longer than the " +
+                 std::to_string(sim::to_ns(notify_bound())) + "ns a close and its notification take, and the select " +
+                 (returned ? "returned only at " + at_time(until) : "was still waiting");
+        }
+      }
     }
     const auto& tr = *transitions;
     for (std::size_t j = 0; j < tr.size(); ++j) {

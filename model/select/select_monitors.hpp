@@ -76,7 +76,17 @@ class LostWakeupMonitor final : public SelectMonitor {
     bool eof = false;  // every write end closed: readable for good
     bool broken = false;  // every read end closed: writable (an error, EPIPE) for good
     std::vector<std::pair<sim::Instant, bool>> ready[2];  // transitions of read and write readiness
+    // The monitor's own books of the open descriptions of each end (0 read,
+    // 1 write) per CPU, from select.end.open / select.end.close: with every
+    // description of the write ends closed the pipe is readable (end of file),
+    // of the read ends writable (EPIPE), whatever the home says, once the last
+    // close could reach the home and the notification come back. A crashed
+    // CPU's descriptions stay in these books (crash_progress judges those).
+    std::map<sim::CpuId, std::int64_t> ends[2];
+    bool had[2] = {false, false};
+    std::vector<std::pair<sim::Instant, bool>> closed[2];  // transitions: [0] read-ready, [1] write-ready by the books
   };
+  void ends_changed(Level& l, sim::Instant at);
   void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
   // "" when `c` up to `until` is fine; else what went wrong.
   std::string judge(const Call& c, sim::Instant until, bool returned) const;
