@@ -166,6 +166,7 @@ class Agent {
         } else {
           const std::size_t n = std::min(max, p->data.size());
           std::vector<std::byte> bytes(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
+          for (const Passed& r : k_.take_rights(*p, n)) k_.drop_right(r);  // read(), not recvmsg(): the FDs are closed
           p->data.erase(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
           reply.word(req).word(n).raw(bytes);
           if (n > 0) {
@@ -199,6 +200,53 @@ class Agent {
           }
         }
         answer(m.from, req, kWriteAck, std::move(reply));
+        break;
+      }
+      case kSendFd: {  // a byte carrying an FD, into a socketpair way homed here
+        const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr || p->broken()) {
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else if (p->accepts(1) == 0) {
+          reply.word(req).word(0);
+        } else {
+          k_.pass_in(*p, {static_cast<Open::Kind>(word_at(b, 2)), PipeKey::unpack(word_at(b, 3))});
+          if (w_.tracing()) {
+            w_.emit("select.pipe.write", k_.object(), {{"pipe", pipe.packed()}, {"bytes", 1}, {"from_cpu", m.from}});
+          }
+          reply.word(req).word(1);
+          k_.pipe_changed(*p);
+        }
+        answer(m.from, req, kWriteAck, std::move(reply));
+        break;
+      }
+      case kRecvFd: {  // take one byte of a socketpair way homed here, and the FD it carries
+        const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr || (p->data.empty() && p->reset)) {
+          if (p != nullptr) p->reset = false;
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else if (p->data.empty()) {
+          reply.word(req).word(0);
+        } else {
+          const std::vector<Passed> rights = k_.take_rights(*p, 1);
+          p->data.pop_front();
+          if (w_.tracing()) {
+            w_.emit("select.pipe.take", k_.object(), {{"pipe", pipe.packed()}, {"bytes", 1}, {"to_cpu", m.from}});
+          }
+          if (rights.empty()) {
+            reply.word(req).word(2);  // a byte without an FD
+          } else {
+            k_.hand_over(rights.front(), {m.from, static_cast<std::uint32_t>(word_at(b, 2))});
+            reply.word(req).word(1).word(static_cast<std::uint64_t>(rights.front().kind)).word(rights.front().pipe.packed());
+          }
+          k_.pipe_changed(*p);
+        }
+        answer(m.from, req, kReadReply, std::move(reply));
         break;
       }
       case kReadReply:

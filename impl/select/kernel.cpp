@@ -31,6 +31,8 @@ const char* tag_name(std::uint32_t tag) {
     case kOpen: return "open";
     case kClose: return "close";
     case kCountAck: return "count_ack";
+    case kSendFd: return "send_fd";
+    case kRecvFd: return "recv_fd";
     case kKick: return "kick";
     default: return "?";
   }
@@ -126,6 +128,59 @@ void Kernel::count_open(const Open& o, Holder holder) {
   count_open(o.pipe, o.kind, holder);
 }
 
+void Kernel::count_close(PipeKey key, Open::Kind end, Holder holder) {
+  if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
+  if (Pipe* p = pipe(key)) {
+    if (holder.first != id()) return held_count(*p, end, holder, -1);
+    return end_count(*p, end, -1);
+  }
+  if (key.home == id()) return;
+  Words b;
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(holder.first).word(holder.second);
+  send_count(key.home, kClose, std::move(b));
+}
+
+void Kernel::pass_in(Pipe& sp, const Passed& r) {
+  sp.rights[sp.taken + sp.data.size()] = r;
+  sp.data.push_back(std::byte{0});
+}
+
+std::vector<Passed> Kernel::take_rights(Pipe& sp, std::size_t n) {
+  std::vector<Passed> out;
+  for (auto it = sp.rights.begin(); it != sp.rights.end() && it->first < sp.taken + n;) {
+    out.push_back(it->second);
+    it = sp.rights.erase(it);
+  }
+  sp.taken += n;
+  return out;
+}
+
+void Kernel::trace_in_flight(const char* kind, const Passed& r, sim::CpuId holder) const {
+  sim::World& w = world();
+  if (!w.tracing() || r.kind == Open::Kind::File) return;
+  w.emit(kind, object_,
+         {{"pipe", r.pipe.packed()}, {"end", r.kind == Open::Kind::PipeWrite ? "write" : "read"}, {"open", 0},
+          {"holder", holder}});
+}
+
+void Kernel::hand_over(const Passed& r, Holder to) {
+  trace_in_flight("select.end.close", r, id());
+  if (to.first == id()) return;  // received here: the description held here is the receiver's
+  count_open(r.pipe, r.kind, to);  // before the close, in the same order to the pipe's home
+  count_close(r.pipe, r.kind, {id(), incarnation_});
+}
+
+void Kernel::drop_right(const Passed& r) {
+  trace_in_flight("select.end.close", r, id());
+  count_close(r.pipe, r.kind, {id(), incarnation_});
+}
+
+std::shared_ptr<Open> Kernel::open_received(const Passed& r) {
+  auto o = new_open(r.kind, r.pipe);
+  o->dead = r.kind != Open::Kind::File && !o->shadow && pipe(r.pipe) == nullptr;
+  return o;
+}
+
 void Kernel::held_count(Pipe& p, Open::Kind end, Holder holder, int delta) {
   auto& by = p.held[end == Open::Kind::PipeWrite ? 1 : 0];
   const std::int32_t before = by[holder];
@@ -211,6 +266,12 @@ void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
     sim::World& w = world();
     if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
     pipe_changed(p);  // readers, here and remote, see end of file
+  }
+  if (end == Open::Kind::PipeRead && delta < 0 && p.broken() && !p.rights.empty()) {
+    // Nobody can receive the FDs in flight any more: they are closed.
+    const std::map<std::uint64_t, Passed> lost = std::move(p.rights);
+    p.rights.clear();  // the bytes stay (unread), only their FDs go
+    for (const auto& [at, r] : lost) drop_right(r);
   }
   if (end == Open::Kind::PipeRead && delta < 0 && p.broken()) {
     sim::World& w = world();
@@ -500,6 +561,7 @@ void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool con
 void Kernel::digest(sim::StateHash& h) const {
   h.add(incarnation_).add(pipes_.size());
   for (const auto& [n, p] : pipes_) {
+    h.add(p.rights.size()).add(p.taken);
     h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0).add(p.reset ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
     for (const auto& by : p.held) {

@@ -73,6 +73,16 @@ struct Open {
   std::uint32_t fds = 0;
 };
 
+// An FD in flight through a socketpair (SCM_RIGHTS): what its open
+// description is. While in flight it is an open description held by the
+// socketpair's home (counted there at the passed pipe's home); the receiver
+// gets a new description of the same end (a shadow when the pipe lives
+// elsewhere), to which the count moves.
+struct Passed {
+  Open::Kind kind = Open::Kind::File;  // PipeRead, PipeWrite or File
+  PipeKey pipe;
+};
+
 struct Pipe {
   PipeKey key;
   std::uint32_t capacity = 0;
@@ -99,6 +109,10 @@ struct Pipe {
   // SIGPIPE is modelled, as if it were ignored) and select reports the write
   // end ready (Linux's POLLERR, which select counts as writable).
   bool had_reader = false;
+  // Socketpairs: the FDs in flight, by the number of the byte that carries
+  // each (bytes are numbered from 0 in write order; `taken` of them left).
+  std::map<std::uint64_t, Passed> rights;
+  std::uint64_t taken = 0;
   bool of_pair = false;  // one way of a socketpair (its other end's reads and writes are counted like a pipe's)
   std::uint32_t other_way = 0;  // socketpair: the number of the pipe the other way
   // Socketpair: the other end closed with bytes unread in its way in (a
@@ -224,9 +238,24 @@ class Kernel {
   // The CPUs whose crash would close the last ends of a pipe here that
   // somebody (here or elsewhere) waits on: the home watches them.
   void holders_watched(std::set<sim::CpuId>& out) const;
+  // One open description of `end` of `pipe`, held on `holder`, closed: the
+  // mirror of count_open (local, or kClose to the home naming the holder).
+  void count_close(PipeKey pipe, Open::Kind end, Holder holder);
+  // SCM_RIGHTS through a socketpair way homed here: one byte carrying `r`
+  // enters `sp` (counted as held here by the sender); bytes taken from the
+  // front give up the FDs they carry; an FD handed to `to` moves its count
+  // there; one dropped (read() without receiving it, or the way's readers
+  // gone) is closed.
+  void pass_in(Pipe& sp, const Passed& r);
+  std::vector<Passed> take_rights(Pipe& sp, std::size_t n);
+  void hand_over(const Passed& r, Holder to);
+  void drop_right(const Passed& r);
+  // A received FD's new open description here (dead when its pipe is gone).
+  std::shared_ptr<Open> open_received(const Passed& r);
   // `select.end.open` / `select.end.close`: an open description of pipe ends
   // made or closed in this memory space (one record per end it holds).
   void trace_ends(const char* kind, const Open& o) const;
+  void trace_in_flight(const char* kind, const Passed& r, sim::CpuId holder) const;
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
   Pipe& new_pipe();
   Pipe* pipe(PipeKey key);

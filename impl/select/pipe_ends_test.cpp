@@ -168,3 +168,113 @@ TEST(PipeEnds, BrokenCrashKeepsEndsLeavesTheReaderWaitingForEver) {
 
 }  // namespace
 }  // namespace ipcsim::select
+
+namespace ipcsim::select {
+namespace {
+
+using testing::Machine;
+
+// FD passing (SCM_RIGHTS) over a socketpair. The sender, on cpu0, makes a
+// socketpair and forks the receiver onto cpu1 (a shadow of the pair), then
+// makes a pipe, sends its write end and closes its own. In flight the write
+// end stays open (no end of file); the receiver gets a new FD, a shadow of
+// the pipe's write end counted at its home, writes through it and exits:
+// then the sender's read end sees the bytes and end of file.
+struct Passing {
+  sim::RunResult run;
+  std::int64_t sent = -2;
+  int received = -2;
+  int poll_in_flight = -2;     // the sender's poll of its read end while the FD is in flight
+  std::int64_t written = -2;   // by the receiver through the FD it got
+  std::int64_t read = -2;      // by the sender
+  int eof_select = -2;         // the sender's select once the receiver exited
+  std::int64_t eof_read = -2;
+};
+
+Passing pass_run(bool receiver_reads_plainly) {
+  sim::World w;
+  Machine m(w, 2);
+  System sys(w, m.cpus, *m.bus);
+  Passing out;
+  spawn_process(sys, *m.cpus[0], "sender", [&](Process& p) -> sim::Task<> {
+    int sp[2];
+    co_await p.socketpair(sp);
+    Body receiver = [&, s = sp[1]](Process& c) -> sim::Task<> {
+      co_await c.ctx().sleep(20us);
+      if (receiver_reads_plainly) {
+        co_await c.read(s, 1);  // read(), not recvmsg(): the FD it carried is closed
+        co_return;
+      }
+      out.received = co_await c.recv_fd(s);
+      out.written = co_await c.write(out.received, 5);
+    };
+    co_await p.fork(*m.cpus[1], "receiver", std::move(receiver));
+    co_await p.close(sp[1]);
+    int a[2];
+    co_await p.pipe(a);
+    out.sent = co_await p.send_fd(sp[0], a[1]);
+    co_await p.close(a[1]);
+    Masks poll{.r = 1ULL << a[0]};
+    out.poll_in_flight = co_await p.select(a[0] + 1, poll, 0us);
+    Masks data{.r = 1ULL << a[0]};
+    co_await p.select(a[0] + 1, data, std::nullopt);
+    out.read = co_await p.read(a[0], 100);
+    Masks eof{.r = 1ULL << a[0]};
+    out.eof_select = co_await p.select(a[0] + 1, eof, std::nullopt);
+    out.eof_read = co_await p.read(a[0], 100);
+  });
+  out.run = w.run({.horizon = sim::at_ns(10'000'000)});
+  return out;
+}
+
+TEST(FdPassing, AnFdSentToAnotherMemorySpaceBecomesAShadowCountedAtItsHome) {
+  const Passing out = pass_run(false);
+  EXPECT_EQ(out.run.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(out.sent, 1);
+  EXPECT_EQ(out.poll_in_flight, 0);  // in flight: still open, no end of file
+  EXPECT_GE(out.received, 0);
+  EXPECT_EQ(out.written, 5);
+  EXPECT_EQ(out.read, 5);
+  EXPECT_EQ(out.eof_select, 1);  // the receiver's exit closed the last write end
+  EXPECT_EQ(out.eof_read, 0);
+}
+
+TEST(FdPassing, AnFdReadPastWithReadIsClosed) {
+  Passing out = pass_run(true);
+  EXPECT_EQ(out.sent, 1);
+  EXPECT_EQ(out.poll_in_flight, 0);
+  // The byte taken by read(): the write end it carried closes, the pipe is at
+  // end of file, and the sender's first blocking select returns for it.
+  EXPECT_EQ(out.run.outcome, sim::RunOutcome::Quiescent);
+  EXPECT_EQ(out.read, 0);
+}
+
+TEST(FdPassing, WithinOneMemorySpace) {
+  sim::World w;
+  Machine m(w, 1);
+  System sys(w, m.cpus, *m.bus);
+  std::int64_t sent = -2, written = -2, got = -2;
+  int fd = -2, eof = -2;
+  spawn_process(sys, *m.cpus[0], "p", [&](Process& p) -> sim::Task<> {
+    int sp[2], a[2];
+    co_await p.socketpair(sp);
+    co_await p.pipe(a);
+    sent = co_await p.send_fd(sp[0], a[1]);
+    co_await p.close(a[1]);
+    fd = co_await p.recv_fd(sp[1]);
+    written = co_await p.write(fd, 3);
+    got = co_await p.read(a[0], 10);
+    co_await p.close(fd);
+    Masks mk{.r = 1ULL << a[0]};
+    eof = co_await p.select(a[0] + 1, mk, 0us);
+  });
+  w.run();
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(fd, 3);  // the lowest free FD: a[1]'s, closed
+  EXPECT_EQ(written, 3);
+  EXPECT_EQ(got, 3);
+  EXPECT_EQ(eof, 1);
+}
+
+}  // namespace
+}  // namespace ipcsim::select

@@ -85,6 +85,8 @@ enum Tag : std::uint32_t {
   kOpen = 21,           // pipe, end (1 write, 0 read), holder CPU, its incarnation, req: one more open description
   kClose = 22,          // pipe, end, holder CPU (the sender), its incarnation, req: one open description closed
   kCountAck = 23,       // req: a kOpen or kClose was counted (only with re-sends: resend_period > 0)
+  kSendFd = 24,         // socketpair way, req, kind, passed pipe: one byte carrying an FD (SCM_RIGHTS)
+  kRecvFd = 25,         // socketpair way, req, receiver's incarnation: take one byte and the FD it carries
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

@@ -140,6 +140,40 @@ TEST(SelectBrokenVariants, CrashKeepsEndsIsCaughtByCrashProgress) {
   }
 }
 
+// FD passing: a write end in flight through a socketpair to another CPU is
+// an open description (held by the socketpair's home), so no monitor expects
+// end of file while it travels; the receiver's close is the last.
+TEST(SelectBrokenVariants, FdPassingViolatesNothing) {
+  namespace sel = ipcsim::select;
+  const Verdicts v = run(
+      [](sim::World& w, Machine& m) {
+        auto sys = std::make_unique<sel::System>(w, m.cpus, *m.bus);
+        sel::spawn_process(*sys, *m.cpus[0], "sender", [&m](sel::Process& p) -> sim::Task<> {
+          int sp[2], a[2];
+          co_await p.socketpair(sp);
+          sel::Body receiver = [s = sp[1]](sel::Process& c) -> sim::Task<> {
+            co_await c.ctx().sleep(20us);
+            const int fd = co_await c.recv_fd(s);
+            co_await c.write(fd, 5);
+          };
+          co_await p.fork(*m.cpus[1], "receiver", std::move(receiver));
+          co_await p.close(sp[1]);
+          co_await p.pipe(a);
+          co_await p.send_fd(sp[0], a[1]);
+          co_await p.close(a[1]);
+          for (;;) {  // reads until end of file, waiting without a timeout
+            sel::Masks mk{.r = 1ULL << a[0]};
+            co_await p.select(a[0] + 1, mk, std::nullopt);
+            if (co_await p.read(a[0], 100) <= 0) break;
+          }
+        });
+        return sys;
+      },
+      2, 1);
+  EXPECT_TRUE(v.violated.empty()) << v.first_message;
+  EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+}
+
 wl::StormParams abandoned(ipcsim::select::Bugs bugs) {
   return {.children = 1, .dups = 0, .rounds = 2, .messages = 1, .gap = 20us, .timeout = 10us, .pause = 30us,
           .drain_own_writes = true, .select = {.bugs = bugs}};

@@ -35,7 +35,9 @@ void CrashProgressMonitor::watch(const sim::TraceRecord& r) {
   if (r.kind == "select.end.open" || r.kind == "select.end.close") {
     Ends& e = ends_[u(r, "pipe")];
     const int end = s(r, "end") == "write" ? 1 : 0;
-    e.held[end][r.cpu] += r.kind == "select.end.open" ? 1 : -1;
+    // An FD in flight through a socketpair is held by the socketpair's home (`holder`).
+    const sim::CpuId holder = r.field("holder") != nullptr ? static_cast<sim::CpuId>(u(r, "holder")) : r.cpu;
+    e.held[end][holder] += r.kind == "select.end.open" ? 1 : -1;
     if (r.kind == "select.end.open") e.orphaned[end].reset();  // a FIFO opened again
   }
   for (const auto& [actor, c] : calls()) {

@@ -79,7 +79,9 @@ void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
     auto it = pipes_.find(u(r, "pipe"));
     if (it == pipes_.end()) return;
     const int end = s(r, "end") == "write" ? 1 : 0;
-    it->second.ends[end][r.cpu] += k == "select.end.open" ? 1 : -1;
+    // An FD in flight through a socketpair is held by the socketpair's home (`holder`).
+    const sim::CpuId holder = r.field("holder") != nullptr ? static_cast<sim::CpuId>(u(r, "holder")) : r.cpu;
+    it->second.ends[end][holder] += k == "select.end.open" ? 1 : -1;
     if (k == "select.end.open") it->second.had[end] = true;
     ends_changed(it->second, r.time);
   } else if (k == "select.pipe.eof" || k == "select.pipe.broken") {
