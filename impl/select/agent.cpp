@@ -242,7 +242,8 @@ class Agent {
             reply.word(req).word(2);  // a byte without an FD
           } else {
             k_.hand_over(rights.front(), {m.from, static_cast<std::uint32_t>(word_at(b, 2))});
-            reply.word(req).word(1).word(static_cast<std::uint64_t>(rights.front().kind)).word(rights.front().pipe.packed());
+            const Passed& r = rights.front();
+            reply.word(req).word(1).word(static_cast<std::uint64_t>(r.kind)).word(r.pipe.packed());
           }
           k_.pipe_changed(*p);
         }

@@ -234,7 +234,8 @@ void Kernel::holders_watched(std::set<sim::CpuId>& out) const {
       if ((!here && askers.empty()) || p.held_here(e) > 0) continue;
       for (const auto& [who, k] : p.held[e]) {
         // A waiter on the holder's own CPU dies with it: someone elsewhere must wait.
-        const bool elsewhere = here || std::any_of(askers.begin(), askers.end(), [&](sim::CpuId c) { return c != who.first; });
+        const bool elsewhere =
+            here || std::any_of(askers.begin(), askers.end(), [&](sim::CpuId c) { return c != who.first; });
         if (k > 0 && elsewhere) out.insert(who.first);
       }
     }

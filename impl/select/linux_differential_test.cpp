@@ -291,7 +291,11 @@ std::vector<Step> closing_program(std::uint64_t seed, int length) {
   for (int i = 0; i < length; ++i) {
     Step s;
     const std::uint32_t k = g.below(100);
-    s.kind = k < 30 ? Step::Write : k < 50 ? Step::Read : k < 92 ? Step::Select : k < 97 ? Step::CloseRead : Step::Close;
+    s.kind = k < 30   ? Step::Write
+             : k < 50 ? Step::Read
+             : k < 92 ? Step::Select
+             : k < 97 ? Step::CloseRead
+                      : Step::Close;
     s.pipe = static_cast<int>(g.below(kPipes));
     s.bytes = 1 + g.below(64);
     const int end = s.kind == Step::Read || s.kind == Step::CloseRead ? 0 : 1;

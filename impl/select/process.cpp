@@ -371,10 +371,14 @@ sim::Task<int> Process::recv_fd(int sock) {
     if (fd < 0 && !o->dead) k.count_close(got.pipe, got.kind, {k.id(), k.incarnation()});  // no FD free: closed
   }
   if (k.world().tracing()) {
-    k.world().emit("select.read", k.object(), {{"fd", sock}, {"pipe", way.packed()}, {"bytes", took}, {"remote", remote}});
+    k.world().emit("select.read", k.object(),
+                   {{"fd", sock}, {"pipe", way.packed()}, {"bytes", took}, {"remote", remote}});
+    const char* end = !have                               ? ""
+                      : got.kind == Open::Kind::PipeWrite ? "write"
+                      : got.kind == Open::Kind::PipeRead  ? "read"
+                                                          : "file";
     k.world().emit("select.fd.receive", k.object(),
-                   {{"sock", sock}, {"fd", fd}, {"pipe", got.pipe.packed()},
-                    {"end", !have ? "" : got.kind == Open::Kind::PipeWrite ? "write" : got.kind == Open::Kind::PipeRead ? "read" : "file"}});
+                   {{"sock", sock}, {"fd", fd}, {"pipe", got.pipe.packed()}, {"end", end}});
   }
   co_return fd;
 }
