@@ -267,6 +267,26 @@ TEST(CrashProgress, AWriteEndLeftElsewhereOwesTheReaderNothing) {
   EXPECT_FALSE(m.violated()) << m.violation()->message;
 }
 
+// cpu1 sends at 0, crashes at 1 us; its message reaches cpu0 at 2 us; cpu0
+// declares it dead at 60 us: a true suspicion, although cpu0 last heard from
+// it after the crash. The same without the crash is a false one.
+TEST(NoFalseSuspicion, AMessageSentBeforeTheCrashDoesNotMakeTheCrashOlder) {
+  FalseSuspicionMonitor a, b;
+  for (FalseSuspicionMonitor* m : {&a, &b}) {
+    Feed f;
+    setup(f, *m);
+    f(*m, "select.agent.send", {{"msg_kind", "pong"}, {"peer", 0}, {"msg", 41}}, 9, 1);
+    f.t = 1'000;
+    if (m == &a) f(*m, "cpu.crash", {}, 0, 1);
+    f.t = 2'000;
+    f(*m, "select.agent.recv", {{"msg_kind", "pong"}, {"peer", 1}, {"msg", 41}}, 8, 0);
+    f.t = 60'000;
+    f(*m, "select.agent.peer_dead", {{"peer", 1}, {"restarted", false}}, 8, 0);
+  }
+  EXPECT_FALSE(a.violated()) << a.violation()->message;
+  EXPECT_TRUE(b.violated());
+}
+
 TEST(NoLoss, BalancedBooksAreFine) {
   NoLossMonitor m;
   Feed f;

@@ -256,7 +256,9 @@ class FalseSuspicionMonitor final : public SelectMonitor {
   void watch(const sim::TraceRecord& r) override;
 
  private:
-  std::map<std::pair<sim::CpuId, sim::CpuId>, sim::Instant> heard_;  // (observer, peer) -> last message received
+  // (observer, peer) -> when the latest message it received from the peer was sent
+  std::map<std::pair<sim::CpuId, sim::CpuId>, sim::Instant> heard_;
+  std::map<std::uint64_t, sim::Instant> sent_;  // bus message id -> when its sender sent it
 };
 
 }  // namespace ipcsim::model::select
