@@ -55,6 +55,18 @@ ParamTable<wl::SocketsParams> sockets_table() {
   return t;
 }
 
+ParamTable<wl::PipeEndsParams> pipe_ends_table() {
+  ParamTable<wl::PipeEndsParams> t;
+  t.count("messages", &wl::PipeEndsParams::messages, 1, 100000, "messages the writer writes")
+      .count("bytes", &wl::PipeEndsParams::bytes, 1, 4096, "bytes of each message")
+      .count("read_bytes", &wl::PipeEndsParams::read_bytes, 1, 4096, "bytes the reader reads at a time")
+      .count("reader_stops_after", &wl::PipeEndsParams::reader_stops_after, 0, 1000000,
+             "the reader closes its read end once it has read this many bytes (0: it reads to end of file)")
+      .duration("gap", &wl::PipeEndsParams::gap, "between the writer's messages")
+      .duration("linger", &wl::PipeEndsParams::linger, "the writer holds its end this long after its last message");
+  return t;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -75,7 +87,7 @@ class SelectDriver final : public scenario::MechanismDriver {
   }
   std::vector<scenario::KeyDoc> workload_keys() const override {
     std::vector<scenario::KeyDoc> out = {
-        {"kind", "one of storm, fanin, sockets", "", "the workload"},
+        {"kind", "one of storm, fanin, sockets, pipe_ends", "", "the workload"},
         {"bug", "one of " + join(bug_names()), "\"none\"", "a deliberately broken variant"},
         {"cpus", "array of CPU names", "every CPU", "the memory spaces of the system, each with a kernel and an agent; "
                                                     "the first one leads the workload"},
@@ -100,6 +112,7 @@ class SelectDriver final : public scenario::MechanismDriver {
     storm_table().document(out, "", "kind storm: ");
     fanin_table().document(out, "", "kind fanin: ");
     sockets_table().document(out, "", "kind sockets: ");
+    pipe_ends_table().document(out, "", "kind pipe_ends: ");
     return out;
   }
   std::vector<scenario::PropertyDoc> properties() const override {
@@ -109,7 +122,7 @@ class SelectDriver final : public scenario::MechanismDriver {
   }
   std::unique_ptr<scenario::WorkloadConfig> parse_workload(ConfigTable& t, const scenario::MachineSpec& m) const override {
     auto cfg = std::make_unique<SelectScenario>();
-    cfg->kind = t.choice("kind", {"storm", "fanin", "sockets"}, "", Need::Required);
+    cfg->kind = t.choice("kind", {"storm", "fanin", "sockets", "pipe_ends"}, "", Need::Required);
     cfg->bug = t.choice("bug", bug_names(), "none");
     const auto cpus = m.cpu_names();
     const auto buses = m.bus_names();
@@ -159,6 +172,11 @@ class SelectDriver final : public scenario::MechanismDriver {
       cfg->params = p;
     } else if (cfg->kind == "fanin") {
       wl::FaninParams p = fanin_table().read(t);
+      p.select = sel;
+      cfg->params = p;
+    }
+    if (cfg->kind == "pipe_ends") {
+      wl::PipeEndsParams p = pipe_ends_table().read(t);
       p.select = sel;
       cfg->params = p;
     }

@@ -37,6 +37,8 @@ class SelectRun final : public scenario::MechanismRun {
             return wl::build_storm(w, cpus, bus, p);
           } else if constexpr (std::is_same_v<decltype(p), wl::SocketsParams>) {
             return wl::build_sockets(w, cpus, bus, p);
+          } else if constexpr (std::is_same_v<decltype(p), wl::PipeEndsParams>) {
+            return wl::build_pipe_ends(w, cpus, bus, p);
           } else {
             return wl::build_fanin(w, cpus, bus, p);
           }
@@ -66,10 +68,10 @@ class SelectRun final : public scenario::MechanismRun {
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> bugs = {
-      {"none", {"storm", "fanin", "sockets"}},
+      {"none", {"storm", "fanin", "sockets", "pipe_ends"}},
       {"no_dedupe", {"storm"}},
       {"notify_first_only", {"storm"}},
-      {"no_liveness", {"storm", "fanin", "sockets"}},
+      {"no_liveness", {"storm", "fanin", "sockets", "pipe_ends"}},
       {"record_after_check", {"storm", "fanin"}},
       {"rearm_after_fanout", {"storm"}},
       {"untagged_ready_list", {"storm"}},
@@ -80,6 +82,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"check_then_sleep", {"storm", "fanin", "sockets"}},
       {"shadow_before_real", {"sockets"}},
       {"suspect_on_first_miss", {"storm", "fanin", "sockets"}},
+      {"crash_keeps_ends", {"storm", "fanin", "pipe_ends"}},
   };
   return bugs;
 }
@@ -99,6 +102,7 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.check_then_sleep = name == "check_then_sleep";
   b.shadow_before_real = name == "shadow_before_real";
   b.suspect_on_first_miss = name == "suspect_on_first_miss";
+  b.crash_keeps_ends = name == "crash_keeps_ends";
   return b;
 }
 
@@ -112,8 +116,8 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
        "socket's packets are"},
       {"one_request", "at most one interest message outstanding per (pipe, event, CPU): duplicates suppressed"},
       {"crash_progress",
-       "a select() waiting on a pipe whose CPU crashed returns within suspect_after + 1 check periods and two bus "
-       "latencies"},
+       "a select() waiting on a pipe whose CPU crashed, or whose last write ends (for a read) or read ends (for a "
+       "write) were on a CPU that crashed, returns within suspect_after + 1 check periods and two bus latencies"},
       {"no_loss",
        "every byte written into a pipe is taken or still buffered at the end (by its inventory), and every byte "
        "taken for a CPU is read there"},

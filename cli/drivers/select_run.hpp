@@ -21,7 +21,7 @@ struct SelectScenario final : scenario::WorkloadConfig {
   std::string bug = "none";
   std::size_t bus = 0;
   std::vector<std::size_t> cpus;  // the system's CPUs, in order (the first one leads the workload)
-  std::variant<wl::StormParams, wl::FaninParams, wl::SocketsParams> params;
+  std::variant<wl::StormParams, wl::FaninParams, wl::SocketsParams, wl::PipeEndsParams> params;
 };
 
 // "none" first, then every broken variant, with the kinds each has an effect on.

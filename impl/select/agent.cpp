@@ -125,9 +125,29 @@ class Agent {
       }
       case kOpen:
       case kClose: {  // an open description of one end, in the sender's space, opened or closed
-        if (Pipe* p = k_.pipe(pipe)) {
-          k_.end_count(*p, word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, m.tag == kOpen ? 1 : -1);
+        // Held in the memory space of (CPU, incarnation): the sender's for a
+        // close, the forked child's for an open announced at a fork.
+        const Kernel::Holder holder{static_cast<sim::CpuId>(word_at(b, 2)), static_cast<std::uint32_t>(word_at(b, 3))};
+        const Open::Kind end = word_at(b, 1) != 0 ? Open::Kind::PipeWrite : Open::Kind::PipeRead;
+        // On a lossy bus it carries a request number: counted once, however often it comes.
+        const std::uint64_t req = word_at(b, 4);
+        if (req != 0 && answer_again(m.from, req)) break;
+        if (req != 0) {
+          Words ack;
+          ack.word(req);
+          answer(m.from, req, kCountAck, std::move(ack));
         }
+        if (Pipe* p = k_.pipe(pipe)) {
+          if (holder.first == k_.id()) {
+            k_.end_count(*p, end, m.tag == kOpen ? 1 : -1);
+          } else {
+            k_.held_count(*p, end, holder, m.tag == kOpen ? 1 : -1);
+          }
+        }
+        break;
+      }
+      case kCountAck: {
+        k_.counts_unacked.erase(word_at(b, 0));
         break;
       }
       case kCancel: {  // broken variant cancel_on_timeout: the asking CPU withdraws its interest
@@ -146,6 +166,7 @@ class Agent {
         } else {
           const std::size_t n = std::min(max, p->data.size());
           std::vector<std::byte> bytes(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
+          for (const Passed& r : k_.take_rights(*p, n)) k_.drop_right(r);  // read(), not recvmsg(): the FDs are closed
           p->data.erase(p->data.begin(), p->data.begin() + static_cast<std::ptrdiff_t>(n));
           reply.word(req).word(n).raw(bytes);
           if (n > 0) {
@@ -163,7 +184,7 @@ class Agent {
         if (answer_again(m.from, req)) break;
         Words reply;
         Pipe* p = k_.pipe(pipe);
-        if (p == nullptr || (p->of_pair && p->readers == 0)) {  // gone, or EPIPE
+        if (p == nullptr || p->broken()) {  // gone, or EPIPE: no read end is open
           reply.word(req).word(static_cast<std::uint64_t>(-1));
         } else {
           const std::size_t len = b.size() - 16;
@@ -179,6 +200,54 @@ class Agent {
           }
         }
         answer(m.from, req, kWriteAck, std::move(reply));
+        break;
+      }
+      case kSendFd: {  // a byte carrying an FD, into a socketpair way homed here
+        const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr || p->broken()) {
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else if (p->accepts(1) == 0) {
+          reply.word(req).word(0);
+        } else {
+          k_.pass_in(*p, {static_cast<Open::Kind>(word_at(b, 2)), PipeKey::unpack(word_at(b, 3))});
+          if (w_.tracing()) {
+            w_.emit("select.pipe.write", k_.object(), {{"pipe", pipe.packed()}, {"bytes", 1}, {"from_cpu", m.from}});
+          }
+          reply.word(req).word(1);
+          k_.pipe_changed(*p);
+        }
+        answer(m.from, req, kWriteAck, std::move(reply));
+        break;
+      }
+      case kRecvFd: {  // take one byte of a socketpair way homed here, and the FD it carries
+        const std::uint64_t req = word_at(b, 1);
+        if (answer_again(m.from, req)) break;
+        Words reply;
+        Pipe* p = k_.pipe(pipe);
+        if (p == nullptr || (p->data.empty() && p->reset)) {
+          if (p != nullptr) p->reset = false;
+          reply.word(req).word(static_cast<std::uint64_t>(-1));
+        } else if (p->data.empty()) {
+          reply.word(req).word(0);
+        } else {
+          const std::vector<Passed> rights = k_.take_rights(*p, 1);
+          p->data.pop_front();
+          if (w_.tracing()) {
+            w_.emit("select.pipe.take", k_.object(), {{"pipe", pipe.packed()}, {"bytes", 1}, {"to_cpu", m.from}});
+          }
+          if (rights.empty()) {
+            reply.word(req).word(2);  // a byte without an FD
+          } else {
+            k_.hand_over(rights.front(), {m.from, static_cast<std::uint32_t>(word_at(b, 2))});
+            const Passed& r = rights.front();
+            reply.word(req).word(1).word(static_cast<std::uint64_t>(r.kind)).word(r.pipe.packed());
+          }
+          k_.pipe_changed(*p);
+        }
+        answer(m.from, req, kReadReply, std::move(reply));
         break;
       }
       case kReadReply:
@@ -356,6 +425,13 @@ class Agent {
       const PipeKey p = PipeKey::unpack(key);
       if (p.home == peer && p.incarnation != incarnation && !s.dead) return true;
     }
+    for (const auto& [n, p] : k_.pipes()) {  // ends of pipes here that its earlier life held
+      for (const auto& by : p.held) {
+        for (const auto& [who, k] : by) {
+          if (who.first == peer && who.second != incarnation && k > 0) return true;
+        }
+      }
+    }
     return false;
   }
 
@@ -398,6 +474,17 @@ class Agent {
       Words b;
       b.word(key.first).word(static_cast<std::uint64_t>(key.second));
       k_.send(pipe.home, kInterest, std::move(b), k_.socks.count(key.first) != 0);  // a socket's: the I/O process
+    }
+    for (auto& [req, c] : k_.counts_unacked) {
+      if (w_.now() - c.sent_at < period) continue;
+      c.sent_at = w_.now();
+      if (w_.tracing()) {
+        w_.emit("select.agent.resend", k_.object(),
+                {{"msg_kind", tag_name(c.msg.tag)}, {"pipe", word_at(c.msg.body, 0)}, {"event", ""}, {"req", req}});
+      }
+      Words b;
+      b.bytes = c.msg.body;
+      k_.send(c.msg.to, c.msg.tag, std::move(b));
     }
     for (auto& [req, pd] : k_.pending) {
       // The I/O process keeps no answers: a socket read asked twice would take two packets.

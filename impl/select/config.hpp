@@ -85,6 +85,12 @@ struct Bugs {
   // alive but declared dead, and everything waiting on it is woken with
   // errors. Caught by no_false_suspicion.
   bool suspect_on_first_miss = false;
+  // "A crash of a CPU holding ends is not a close", read literally: the
+  // home keeps the open descriptions a crashed (or restarted) CPU held, and
+  // does not watch the CPUs that hold them. A reader whose last writer was on
+  // the crashed CPU never sees end of file (a writer whose last reader was
+  // there never sees EPIPE): it waits for ever. Caught by crash_progress.
+  bool crash_keeps_ends = false;
 };
 
 struct SelectConfig {

@@ -30,6 +30,9 @@ const char* tag_name(std::uint32_t tag) {
     case kCancel: return "cancel";
     case kOpen: return "open";
     case kClose: return "close";
+    case kCountAck: return "count_ack";
+    case kSendFd: return "send_fd";
+    case kRecvFd: return "recv_fd";
     case kKick: return "kick";
     default: return "?";
   }
@@ -54,6 +57,7 @@ void Kernel::reset() {
   sock_waiters.clear();
   pending.clear();
   answered.clear();
+  counts_unacked.clear();
   peers.clear();
   kicked = false;
   provisional_ = 0;
@@ -103,29 +107,159 @@ void Kernel::forget_call(Pid pid, std::uint64_t call) {
   }
 }
 
-void Kernel::count_open(PipeKey key, Open::Kind end) {
+void Kernel::count_open(PipeKey key, Open::Kind end, Holder holder) {
   if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
-  if (Pipe* p = pipe(key)) return end_count(*p, end, +1);
+  if (Pipe* p = pipe(key)) {
+    if (holder.first != id()) return held_count(*p, end, holder, +1);
+    return end_count(*p, end, +1);
+  }
   if (key.home == id()) return;  // a pipe of this CPU's earlier life: gone
   Words b;
-  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
-  send(key.home, kOpen, std::move(b));
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(holder.first).word(holder.second);
+  send_count(key.home, kOpen, std::move(b));
 }
 
-void Kernel::count_open(const Open& o) {
+void Kernel::count_open(const Open& o, Holder holder) {
   if (o.kind == Open::Kind::Pair) {
-    count_open(o.pipe, Open::Kind::PipeRead);
-    count_open(o.out, Open::Kind::PipeWrite);
+    count_open(o.pipe, Open::Kind::PipeRead, holder);
+    count_open(o.out, Open::Kind::PipeWrite, holder);
     return;
   }
-  count_open(o.pipe, o.kind);
+  count_open(o.pipe, o.kind, holder);
+}
+
+void Kernel::count_close(PipeKey key, Open::Kind end, Holder holder) {
+  if (end != Open::Kind::PipeRead && end != Open::Kind::PipeWrite) return;
+  if (Pipe* p = pipe(key)) {
+    if (holder.first != id()) return held_count(*p, end, holder, -1);
+    return end_count(*p, end, -1);
+  }
+  if (key.home == id()) return;
+  Words b;
+  b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(holder.first).word(holder.second);
+  send_count(key.home, kClose, std::move(b));
+}
+
+void Kernel::pass_in(Pipe& sp, const Passed& r) {
+  sp.rights[sp.taken + sp.data.size()] = r;
+  sp.data.push_back(std::byte{0});
+}
+
+std::vector<Passed> Kernel::take_rights(Pipe& sp, std::size_t n) {
+  std::vector<Passed> out;
+  for (auto it = sp.rights.begin(); it != sp.rights.end() && it->first < sp.taken + n;) {
+    out.push_back(it->second);
+    it = sp.rights.erase(it);
+  }
+  sp.taken += n;
+  return out;
+}
+
+void Kernel::trace_in_flight(const char* kind, const Passed& r, sim::CpuId holder) const {
+  sim::World& w = world();
+  if (!w.tracing() || r.kind == Open::Kind::File) return;
+  w.emit(kind, object_,
+         {{"pipe", r.pipe.packed()}, {"end", r.kind == Open::Kind::PipeWrite ? "write" : "read"}, {"open", 0},
+          {"holder", holder}});
+}
+
+void Kernel::hand_over(const Passed& r, Holder to) {
+  trace_in_flight("select.end.close", r, id());
+  if (to.first == id()) return;  // received here: the description held here is the receiver's
+  count_open(r.pipe, r.kind, to);  // before the close, in the same order to the pipe's home
+  count_close(r.pipe, r.kind, {id(), incarnation_});
+}
+
+void Kernel::drop_right(const Passed& r) {
+  trace_in_flight("select.end.close", r, id());
+  count_close(r.pipe, r.kind, {id(), incarnation_});
+}
+
+std::shared_ptr<Open> Kernel::open_received(const Passed& r) {
+  auto o = new_open(r.kind, r.pipe);
+  o->dead = r.kind != Open::Kind::File && !o->shadow && pipe(r.pipe) == nullptr;
+  return o;
+}
+
+void Kernel::held_count(Pipe& p, Open::Kind end, Holder holder, int delta) {
+  auto& by = p.held[end == Open::Kind::PipeWrite ? 1 : 0];
+  const std::int32_t before = by[holder];
+  const std::int32_t after = before + delta;
+  if (after == 0) {
+    by.erase(holder);
+  } else {
+    by[holder] = after;
+  }
+  // A holder counts while its count is positive: a close that overtook its
+  // open (announced by another CPU, the parent's) changes nothing until the open comes.
+  const int change = std::max(after, 0) - std::max(before, 0);
+  if (change != 0) end_count(p, end, change);
+}
+
+void Kernel::drop_holder(sim::CpuId cpu, std::optional<std::uint32_t> new_incarnation) {
+  if (config().bugs.crash_keeps_ends) return;  // the literal reading: a crash is not a close
+  for (auto& [n, p] : pipes_) {
+    for (int e = 0; e < 2; ++e) {
+      for (auto it = p.held[e].begin(); it != p.held[e].end();) {
+        const auto [who, k] = *it;
+        if (who.first != cpu || (new_incarnation && who.second == *new_incarnation)) {
+          ++it;
+          continue;
+        }
+        it = p.held[e].erase(it);
+        if (k <= 0) continue;
+        sim::World& w = world();
+        if (w.tracing()) {
+          w.emit("select.pipe.drop", object_,
+                 {{"pipe", p.key.packed()}, {"end", e == 1 ? "write" : "read"}, {"peer", cpu}, {"opens", k}});
+        }
+        end_count(p, e == 1 ? Open::Kind::PipeWrite : Open::Kind::PipeRead, -k);
+      }
+    }
+  }
+}
+
+void Kernel::holders_watched(std::set<sim::CpuId>& out) const {
+  if (config().bugs.crash_keeps_ends) return;
+  for (const auto& [n, p] : pipes_) {
+    for (int e = 0; e < 2; ++e) {
+      // The loss of the write ends wakes readers (end of file), of the read ends writers (EPIPE).
+      bool here = false;
+      std::set<sim::CpuId> askers;
+      for (Ev ev : e == 1 ? std::vector<Ev>{Ev::Read} : std::vector<Ev>{Ev::Write, Ev::Error}) {
+        here = here || !p.waiters[static_cast<int>(ev)].empty();
+        askers.insert(p.remote[static_cast<int>(ev)].begin(), p.remote[static_cast<int>(ev)].end());
+      }
+      // Only when every description of that end is elsewhere can a crash close the last.
+      if ((!here && askers.empty()) || p.held_here(e) > 0) continue;
+      for (const auto& [who, k] : p.held[e]) {
+        // A waiter on the holder's own CPU dies with it: someone elsewhere must wait.
+        const bool elsewhere =
+            here || std::any_of(askers.begin(), askers.end(), [&](sim::CpuId c) { return c != who.first; });
+        if (k > 0 && elsewhere) out.insert(who.first);
+      }
+    }
+  }
+}
+
+void Kernel::trace_ends(const char* kind, const Open& o) const {
+  sim::World& w = world();
+  if (!w.tracing()) return;
+  auto one = [&](PipeKey key, bool write) {
+    w.emit(kind, object_, {{"pipe", key.packed()}, {"end", write ? "write" : "read"}, {"open", o.id}});
+  };
+  if (o.kind == Open::Kind::PipeRead || o.kind == Open::Kind::Pair) one(o.pipe, false);
+  if (o.kind == Open::Kind::PipeWrite) one(o.pipe, true);
+  if (o.kind == Open::Kind::Pair) one(o.out, true);
 }
 
 void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
   std::uint32_t& n = end == Open::Kind::PipeWrite ? p.writers : p.readers;
   if (delta < 0 && n == 0) return;
-  n = delta > 0 ? n + 1 : n - 1;
+  n = delta > 0 ? n + static_cast<std::uint32_t>(delta)
+                : (n > static_cast<std::uint32_t>(-delta) ? n - static_cast<std::uint32_t>(-delta) : 0);
   if (end == Open::Kind::PipeWrite && delta > 0) p.had_writer = true;
+  if (end == Open::Kind::PipeRead && delta > 0) p.had_reader = true;
   if (p.of_pair && end == Open::Kind::PipeRead && p.readers == 0 && !p.data.empty()) {
     if (auto other = pipes_.find(p.other_way); other != pipes_.end()) other->second.reset = true;
   }
@@ -133,6 +267,17 @@ void Kernel::end_count(Pipe& p, Open::Kind end, int delta) {
     sim::World& w = world();
     if (w.tracing()) w.emit("select.pipe.eof", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
     pipe_changed(p);  // readers, here and remote, see end of file
+  }
+  if (end == Open::Kind::PipeRead && delta < 0 && p.broken() && !p.rights.empty()) {
+    // Nobody can receive the FDs in flight any more: they are closed.
+    const std::map<std::uint64_t, Passed> lost = std::move(p.rights);
+    p.rights.clear();  // the bytes stay (unread), only their FDs go
+    for (const auto& [at, r] : lost) drop_right(r);
+  }
+  if (end == Open::Kind::PipeRead && delta < 0 && p.broken()) {
+    sim::World& w = world();
+    if (w.tracing()) w.emit("select.pipe.broken", object_, {{"pipe", p.key.packed()}, {"bytes", p.data.size()}});
+    pipe_changed(p);  // writers, here and remote, see the error (EPIPE, POLLERR)
   }
 }
 
@@ -143,14 +288,15 @@ int Kernel::release(Proc& p, int fd) {
   p.fds.erase(it);
   if (o->fds > 0) --o->fds;
   if (o->fds > 0 || o->dead) return 0;
+  trace_ends("select.end.close", *o);
   auto close_end = [&](PipeKey key, Open::Kind end) {
     if (!o->shadow) {
       if (Pipe* pipe_here = pipe(key)) end_count(*pipe_here, end, -1);
       return;
     }
     Words b;
-    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0);
-    send(key.home, kClose, std::move(b));
+    b.word(key.packed()).word(end == Open::Kind::PipeWrite ? 1 : 0).word(id()).word(incarnation_);
+    send_count(key.home, kClose, std::move(b));
   };
   if (o->kind == Open::Kind::PipeRead || o->kind == Open::Kind::PipeWrite) close_end(o->pipe, o->kind);
   if (o->kind == Open::Kind::Pair) {
@@ -201,6 +347,7 @@ Pipe* Kernel::pipe(PipeKey key) {
 std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
   if (o.kind == Open::Kind::File) return ev != Ev::Except;  // always ready, never exceptional
   if (o.dead) return true;                                   // error readiness, for every event
+  ev = o.effective(ev);
   if (o.kind == Open::Kind::Socket) {
     auto it = socks.find(o.pipe.packed());
     if (it == socks.end() || it->second.dead) return true;
@@ -210,6 +357,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
     return std::nullopt;                                          // they are at the real socket
   }
   if ((ev == Ev::Read && !o.reads_pipe()) || (ev == Ev::Write && !o.writes_pipe())) return false;  // the wrong end
+  if (ev == Ev::Error && !o.writes_pipe()) return false;
   if (ev == Ev::Except) return false;  // exceptions exist only for sockets (and dead peers)
   if (o.shadow) return std::nullopt;
   const PipeKey key = o.key_for(ev);
@@ -219,7 +367,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
 }
 
 void Kernel::pipe_changed(Pipe& p) {
-  for (Ev ev : {Ev::Read, Ev::Write}) {
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Error}) {
     const int e = static_cast<int>(ev);
     if (!p.ready(ev)) continue;
     std::vector<Pipe::Waiter> ws = std::move(p.waiters[e]);
@@ -235,6 +383,7 @@ void Kernel::pipe_changed(Pipe& p) {
 }
 
 void Kernel::post(const Pipe::Waiter& wt, Ev ev) {
+  if (ev == Ev::Error) ev = Ev::Read;  // what the caller asked of its write end
   Proc* p = proc(wt.pid);
   const bool untagged = config().bugs.untagged_ready_list;
   if (p == nullptr || (p->call != wt.call && !untagged)) return;  // that select is over: nothing stale is posted
@@ -276,6 +425,18 @@ void Kernel::send_request(std::uint64_t req, sim::CpuId to, std::uint32_t tag, W
   send(to, tag, std::move(body), io);
 }
 
+void Kernel::send_count(sim::CpuId home, std::uint32_t tag, Words body) {
+  std::uint64_t req = 0;
+  if (config().resend_period > sim::Duration{0}) {
+    req = next_req();
+    body.word(req);
+    counts_unacked[req] = {{home, tag, body.bytes, false}, world().now()};
+  } else {
+    body.word(0);
+  }
+  send(home, tag, std::move(body));
+}
+
 void Kernel::sock_data(std::uint64_t sock, std::uint64_t packet) {
   ShadowSock& s = socks[sock];
   s.held.push_back(packet);
@@ -294,9 +455,11 @@ std::set<sim::CpuId> Kernel::dependencies() const {
     if (!in.waiters.empty()) out.insert(PipeKey::unpack(key.first).home);
   }
   for (const auto& [req, pd] : pending) out.insert(pd.peer);
+  for (const auto& [req, c] : counts_unacked) out.insert(c.msg.to);  // a lossy bus: re-sent until counted
   for (const auto& [key, ws] : sock_waiters) {
     if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
   }
+  holders_watched(out);
   return out;
 }
 
@@ -309,6 +472,8 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
     w.emit("select.agent.peer_dead", object_,
            {{"peer", peer}, {"restarted", new_incarnation.has_value()}});
   }
+  drop_holder(peer, new_incarnation);
+  std::erase_if(counts_unacked, [&](const auto& kv) { return gone(PipeKey::unpack(word_at(kv.second.msg.body, 0))); });
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, o] : p.fds) {
       if (o->shadow && gone(o->pipe)) o->dead = true;
@@ -366,7 +531,7 @@ void Kernel::pipe_dead(PipeKey key) {
     sock_waiters.erase(it);
     for (const auto& wt : ws) post(wt, Ev::Read);
   }
-  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except}) {
+  for (Ev ev : {Ev::Read, Ev::Write, Ev::Except, Ev::Error}) {
     auto it = interests.find({key.packed(), ev});
     if (it == interests.end()) continue;
     std::vector<Pipe::Waiter> ws = std::move(it->second.waiters);
@@ -397,8 +562,13 @@ void Kernel::bind_shadow(std::uint64_t provisional, std::uint64_t sock, bool con
 void Kernel::digest(sim::StateHash& h) const {
   h.add(incarnation_).add(pipes_.size());
   for (const auto& [n, p] : pipes_) {
+    h.add(p.rights.size()).add(p.taken);
     h.add(n).add(p.data.size()).add(p.readers).add(p.writers).add(p.had_writer ? 1 : 0).add(p.reset ? 1 : 0);
     for (std::byte b : p.data) h.add(static_cast<std::uint64_t>(b));
+    for (const auto& by : p.held) {
+      h.add(by.size());
+      for (const auto& [who, k] : by) h.add(who.first).add(who.second).add(static_cast<std::uint64_t>(k));
+    }
     for (const auto& r : p.remote) {
       h.add(r.size());
       for (auto c : r) h.add(c);
@@ -414,6 +584,8 @@ void Kernel::digest(sim::StateHash& h) const {
     h.add(key).add(s.held.size()).add(s.contention ? 1 : 0).add(s.dead ? 1 : 0);
     for (auto p : s.held) h.add(p);
   }
+  h.add(counts_unacked.size());
+  for (const auto& [req, c] : counts_unacked) h.add(req);
   h.add(interests.size());
   for (const auto& [key, in] : interests) h.add(key.first).add(static_cast<std::uint64_t>(key.second)).add(in.outstanding ? 1 : 0).add(in.waiters.size());
 }

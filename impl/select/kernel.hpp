@@ -61,6 +61,9 @@ struct Open {
   PipeKey out;         // Pair: the pipe it writes (same home as `pipe`)
   // The pipe whose readiness answers `ev`.
   PipeKey key_for(Ev ev) const { return kind == Kind::Pair && ev == Ev::Write ? out : pipe; }
+  // The event a select's bit waits for: a read bit on a pipe's write end is
+  // error readiness (no reader left), as on Linux.
+  Ev effective(Ev asked) const { return kind == Kind::PipeWrite && asked == Ev::Read ? Ev::Error : asked; }
   bool reads_pipe() const { return kind == Kind::PipeRead || kind == Kind::Pair; }
   bool writes_pipe() const { return kind == Kind::PipeWrite || kind == Kind::Pair; }
   bool shadow = false;  // always for a socket: its real socket is the I/O process's
@@ -68,6 +71,16 @@ struct Open {
   // FDs of this kernel naming it (and children's, reserved at fork). At 0 the
   // description is closed: a pipe end's count at the home drops.
   std::uint32_t fds = 0;
+};
+
+// An FD in flight through a socketpair (SCM_RIGHTS): what its open
+// description is. While in flight it is an open description held by the
+// socketpair's home (counted there at the passed pipe's home); the receiver
+// gets a new description of the same end (a shadow when the pipe lives
+// elsewhere), to which the count moves.
+struct Passed {
+  Open::Kind kind = Open::Kind::File;  // PipeRead, PipeWrite or File
+  PipeKey pipe;
 };
 
 struct Pipe {
@@ -80,26 +93,47 @@ struct Pipe {
   // that was ever open is closed.
   std::uint32_t readers = 0;
   std::uint32_t writers = 0;
+  // Of those, the ones in other memory spaces, per end (0 read, 1 write), by
+  // the (CPU, incarnation) holding them: when the home learns that CPU died
+  // or restarted, they are closed (end of file, EPIPE follow). Signed: a
+  // holder's close may overtake the open its parent's CPU announced.
+  std::map<std::pair<sim::CpuId, std::uint32_t>, std::int32_t> held[2];
+  // The open descriptions of `end` in this memory space (the home's own).
+  std::int64_t held_here(int end) const {
+    std::int64_t n = end == 0 ? readers : writers;
+    for (const auto& [who, k] : held[end]) n -= std::max(k, 0);
+    return n;
+  }
   bool had_writer = false;
-  bool of_pair = false;  // one way of a socketpair: a write with no reader left fails (EPIPE)
+  // Every read end that was ever open is closed: a write fails (-1, EPIPE; no
+  // SIGPIPE is modelled, as if it were ignored) and select reports the write
+  // end ready (Linux's POLLERR, which select counts as writable).
+  bool had_reader = false;
+  // Socketpairs: the FDs in flight, by the number of the byte that carries
+  // each (bytes are numbered from 0 in write order; `taken` of them left).
+  std::map<std::uint64_t, Passed> rights;
+  std::uint64_t taken = 0;
+  bool of_pair = false;  // one way of a socketpair (its other end's reads and writes are counted like a pipe's)
   std::uint32_t other_way = 0;  // socketpair: the number of the pipe the other way
   // Socketpair: the other end closed with bytes unread in its way in (a
   // connection reset): once this way is empty, one read fails (-1) before
   // end of file, as Linux's ECONNRESET.
   bool reset = false;
   bool eof() const { return had_writer && writers == 0; }
+  bool broken() const { return had_reader && readers == 0; }
   // Local select waiters, per event (read, write): (pid, call, fd).
   struct Waiter {
     Pid pid;
     std::uint64_t call;
     int fd;
   };
-  std::vector<Waiter> waiters[2];
+  std::vector<Waiter> waiters[4];  // by Ev (Except unused)
   // Remote interest records (the seed's T10): which CPUs want a notification of which event.
-  std::set<sim::CpuId> remote[2];
+  std::set<sim::CpuId> remote[4];
   bool ready(Ev ev) const {
     if (ev == Ev::Read) return !data.empty() || eof();
-    if (ev == Ev::Write) return data.size() + pipe_buf <= capacity;
+    if (ev == Ev::Write) return broken() || data.size() + pipe_buf <= capacity;
+    if (ev == Ev::Error) return broken();
     return false;
   }
   // How many of `n` bytes a write puts in: all or nothing up to PIPE_BUF, as much as fits beyond.
@@ -187,12 +221,41 @@ class Kernel {
   int install(Proc& p, std::shared_ptr<Open> open);  // lowest free FD, or -1
   // close(): the FD goes; its open description closes with its last FD. -1: no such FD.
   int release(Proc& p, int fd);
-  // One more open description of an end of `pipe`: counted here when the
-  // pipe lives here, else announced to its home (kOpen).
-  void count_open(PipeKey pipe, Open::Kind end);
-  void count_open(const Open& o);  // each pipe end it holds (two for a socketpair end)
-  // An end of a real pipe here gained (+1) or lost (-1) an open description.
+  // One more open description of an end of `pipe`, held on `holder` (CPU,
+  // incarnation): counted here when the pipe lives here, else announced to
+  // its home (kOpen).
+  using Holder = std::pair<sim::CpuId, std::uint32_t>;
+  void count_open(PipeKey pipe, Open::Kind end, Holder holder);
+  void count_open(const Open& o, Holder holder);  // each pipe end it holds (two for a socketpair end)
+  // An end of a real pipe here gained (+n) or lost (-n) open descriptions.
   void end_count(Pipe& p, Open::Kind end, int delta);
+  // A description of `end` of a pipe here, held in another memory space,
+  // opened (+1) or closed (-1) there.
+  void held_count(Pipe& p, Open::Kind end, Holder holder, int delta);
+  // `cpu` died (or restarted as `new_incarnation`): the descriptions of this
+  // CPU's pipes it held are closed.
+  void drop_holder(sim::CpuId cpu, std::optional<std::uint32_t> new_incarnation);
+  // The CPUs whose crash would close the last ends of a pipe here that
+  // somebody (here or elsewhere) waits on: the home watches them.
+  void holders_watched(std::set<sim::CpuId>& out) const;
+  // One open description of `end` of `pipe`, held on `holder`, closed: the
+  // mirror of count_open (local, or kClose to the home naming the holder).
+  void count_close(PipeKey pipe, Open::Kind end, Holder holder);
+  // SCM_RIGHTS through a socketpair way homed here: one byte carrying `r`
+  // enters `sp` (counted as held here by the sender); bytes taken from the
+  // front give up the FDs they carry; an FD handed to `to` moves its count
+  // there; one dropped (read() without receiving it, or the way's readers
+  // gone) is closed.
+  void pass_in(Pipe& sp, const Passed& r);
+  std::vector<Passed> take_rights(Pipe& sp, std::size_t n);
+  void hand_over(const Passed& r, Holder to);
+  void drop_right(const Passed& r);
+  // A received FD's new open description here (dead when its pipe is gone).
+  std::shared_ptr<Open> open_received(const Passed& r);
+  // `select.end.open` / `select.end.close`: an open description of pipe ends
+  // made or closed in this memory space (one record per end it holds).
+  void trace_ends(const char* kind, const Open& o) const;
+  void trace_in_flight(const char* kind, const Passed& r, sim::CpuId holder) const;
   std::shared_ptr<Open> new_open(Open::Kind kind, PipeKey pipe);
   Pipe& new_pipe();
   Pipe* pipe(PipeKey key);
@@ -237,6 +300,15 @@ class Kernel {
   // when requests may be re-sent: a repeated request gets the same answer
   // and is not applied twice.
   std::map<std::pair<sim::CpuId, std::uint64_t>, Outgoing> answered;
+  // kOpen and kClose to other homes, on a lossy bus (resend_period > 0): each
+  // carries a request number, is re-sent until the home acknowledges it
+  // (kCountAck), and is counted there once (by the same answer store).
+  struct CountMsg {
+    Outgoing msg;
+    sim::Instant sent_at{};
+  };
+  std::map<std::uint64_t, CountMsg> counts_unacked;
+  void send_count(sim::CpuId home, std::uint32_t tag, Words body);
   // Liveness: per peer CPU, whether a ping is unanswered, and the incarnation last heard.
   struct Peer {
     bool awaiting = false;

@@ -27,6 +27,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cerrno>
 #include <cstdint>
 #include <string>
@@ -44,7 +45,7 @@ using testing::Machine;
 constexpr int kPipes = 3;
 
 struct Step {
-  enum Kind { Write, Read, Select, Close } kind;  // Close: the pipe's write end
+  enum Kind { Write, Read, Select, Close, CloseRead } kind;  // Close: the pipe's write end; CloseRead: its read end
   int pipe = 0;
   std::uint32_t bytes = 0;
   // Select: for each of the 2 * kPipes FDs (read end, write end of each
@@ -106,11 +107,12 @@ Results on_linux(const std::vector<Step>& steps) {
   Results out;
   std::vector<char> buf(3 * kPage, 'x');
   for (const Step& s : steps) {
-    if (s.kind == Step::Close) {
-      out.push_back({::close(fds[s.pipe][1])});
-      fds[s.pipe][1] = -1;
+    if (s.kind == Step::Close || s.kind == Step::CloseRead) {
+      const int end = s.kind == Step::Close ? 1 : 0;
+      out.push_back({::close(fds[s.pipe][end])});
+      fds[s.pipe][end] = -1;
     } else if (s.kind == Step::Write) {
-      const ssize_t n = ::write(fds[s.pipe][1], buf.data(), s.bytes);
+      const ssize_t n = ::write(fds[s.pipe][1], buf.data(), s.bytes);  // EPIPE (SIGPIPE ignored): -1
       out.push_back({n < 0 && errno == EAGAIN ? 0 : n});
     } else if (s.kind == Step::Read) {
       const ssize_t n = ::read(fds[s.pipe][0], buf.data(), s.bytes);
@@ -138,7 +140,7 @@ Results on_linux(const std::vector<Step>& steps) {
     }
   }
   for (auto& p : fds) {
-    ::close(p[0]);
+    if (p[0] >= 0) ::close(p[0]);
     if (p[1] >= 0) ::close(p[1]);
   }
   return out;
@@ -146,8 +148,9 @@ Results on_linux(const std::vector<Step>& steps) {
 
 sim::Task<> replay(Process& p, const std::vector<Step>& steps, const std::vector<int>& fd_of, Results& out) {
   for (const Step& s : steps) {
-    if (s.kind == Step::Close) {
-      out.push_back(std::vector<std::int64_t>(1, co_await p.close(fd_of[2 * s.pipe + 1])));
+    if (s.kind == Step::Close || s.kind == Step::CloseRead) {
+      const int end = s.kind == Step::Close ? 1 : 0;
+      out.push_back(std::vector<std::int64_t>(1, co_await p.close(fd_of[2 * s.pipe + end])));
     } else if (s.kind == Step::Write) {
       const std::int64_t n = co_await p.write(fd_of[2 * s.pipe + 1], s.bytes);
       out.push_back(std::vector<std::int64_t>(1, n));
@@ -273,6 +276,79 @@ TEST(SelectAgainstLinux, FullPipesAndClosesGiveLinuxResults) {
   EXPECT_GT(t.blocked_writes, 50);   // a write that would block
   EXPECT_GT(t.eof_polls, 20);
   EXPECT_GT(t.empty_reads, 20);
+}
+
+// Closes of read ends: small writes and reads, selects, and a close of a
+// pipe's read end or write end now and then. With every read end closed a
+// write fails (-1, EPIPE; SIGPIPE ignored here, not modelled in ipcsim) and
+// select reports the write end ready (POLLERR on Linux, which select counts
+// as writable), in one memory space and, through the close message to the
+// pipe's home, from another. A closed FD is not used again.
+std::vector<Step> closing_program(std::uint64_t seed, int length) {
+  Gen g{seed};
+  std::vector<Step> out;
+  bool closed[2 * kPipes] = {};  // read end, write end, pipe after pipe
+  for (int i = 0; i < length; ++i) {
+    Step s;
+    const std::uint32_t k = g.below(100);
+    s.kind = k < 30   ? Step::Write
+             : k < 50 ? Step::Read
+             : k < 92 ? Step::Select
+             : k < 97 ? Step::CloseRead
+                      : Step::Close;
+    s.pipe = static_cast<int>(g.below(kPipes));
+    s.bytes = 1 + g.below(64);
+    const int end = s.kind == Step::Read || s.kind == Step::CloseRead ? 0 : 1;
+    if (s.kind != Step::Select && closed[2 * s.pipe + end]) continue;
+    if (s.kind == Step::Close || s.kind == Step::CloseRead) closed[2 * s.pipe + end] = true;
+    if (s.kind == Step::Select) {
+      for (int f = 0; f < 2 * kPipes; ++f) s.ask.push_back(closed[f] ? 0 : static_cast<int>(g.below(8)));
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+TEST(SelectAgainstLinux, ClosedReadEndsGiveLinuxResults) {
+  struct sigaction ignore = {}, old = {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(sigaction(SIGPIPE, &ignore, &old), 0);
+  int epipe_writes = 0, error_polls = 0, error_read_polls = 0, eof_polls = 0, readable = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const std::vector<Step> steps = closing_program(seed, 120);
+    const Results linux = on_linux(steps);
+    bool closed[2 * kPipes] = {};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const Step& s = steps[i];
+      if (s.kind == Step::Close) closed[2 * s.pipe + 1] = true;
+      if (s.kind == Step::CloseRead) closed[2 * s.pipe] = true;
+      if (s.kind == Step::Write) epipe_writes += linux[i][0] == -1;
+      if (s.kind != Step::Select) continue;
+      readable += linux[i][1] != 0;
+      for (int p = 0; p < kPipes; ++p) {
+        error_polls += closed[2 * p] && (linux[i][2] >> (2 * p + 1) & 1);
+        error_read_polls += closed[2 * p] && (linux[i][1] >> (2 * p + 1) & 1);  // POLLERR counts as readable too
+        eof_polls += closed[2 * p + 1] && (linux[i][1] >> (2 * p) & 1);
+      }
+    }
+    const Results local = on_ipcsim(steps, false);
+    const Results distributed = on_ipcsim(steps, true);
+    ASSERT_EQ(local.size(), linux.size());
+    ASSERT_EQ(distributed.size(), linux.size());
+    for (std::size_t i = 0; i < linux.size(); ++i) {
+      ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
+      ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
+    }
+  }
+  sigaction(SIGPIPE, &old, nullptr);
+  std::printf("closed read ends: %d writes failed with EPIPE, %d write-end polls found no reader (%d of them by the "
+              "read bit), %d polls found end of file, %d polls found something readable\n",
+              epipe_writes, error_polls, error_read_polls, eof_polls, readable);
+  EXPECT_GT(epipe_writes, 20);  // a write with every read end closed
+  EXPECT_GT(error_polls, 20);   // a write-end poll that found no reader (POLLERR)
+  EXPECT_GT(error_read_polls, 10);
+  EXPECT_GT(eof_polls, 10);
+  EXPECT_GT(readable, 100);
 }
 
 // Socketpairs: two connected pairs (four ends, each readable and writable),

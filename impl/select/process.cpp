@@ -43,11 +43,15 @@ sim::Task<int> Process::pipe(int fds[2]) {
     pipe.readers = 1;
     pipe.writers = 1;
     pipe.had_writer = true;
+    pipe.had_reader = true;
     result = fds[0] >= 0 && fds[1] >= 0 ? 0 : -1;
     sim::World& w = k.world();
     if (w.tracing()) {
       w.emit("select.pipe.create", k.object(),
              {{"pipe", pipe.key.packed()}, {"capacity", pipe.capacity}, {"rfd", fds[0]}, {"wfd", fds[1]}});
+      for (int fd : {fds[0], fds[1]}) {
+        if (fd >= 0) k.trace_ends("select.end.open", *p.fds.at(fd));
+      }
     }
   });
   co_return result;
@@ -65,6 +69,7 @@ sim::Task<int> Process::socketpair(int fds[2]) {
       one_way->readers = 1;
       one_way->writers = 1;
       one_way->had_writer = true;
+      one_way->had_reader = true;
     }
     ab.other_way = ba.key.number;
     ba.other_way = ab.key.number;
@@ -82,6 +87,8 @@ sim::Task<int> Process::socketpair(int fds[2]) {
                {{"pipe", one_way->key.packed()}, {"capacity", one_way->capacity},
                 {"rfd", one_way == &ab ? fds[1] : fds[0]}, {"wfd", one_way == &ab ? fds[0] : fds[1]}});
       }
+      k.trace_ends("select.end.open", *end0);
+      k.trace_ends("select.end.open", *end1);
     }
   });
   co_return result;
@@ -224,7 +231,10 @@ sim::Task<int> Process::open_fifo(std::string name, bool write) {
     // A FIFO whose CPU restarted since it was made is gone: its shadow is dead at once.
     open->dead = !open->shadow && k.pipe(it->second) == nullptr;
     fd = k.install(*k.proc(pid()), open);
-    if (fd >= 0 && !open->dead) k.count_open(it->second, open->kind);
+    if (fd >= 0 && !open->dead) {
+      k.count_open(it->second, open->kind, {k.id(), k.incarnation()});
+      k.trace_ends("select.end.open", *open);
+    }
     if (w.tracing()) {
       w.emit("select.fifo.open", k.object(),
              {{"name", name}, {"pipe", it->second.packed()}, {"fd", fd}, {"end", write ? "write" : "read"},
@@ -244,6 +254,133 @@ sim::Task<int> Process::dup(int fd) {
     if (k.world().tracing()) k.world().emit("select.fd.dup", k.object(), {{"fd", fd}, {"new_fd", result}});
   });
   co_return result;
+}
+
+sim::Task<std::int64_t> Process::send_fd(int sock, int fd) {
+  std::int64_t result = -1;
+  bool remote = false, counted = false;
+  Passed passed;
+  Kernel::Holder holder{};
+  PipeKey way;
+  co_await Call(cx_.world(), "sendmsg (SCM_RIGHTS)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    Proc& p = enter(k);
+    auto s = p.fds.find(sock);
+    auto f = p.fds.find(fd);
+    if (s == p.fds.end() || f == p.fds.end() || s->second->kind != Open::Kind::Pair || s->second->dead) return;
+    const Open& o = *f->second;
+    if (o.dead || (o.kind != Open::Kind::PipeRead && o.kind != Open::Kind::PipeWrite && o.kind != Open::Kind::File)) {
+      return;
+    }
+    way = s->second->out;
+    passed = {o.kind, o.kind == Open::Kind::File ? PipeKey{} : o.pipe};
+    // In flight it is a description held by the socketpair's home (its CPU's
+    // incarnation read from the machine, as a fork reads its child's), and
+    // counted now, before the sender's own close can overtake it.
+    holder = {way.home, way.home == k.id() ? k.incarnation() : sys_->kernel(way.home).cpu().incarnation()};
+    k.count_open(passed.pipe, passed.kind, holder);
+    k.trace_in_flight("select.end.open", passed, holder.first);
+    counted = true;
+    if (s->second->shadow) {
+      remote = true;
+      ask_home(k, p, pid(), self, op, way.home, kSendFd, false, [&](Words& b, std::uint64_t req) {
+        b.word(way.packed()).word(req).word(static_cast<std::uint64_t>(passed.kind)).word(passed.pipe.packed());
+      });
+      return;
+    }
+    Pipe* sp = k.pipe(way);
+    if (sp == nullptr || sp->broken()) return;
+    if (sp->accepts(1) == 0) {
+      result = 0;
+      return;
+    }
+    k.pass_in(*sp, passed);
+    result = 1;
+    if (k.world().tracing()) {
+      k.world().emit("select.pipe.write", k.object(), {{"pipe", way.packed()}, {"bytes", 1}, {"from_cpu", k.id()}});
+    }
+    k.pipe_changed(*sp);
+  });
+  Kernel& k = kernel();
+  if (remote) result = enter(k).status;
+  if (counted && result <= 0) {  // it never left: not in flight after all
+    k.count_close(passed.pipe, passed.kind, holder);
+    k.trace_in_flight("select.end.close", passed, holder.first);
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.fd.send", k.object(),
+                   {{"sock", sock}, {"fd", fd}, {"way", way.packed()}, {"pipe", passed.pipe.packed()},
+                    {"result", result}, {"remote", remote}});
+  }
+  co_return result;
+}
+
+sim::Task<int> Process::recv_fd(int sock) {
+  int fd = -1;
+  bool remote = false, have = false;
+  std::int64_t took = 0;
+  Passed got;
+  PipeKey way;
+  co_await Call(cx_.world(), "recvmsg (SCM_RIGHTS)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    Proc& p = enter(k);
+    auto s = p.fds.find(sock);
+    if (s == p.fds.end() || s->second->kind != Open::Kind::Pair || s->second->dead) {
+      took = -1;
+      return;
+    }
+    way = s->second->pipe;
+    if (s->second->shadow) {
+      remote = true;
+      ask_home(k, p, pid(), self, op, way.home, kRecvFd, false,
+               [&](Words& b, std::uint64_t req) { b.word(way.packed()).word(req).word(k.incarnation()); });
+      return;
+    }
+    Pipe* sp = k.pipe(way);
+    if (sp == nullptr || sp->data.empty()) {
+      if (sp == nullptr || sp->reset) took = -1;
+      if (sp != nullptr) sp->reset = false;
+      return;
+    }
+    const std::vector<Passed> rights = k.take_rights(*sp, 1);
+    sp->data.pop_front();
+    took = 1;
+    if (k.world().tracing()) {
+      k.world().emit("select.pipe.take", k.object(), {{"pipe", way.packed()}, {"bytes", 1}, {"to_cpu", k.id()}});
+    }
+    if (!rights.empty()) {
+      k.hand_over(rights.front(), {k.id(), k.incarnation()});
+      got = rights.front();
+      have = true;
+    }
+    k.pipe_changed(*sp);
+  });
+  Kernel& k = kernel();
+  Proc& p = enter(k);
+  if (remote) {
+    took = p.status < 0 ? -1 : p.status == 0 ? 0 : 1;
+    if (p.status == 1) {
+      got = {static_cast<Open::Kind>(word_at(p.reply, 0)), PipeKey::unpack(word_at(p.reply, 1))};
+      have = true;
+    }
+  }
+  if (have) {
+    auto o = k.open_received(got);
+    fd = k.install(p, o);
+    if (fd >= 0 && !o->dead) k.trace_ends("select.end.open", *o);
+    if (fd < 0 && !o->dead) k.count_close(got.pipe, got.kind, {k.id(), k.incarnation()});  // no FD free: closed
+  }
+  if (k.world().tracing()) {
+    k.world().emit("select.read", k.object(),
+                   {{"fd", sock}, {"pipe", way.packed()}, {"bytes", took}, {"remote", remote}});
+    const char* end = !have                               ? ""
+                      : got.kind == Open::Kind::PipeWrite ? "write"
+                      : got.kind == Open::Kind::PipeRead  ? "read"
+                                                          : "file";
+    k.world().emit("select.fd.receive", k.object(),
+                   {{"sock", sock}, {"fd", fd}, {"pipe", got.pipe.packed()}, {"end", end}});
+  }
+  co_return fd;
 }
 
 sim::Task<int> Process::kill(Pid target) {
@@ -306,6 +443,7 @@ sim::Task<std::int64_t> Process::read(int fd, std::size_t max) {
       return;
     }
     const std::size_t n = std::min(max, pipe->data.size());
+    for (const Passed& r : k.take_rights(*pipe, n)) k.drop_right(r);  // read(), not recvmsg(): the FDs are closed
     pipe->data.erase(pipe->data.begin(), pipe->data.begin() + static_cast<std::ptrdiff_t>(n));
     result = static_cast<std::int64_t>(n);
     sim::World& w = k.world();
@@ -348,7 +486,7 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
       return;
     }
     Pipe* pipe = k.pipe(target);
-    if (pipe == nullptr || (pipe->of_pair && pipe->readers == 0)) return;  // EPIPE: the other end is closed
+    if (pipe == nullptr || pipe->broken()) return;  // EPIPE: every read end (a socketpair's other end) is closed
     const std::size_t accepted = pipe->accepts(n);
     pipe->data.insert(pipe->data.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
     result = static_cast<std::int64_t>(accepted);
@@ -380,7 +518,7 @@ sim::Task<> Process::fork(sim::Cpu& cpu, std::string name, Body body) {
       if (&cpu == &k.cpu()) {
         ++open->fds;
       } else if (!open->dead && counted.insert(open->id).second) {
-        k.count_open(*open);  // one open description there per one here
+        k.count_open(*open, {cpu.id(), cpu.incarnation()});  // one open description there per one here
       }
     }
     const sim::ActorRef child = spawn_process(*sys_, cpu, name, std::move(body), std::move(inherited), pid());
@@ -439,6 +577,7 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
                                 {"open", mine->id}});
               }
             }
+            if (mine->fds == 0 && !mine->dead) k.trace_ends("select.end.open", *mine);  // a new description here
             ++mine->fds;
             proc.fds[inh.fd] = mine;
           }

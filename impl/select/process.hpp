@@ -83,6 +83,15 @@ class Process {
   // it lives here, a shadow FIFO otherwise (claim 12). The FD, or -1.
   sim::Task<int> open_fifo(std::string name, bool write);
   sim::Task<int> dup(int fd);
+  // sendmsg() of one byte carrying `fd` (SCM_RIGHTS) on the socketpair end
+  // `sock`: 1, 0 when its way is full (EAGAIN), -1 on an error (a bad FD, not
+  // a socketpair end, an FD other than a pipe end or a file, the other end
+  // closed: EPIPE). While in flight the FD's open description stays open.
+  sim::Task<std::int64_t> send_fd(int sock, int fd);
+  // recvmsg() of one byte from the socketpair end `sock`, and the FD it
+  // carries: the new FD (the lowest free; a shadow when the pipe lives in
+  // another memory space), or -1 (nothing there, a byte without an FD, an error).
+  sim::Task<int> recv_fd(int sock);
   sim::Task<int> close(int fd);
   sim::Task<std::int64_t> read(int fd, std::size_t max);
   sim::Task<std::int64_t> write(int fd, std::size_t n);

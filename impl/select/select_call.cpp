@@ -85,6 +85,7 @@ struct SelectCall {
     each([&](int fd, Ev ev) {
       const Open& o = *p.fds.at(fd);
       if (!o.shadow || o.dead || ev == Ev::Except) return;
+      ev = o.effective(ev);
       auto it = k->interests.find({o.key_for(ev).packed(), ev});
       if (it == k->interests.end() || !it->second.outstanding) return;
       it->second.outstanding = false;
@@ -141,7 +142,7 @@ struct SelectCall {
       const Open& o = *p.fds.at(fd);
       if (w.tracing()) {
         w.emit("select.want", k->object(),
-               {{"call", call}, {"fd", fd}, {"event", to_string(ev)},
+               {{"call", call}, {"fd", fd}, {"event", to_string(o.effective(ev))},
                 {"pipe", o.kind == Open::Kind::File ? std::uint64_t{0} : o.key_for(ev).packed()},
                 {"what", o.kind == Open::Kind::File     ? "file"
                          : o.kind == Open::Kind::Socket ? "socket"
@@ -162,8 +163,9 @@ struct SelectCall {
         const std::uint64_t req = k->next_req();
         k->pending[req] = {pid, o.pipe.home, true, fd, ev};
         ++p.queries;
+        const Ev want = o.effective(ev);
         Words b;
-        b.word(o.key_for(ev).packed()).word(static_cast<std::uint64_t>(ev)).word(req);
+        b.word(o.key_for(want).packed()).word(static_cast<std::uint64_t>(want)).word(req);
         k->send_request(req, o.pipe.home, kQuery, std::move(b), o.kind == Open::Kind::Socket);
       });
       if (p.queries == 0) return finish(p, "timeout");
@@ -173,9 +175,12 @@ struct SelectCall {
     }
     // Register: local pipes keep their waiters; remote (pipe, event) pairs go
     // to the select database, and to the pipe's home unless already asked.
-    each([&](int fd, Ev ev) {
+    each([&](int fd, Ev asked) {
       const Open& o = *p.fds.at(fd);
+      const Ev ev = o.effective(asked);
       if (o.kind == Open::Kind::File) return;
+      const bool pipe_end = o.kind != Open::Kind::Socket;
+      if (pipe_end && ((ev == Ev::Read && !o.reads_pipe()) || (ev == Ev::Write && !o.writes_pipe()))) return;  // never
       if (o.kind == Open::Kind::Socket && ev == Ev::Read && !k->socks[o.pipe.packed()].contention) {
         k->sock_waiters[o.pipe.packed()].push_back({pid, call, fd});  // forwarding: the packets come here
         return;

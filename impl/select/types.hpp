@@ -14,8 +14,14 @@ namespace ipcsim::select {
 
 using Pid = sim::ActorId;  // a process is an actor
 
-enum class Ev : std::uint8_t { Read = 0, Write = 1, Except = 2 };
-inline const char* to_string(Ev e) { return e == Ev::Read ? "read" : e == Ev::Write ? "write" : "except"; }
+// Error is not one of select()'s masks: it is what a read bit asked of a
+// pipe's write end waits for (Linux's POLLERR, every read end closed, which
+// select reports as readable and writable), between kernels and agents only;
+// it is posted to the caller as Read.
+enum class Ev : std::uint8_t { Read = 0, Write = 1, Except = 2, Error = 3 };
+inline const char* to_string(Ev e) {
+  return e == Ev::Read ? "read" : e == Ev::Write ? "write" : e == Ev::Except ? "except" : "error";
+}
 
 // select()'s three bitmasks: bit fd of each set is that FD (FDs 0..63).
 struct Masks {
@@ -76,8 +82,11 @@ enum Tag : std::uint32_t {
   kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
   kQueryReply = 19,     // req, ready (1), not (0), gone (2)
   kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
-  kOpen = 21,           // pipe, end (1 write, 0 read): one more open description of it, in the sender's space
-  kClose = 22,          // pipe, end: one open description of it, in the sender's space, closed
+  kOpen = 21,           // pipe, end (1 write, 0 read), holder CPU, its incarnation, req: one more open description
+  kClose = 22,          // pipe, end, holder CPU (the sender), its incarnation, req: one open description closed
+  kCountAck = 23,       // req: a kOpen or kClose was counted (only with re-sends: resend_period > 0)
+  kSendFd = 24,         // socketpair way, req, kind, passed pipe: one byte carrying an FD (SCM_RIGHTS)
+  kRecvFd = 25,         // socketpair way, req, receiver's incarnation: take one byte and the FD it carries
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

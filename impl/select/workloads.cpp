@@ -56,6 +56,10 @@ class Storm final : public Workload {
         std::string name = "fifo" + std::to_string(i);
         co_await root.mkfifo(name);
         wr.push_back(co_await root.open_fifo(name, true));
+        // The root holds a read end too, never read (a server's O_RDWR
+        // idiom): its writes after every child stopped reading are buffered,
+        // not refused with EPIPE.
+        co_await root.open_fifo(name, false);
         rd.push_back(-1);  // the children open the read ends themselves
         continue;
       }

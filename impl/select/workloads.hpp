@@ -41,6 +41,18 @@
 //   typed input. With `refuse` nothing listens on the port: the I/O process
 //   refuses the connect, and the workload is done when the root or a reader
 //   learns it (socket() returns -1, or a read on the socket returns -1).
+// pipe_ends: a root on the first CPU makes one pipe, forks a writer onto the
+//   second CPU and a reader onto the third (round robin over fewer), and
+//   closes its own ends: every write end is the writer's, every read end the
+//   reader's. The writer writes `messages` messages of `bytes` bytes, one
+//   every `gap`, waiting (select, no timeout) for room when the pipe is full,
+//   then holds its end for `linger` and exits. The reader selects (no
+//   timeout) and reads up to `read_bytes` at a time until end of file, or,
+//   with `reader_stops_after`, closes its read end once it has that many
+//   bytes: the writer's next write fails (EPIPE). A crash of the writer's
+//   CPU must bring the reader end of file, one of the reader's CPU EPIPE to
+//   a writer waiting for room: the workload is done when each process whose
+//   CPU never crashed ended that way.
 #pragma once
 
 #include <chrono>
@@ -102,6 +114,16 @@ struct SocketsParams {
   SelectConfig select{};
 };
 
+struct PipeEndsParams {
+  std::uint32_t messages = 4;
+  std::uint32_t bytes = 8;
+  std::uint32_t read_bytes = 8;
+  std::uint32_t reader_stops_after = 0;  // bytes; 0: the reader reads to end of file
+  sim::Duration gap = 10us;              // between the writer's messages (the first after one gap)
+  sim::Duration linger = 0us;            // the writer holds its end this long after its last message
+  SelectConfig select{};
+};
+
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -121,5 +143,7 @@ std::unique_ptr<Workload> build_sockets(sim::World& w, const std::vector<sim::Cp
                                         const SocketsParams& p);
 std::unique_ptr<Workload> build_fanin(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
                                       const FaninParams& p);
+std::unique_ptr<Workload> build_pipe_ends(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
+                                         const PipeEndsParams& p);
 
 }  // namespace ipcsim::select::workloads

@@ -113,6 +113,67 @@ TEST(SelectBrokenVariants, NoLivenessIsCaughtByCrashProgress) {
   EXPECT_EQ(v.violated, std::vector<std::string>{"crash_progress"}) << v.first_message;
 }
 
+// One pipe made on cpu0, every write end on cpu1, every read end on cpu2
+// (the pipe_ends workload); `crash_cpu` crashes at 35 us, for good.
+auto pipe_ends_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_pipe_ends(w, m.cpus, *m.bus,
+                               {.messages = 20, .bytes = 4, .gap = 5us,
+                                .select = {.pipe_capacity = 8, .check_period = 20us, .bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, ACrashOfTheLastWritersOrReadersCpuIsSurvived) {
+  for (int crash_cpu : {1, 2}) {
+    const Verdicts v = run(pipe_ends_on({}), 3, 1, crash_cpu, sim::at_ns(35'000));
+    EXPECT_TRUE(v.violated.empty()) << "crash of cpu" << crash_cpu << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent) << "crash of cpu" << crash_cpu;
+  }
+}
+
+TEST(SelectBrokenVariants, CrashKeepsEndsIsCaughtByCrashProgress) {
+  for (int crash_cpu : {1, 2}) {  // the reader waits for end of file; the writer for room (EPIPE)
+    const Verdicts v = run(pipe_ends_on({.crash_keeps_ends = true}), 3, 1, crash_cpu, sim::at_ns(35'000));
+    EXPECT_EQ(v.violated, std::vector<std::string>{"crash_progress"}) << "crash of cpu" << crash_cpu << ": "
+                                                                      << v.first_message;
+    EXPECT_NE(v.first_message.find("which crashed at t=35000ns"), std::string::npos) << v.first_message;
+  }
+}
+
+// FD passing: a write end in flight through a socketpair to another CPU is
+// an open description (held by the socketpair's home), so no monitor expects
+// end of file while it travels; the receiver's close is the last.
+TEST(SelectBrokenVariants, FdPassingViolatesNothing) {
+  namespace sel = ipcsim::select;
+  const Verdicts v = run(
+      [](sim::World& w, Machine& m) {
+        auto sys = std::make_unique<sel::System>(w, m.cpus, *m.bus);
+        sel::spawn_process(*sys, *m.cpus[0], "sender", [&m](sel::Process& p) -> sim::Task<> {
+          int sp[2], a[2];
+          co_await p.socketpair(sp);
+          sel::Body receiver = [s = sp[1]](sel::Process& c) -> sim::Task<> {
+            co_await c.ctx().sleep(20us);
+            const int fd = co_await c.recv_fd(s);
+            co_await c.write(fd, 5);
+          };
+          co_await p.fork(*m.cpus[1], "receiver", std::move(receiver));
+          co_await p.close(sp[1]);
+          co_await p.pipe(a);
+          co_await p.send_fd(sp[0], a[1]);
+          co_await p.close(a[1]);
+          for (;;) {  // reads until end of file, waiting without a timeout
+            sel::Masks mk{.r = 1ULL << a[0]};
+            co_await p.select(a[0] + 1, mk, std::nullopt);
+            if (co_await p.read(a[0], 100) <= 0) break;
+          }
+        });
+        return sys;
+      },
+      2, 1);
+  EXPECT_TRUE(v.violated.empty()) << v.first_message;
+  EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+}
+
 wl::StormParams abandoned(ipcsim::select::Bugs bugs) {
   return {.children = 1, .dups = 0, .rounds = 2, .messages = 1, .gap = 20us, .timeout = 10us, .pause = 30us,
           .drain_own_writes = true, .select = {.bugs = bugs}};

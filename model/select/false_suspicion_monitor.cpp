@@ -4,8 +4,17 @@ namespace ipcsim::model::select {
 
 void FalseSuspicionMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
+  if (k == "select.agent.send" || k == "select.io.send") {
+    sent_[u(r, "msg")] = r.time;
+    return;
+  }
   if (k == "select.agent.recv") {
-    heard_[{r.cpu, static_cast<sim::CpuId>(u(r, "peer"))}] = r.time;
+    // Heard from as of when the message left: a message sent just before a
+    // crash and received after it does not make the crash older than the news.
+    auto s = sent_.find(u(r, "msg"));
+    const sim::Instant said = s == sent_.end() ? r.time : s->second;
+    sim::Instant& heard = heard_[{r.cpu, static_cast<sim::CpuId>(u(r, "peer"))}];
+    heard = std::max(heard, said);
     return;
   }
   // A restarted peer recognised by its new incarnation is no suspicion: it answered.

@@ -4,9 +4,20 @@ namespace ipcsim::model::select {
 
 void LostWakeupMonitor::set_level(Level& l, std::uint64_t bytes, sim::Instant at) {
   l.bytes = bytes;
-  const bool now[2] = {!l.gone && (bytes > 0 || l.eof), !l.gone && bytes < l.capacity};
+  const bool now[2] = {!l.gone && (bytes > 0 || l.eof), !l.gone && (bytes < l.capacity || l.broken)};
   for (int e = 0; e < 2; ++e) {
     if (l.ready[e].empty() || l.ready[e].back().second != now[e]) l.ready[e].emplace_back(at, now[e]);
+  }
+}
+
+void LostWakeupMonitor::ends_changed(Level& l, sim::Instant at) {
+  for (int e = 0; e < 2; ++e) {
+    // Read readiness (e 0) follows the write ends (1), write readiness the read ends (0).
+    const int end = 1 - e;
+    std::int64_t open = 0;
+    for (const auto& [cpu, n] : l.ends[end]) open += n;
+    const bool now = !l.gone && l.had[end] && open <= 0;
+    if (l.closed[e].empty() || l.closed[e].back().second != now) l.closed[e].emplace_back(at, now);
   }
 }
 
@@ -64,10 +75,19 @@ void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
     l.capacity = static_cast<std::uint32_t>(u(r, "capacity"));
     l.home = r.cpu;
     set_level(l, 0, r.time);
-  } else if (k == "select.pipe.eof") {
+  } else if (k == "select.end.open" || k == "select.end.close") {
     auto it = pipes_.find(u(r, "pipe"));
     if (it == pipes_.end()) return;
-    it->second.eof = true;
+    const int end = s(r, "end") == "write" ? 1 : 0;
+    // An FD in flight through a socketpair is held by the socketpair's home (`holder`).
+    const sim::CpuId holder = r.field("holder") != nullptr ? static_cast<sim::CpuId>(u(r, "holder")) : r.cpu;
+    it->second.ends[end][holder] += k == "select.end.open" ? 1 : -1;
+    if (k == "select.end.open") it->second.had[end] = true;
+    ends_changed(it->second, r.time);
+  } else if (k == "select.pipe.eof" || k == "select.pipe.broken") {
+    auto it = pipes_.find(u(r, "pipe"));
+    if (it == pipes_.end()) return;
+    (k == "select.pipe.eof" ? it->second.eof : it->second.broken) = true;
     set_level(it->second, it->second.bytes, r.time);
   } else if (k == "select.pipe.write" || k == "select.pipe.take") {
     auto it = pipes_.find(u(r, "pipe"));
@@ -88,6 +108,7 @@ void LostWakeupMonitor::crashed(sim::CpuId cpu, sim::Instant at) {
     if (l.home != cpu || l.gone) continue;
     l.gone = true;  // its readiness died with its memory: crash_progress judges its waiters
     set_level(l, l.bytes, at);
+    ends_changed(l, at);
   }
   for (auto& [key, s] : socks_) {
     if (s.io == cpu) s.gone = true;
@@ -115,6 +136,7 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
     }
     if (w.event == 2) continue;  // pipes have no exceptional condition
     const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
+    const std::vector<std::pair<sim::Instant, bool>>* by_books = nullptr;
     sim::Duration bound = notify_bound();
     if (auto sk = socks_.find(w.pipe); sk != socks_.end()) {
       if (w.event != 0) continue;  // a socket is always writable
@@ -127,6 +149,24 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       const Level& l = it->second;
       if (l.home == c.cpu) bound = sim::Duration{0};
       transitions = &l.ready[w.event];
+      by_books = &l.closed[w.event];
+    }
+    // End of file or EPIPE by the monitor's own count of the closes: the last
+    // close travels to the home (a latency, or a re-send) and the news back.
+    if (by_books != nullptr) {
+      const auto& tr = *by_books;
+      for (std::size_t j = 0; j < tr.size(); ++j) {
+        if (!tr[j].second) continue;
+        const sim::Instant from = std::max(tr[j].first, c.start);
+        const sim::Instant to = std::min(j + 1 < tr.size() ? tr[j + 1].first : sim::kTimeNever, until);
+        if (to > from && to - from > notify_bound()) {
+          return who + " missed FD " + std::to_string(w.fd) + ": every " + (w.event == 0 ? "write" : "read") +
+                 " end of " + pipe_name(w.pipe) + " was closed from " + at_time(from) + " (" +
+                 (w.event == 0 ? "end of file" : "EPIPE") + ") to " + at_time(to) + ", longer than the " +
+                 std::to_string(sim::to_ns(notify_bound())) + "ns a close and its notification take, and the select " +
+                 (returned ? "returned only at " + at_time(until) : "was still waiting");
+        }
+      }
     }
     const auto& tr = *transitions;
     for (std::size_t j = 0; j < tr.size(); ++j) {

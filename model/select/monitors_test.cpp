@@ -228,6 +228,65 @@ TEST(CrashProgress, CatchesAWaiterThatHangs) {
   EXPECT_NE(b.violation()->message.find("never returned"), std::string::npos);
 }
 
+// The pipe's write ends: the maker's on cpu0 (closed when `home_closes`) and
+// one on cpu2; the reader (actor 2, cpu1) waits; cpu2 crashes at 1 us.
+void lose_writers(Feed& f, Monitor& m, bool home_closes) {
+  setup(f, m);
+  f(m, "select.end.open", {{"pipe", kPipe}, {"end", "write"}, {"open", 2}}, 1, 0);
+  f(m, "select.end.open", {{"pipe", kPipe}, {"end", "write"}, {"open", 1}}, 3, 2);
+  if (home_closes) f(m, "select.end.close", {{"pipe", kPipe}, {"end", "write"}, {"open", 2}}, 1, 0);
+  call(f, m, 1, -1);
+  f.t = 1'000;
+  f(m, "cpu.crash", {}, 0, 2);
+}
+
+TEST(CrashProgress, CatchesAReaderLeftWaitingWhenTheLastWritersCpuCrashed) {
+  CrashProgressMonitor a, b;
+  Feed f, g;
+  lose_writers(f, a, true);
+  f.t = 1'000 + 24'000;  // two periods (suspect_after 1 here) and two latencies: the bound itself
+  f(a, "select.agent.send", {{"msg_kind", "ping"}}, 9, 0);
+  EXPECT_FALSE(a.violated());
+  f.t += 1;
+  f(a, "select.agent.send", {{"msg_kind", "ping"}}, 9, 0);
+  ASSERT_TRUE(a.violated());
+  EXPECT_NE(a.violation()->message.find("whose last write ends were on"), std::string::npos)
+      << a.violation()->message;
+  lose_writers(g, b, true);
+  g.t = 20'000;
+  ret(g, b, 1, 1, 1);  // end of file in time
+  b.finish(ended(sim::RunOutcome::Quiescent, g.t));
+  EXPECT_FALSE(b.violated()) << b.violation()->message;
+}
+
+TEST(CrashProgress, AWriteEndLeftElsewhereOwesTheReaderNothing) {
+  CrashProgressMonitor m;
+  Feed f;
+  lose_writers(f, m, false);  // the maker on cpu0 still holds a write end
+  m.finish(ended(sim::RunOutcome::Deadlock, 100'000));
+  EXPECT_FALSE(m.violated()) << m.violation()->message;
+}
+
+// cpu1 sends at 0, crashes at 1 us; its message reaches cpu0 at 2 us; cpu0
+// declares it dead at 60 us: a true suspicion, although cpu0 last heard from
+// it after the crash. The same without the crash is a false one.
+TEST(NoFalseSuspicion, AMessageSentBeforeTheCrashDoesNotMakeTheCrashOlder) {
+  FalseSuspicionMonitor a, b;
+  for (FalseSuspicionMonitor* m : {&a, &b}) {
+    Feed f;
+    setup(f, *m);
+    f(*m, "select.agent.send", {{"msg_kind", "pong"}, {"peer", 0}, {"msg", 41}}, 9, 1);
+    f.t = 1'000;
+    if (m == &a) f(*m, "cpu.crash", {}, 0, 1);
+    f.t = 2'000;
+    f(*m, "select.agent.recv", {{"msg_kind", "pong"}, {"peer", 1}, {"msg", 41}}, 8, 0);
+    f.t = 60'000;
+    f(*m, "select.agent.peer_dead", {{"peer", 1}, {"restarted", false}}, 8, 0);
+  }
+  EXPECT_FALSE(a.violated()) << a.violation()->message;
+  EXPECT_TRUE(b.violated());
+}
+
 TEST(NoLoss, BalancedBooksAreFine) {
   NoLossMonitor m;
   Feed f;

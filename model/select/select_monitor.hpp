@@ -37,7 +37,7 @@ inline std::string_view s(const sim::TraceRecord& r, std::string_view key) {
 }
 inline std::string at_time(sim::Instant t) { return "t=" + std::to_string(sim::to_ns(t)) + "ns"; }
 
-// 0 read, 1 write, 2 except.
+// 0 read, 1 write, 2 except (and "error", a read bit on a pipe's write end: judged like except, by no monitor).
 int event_index(std::string_view name);
 const char* event_name(int e);
 

@@ -74,8 +74,19 @@ class LostWakeupMonitor final : public SelectMonitor {
     sim::CpuId home = sim::kNoCpu;
     bool gone = false;
     bool eof = false;  // every write end closed: readable for good
+    bool broken = false;  // every read end closed: writable (an error, EPIPE) for good
     std::vector<std::pair<sim::Instant, bool>> ready[2];  // transitions of read and write readiness
+    // The monitor's own books of the open descriptions of each end (0 read,
+    // 1 write) per CPU, from select.end.open / select.end.close: with every
+    // description of the write ends closed the pipe is readable (end of file),
+    // of the read ends writable (EPIPE), whatever the home says, once the last
+    // close could reach the home and the notification come back. A crashed
+    // CPU's descriptions stay in these books (crash_progress judges those).
+    std::map<sim::CpuId, std::int64_t> ends[2];
+    bool had[2] = {false, false};
+    std::vector<std::pair<sim::Instant, bool>> closed[2];  // transitions: [0] read-ready, [1] write-ready by the books
   };
+  void ends_changed(Level& l, sim::Instant at);
   void set_level(Level& l, std::uint64_t bytes, sim::Instant at);
   // "" when `c` up to `until` is fine; else what went wrong.
   std::string judge(const Call& c, sim::Instant until, bool returned) const;
@@ -116,6 +127,7 @@ class StaleWakeupMonitor final : public SelectMonitor {
     std::uint32_t capacity = 0;
     bool gone = false;
     std::optional<sim::Instant> eof;  // every write end closed: readable from then on
+    std::optional<sim::Instant> broken;  // every read end closed: writable (EPIPE) from then on
     std::vector<std::pair<sim::Instant, std::uint64_t>> history;  // (from, bytes)
   };
   std::map<std::uint64_t, Level> pipes_;
@@ -132,18 +144,36 @@ class OneRequestMonitor final : public SelectMonitor {
   std::map<std::tuple<std::uint64_t, int, sim::CpuId>, sim::Instant> outstanding_;  // (pipe, event, cpu) -> sent at
 };
 
+// Progress after a crash (the checklist's property 7): a select waiting on a
+// pipe whose home crashed, or on a pipe whose last open write ends (for a
+// read) or read ends (for a write) were held by a CPU that crashed, returns
+// within the crash bound. The monitor keeps its own books of which CPU holds
+// which open descriptions of which pipe's ends (`select.end.open` /
+// `select.end.close` on the holder's CPU; a crash closes all of that CPU's).
 class CrashProgressMonitor final : public SelectMonitor {
  public:
   CrashProgressMonitor() : SelectMonitor("crash_progress") {}
 
  protected:
   void watch(const sim::TraceRecord& r) override;
+  void crashed(sim::CpuId cpu, sim::Instant at) override;
   void at_end(const sim::RunResult& result) override;
 
  private:
-  // The instant by which `c` must have returned, and the pipe it waits on, if it waits on a crashed CPU.
-  std::optional<std::pair<sim::Instant, std::uint64_t>> deadline(const Call& c) const;
+  struct Due {
+    sim::Instant by{};
+    std::uint64_t pipe = 0;
+    std::string why;  // what the crash did to the pipe
+  };
+  // The instant by which `c` must have returned, if it waits on what a crash took.
+  std::optional<Due> deadline(const Call& c) const;
   std::map<std::uint64_t, sim::Instant> created_;
+  struct Ends {
+    std::map<sim::CpuId, std::int64_t> held[2];  // open descriptions of the read (0) and write (1) ends, per CPU
+    std::optional<sim::Instant> orphaned[2];     // a crash closed the last of that end, then
+    sim::CpuId by[2] = {sim::kNoCpu, sim::kNoCpu};  // the CPU whose crash did
+  };
+  std::map<std::uint64_t, Ends> ends_;
 };
 
 class NoLossMonitor final : public SelectMonitor {
@@ -226,7 +256,9 @@ class FalseSuspicionMonitor final : public SelectMonitor {
   void watch(const sim::TraceRecord& r) override;
 
  private:
-  std::map<std::pair<sim::CpuId, sim::CpuId>, sim::Instant> heard_;  // (observer, peer) -> last message received
+  // (observer, peer) -> when the latest message it received from the peer was sent
+  std::map<std::pair<sim::CpuId, sim::CpuId>, sim::Instant> heard_;
+  std::map<std::uint64_t, sim::Instant> sent_;  // bus message id -> when its sender sent it
 };
 
 }  // namespace ipcsim::model::select

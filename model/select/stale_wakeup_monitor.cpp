@@ -18,6 +18,9 @@ void StaleWakeupMonitor::watch(const sim::TraceRecord& r) {
   } else if (k == "select.pipe.eof") {
     auto it = pipes_.find(u(r, "pipe"));
     if (it != pipes_.end() && !it->second.eof) it->second.eof = r.time;
+  } else if (k == "select.pipe.broken") {
+    auto it = pipes_.find(u(r, "pipe"));
+    if (it != pipes_.end() && !it->second.broken) it->second.broken = r.time;
   }
 }
 
@@ -37,7 +40,8 @@ void StaleWakeupMonitor::ended(const Call& c, const sim::TraceRecord* ret) {
     const Level& l = it->second;
     const sim::Duration bound = home_of(w.pipe) == c.cpu ? sim::Duration{0} : notify_bound();
     const sim::Instant from = c.start - bound, to = ret->time;
-    bool seen = w.event == 0 && l.eof && *l.eof <= to;
+    const std::optional<sim::Instant>& for_good = w.event == 0 ? l.eof : l.broken;
+    bool seen = for_good && *for_good <= to;
     for (std::size_t j = 0; j < l.history.size() && !seen; ++j) {
       const sim::Instant a = l.history[j].first;
       const sim::Instant b = j + 1 < l.history.size() ? l.history[j + 1].first : sim::kTimeNever;
