@@ -51,7 +51,10 @@ ParamTable<wl::SocketsParams> sockets_table() {
       .duration("fork_after", &wl::SocketsParams::fork_after, "the root's wait between socket() and its forks")
       .duration("read_timeout", &wl::SocketsParams::timeout, "each reader select's timeout")
       .duration("read_work", &wl::SocketsParams::read_work, "a reader's work on each packet it reads")
-      .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops");
+      .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops")
+      .duration("leave_after", &wl::SocketsParams::leave_after,
+                "readers off the root's CPU close the socket and exit this long after their fork (0: never); "
+                "contention mode ends when one space is left");
   return t;
 }
 

@@ -80,6 +80,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"check_then_sleep", {"storm", "fanin", "sockets"}},
       {"shadow_before_real", {"sockets"}},
       {"suspect_on_first_miss", {"storm", "fanin", "sockets"}},
+      {"silent_switch_back", {"sockets"}},
   };
   return bugs;
 }
@@ -99,6 +100,7 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.check_then_sleep = name == "check_then_sleep";
   b.shadow_before_real = name == "shadow_before_real";
   b.suspect_on_first_miss = name == "suspect_on_first_miss";
+  b.silent_switch_back = name == "silent_switch_back";
   return b;
 }
 

@@ -85,6 +85,15 @@ struct Bugs {
   // alive but declared dead, and everything waiting on it is woken with
   // errors. Caught by no_false_suspicion.
   bool suspect_on_first_miss = false;
+  // Sockets, leaving contention mode read literally: when only one memory
+  // space is left, the I/O process simply forwards each packet again ("as
+  // soon as data is received ... sends the message"), without telling the
+  // remaining shadow first. The shadow learns the mode from the first
+  // forwarded packet, and a select there that asked the real socket for read
+  // readiness before the switch is never told: the I/O process no longer
+  // notifies, and the forwarded packet wakes only local waiters. Caught by
+  // no_lost_wakeup.
+  bool silent_switch_back = false;
 };
 
 struct SelectConfig {

@@ -27,11 +27,13 @@ void IoProcess::send(sim::CpuId to, std::uint32_t tag, Words body) {
   outbox_.push_back({to, tag, std::move(body.bytes), false});
 }
 
-void IoProcess::attach(RealSock& s, sim::CpuId cpu) {
+void IoProcess::attach(RealSock& s, sim::CpuId cpu, bool told) {
   if (!s.attached.insert(cpu).second) return;
   sim::World& w = sys_->world();
   if (s.attached.size() == 1) {
+    s.contention = false;
     s.forward_to = cpu;
+    if (!told) start_forwarding(s, cpu);
     return;
   }
   if (s.contention) return;
@@ -40,10 +42,71 @@ void IoProcess::attach(RealSock& s, sim::CpuId cpu) {
   if (sys_->config().bugs.no_drain_at_switch) return;
   // The shadow that forwarding filled gives its packets back before any
   // contention read is served: they are older than anything here.
-  s.recalling = true;
+  ++s.recalling;
   Words b;
   b.word(s.key.packed()).word(s.forwarded);  // give them back once all of these are in
   send(s.forward_to, kRecall, std::move(b));
+}
+
+void IoProcess::start_forwarding(RealSock& s, sim::CpuId cpu) {
+  sim::World& w = sys_->world();
+  if (w.tracing()) {
+    w.emit("select.sock.mode", object_,
+           {{"sock", s.key.packed()}, {"mode", "forwarding"}, {"to_cpu", cpu}, {"base", s.forwarded}});
+  }
+  if (sys_->config().bugs.silent_switch_back) return;  // the first forwarded packet will tell it
+  // Sent before any packet forwarded to it: the shadow reads locally from now
+  // on, and its selects that asked here for read readiness wait there.
+  Words b;
+  b.word(s.key.packed()).word(s.forwarded);
+  send(cpu, kForward, std::move(b));
+}
+
+void IoProcess::leave_contention_if_alone(RealSock& s) {
+  if (!s.contention || s.recalling || s.attached.size() > 1) return;
+  s.contention = false;
+  s.read_interest.clear();  // the one space left is told by kForward; nobody else reads
+  if (s.attached.empty()) {
+    s.forward_to = sim::kNoCpu;  // nobody to forward to: packets wait here
+    sim::World& w = sys_->world();
+    if (w.tracing()) {
+      w.emit("select.sock.mode", object_,
+             {{"sock", s.key.packed()}, {"mode", "forwarding"}, {"to_cpu", sim::kNoCpu}, {"base", s.forwarded}});
+    }
+    return;
+  }
+  s.forward_to = *s.attached.begin();
+  start_forwarding(s, s.forward_to);
+}
+
+void IoProcess::detach(RealSock& s, sim::CpuId cpu) {
+  if (s.attached.erase(cpu) == 0) return;
+  sim::World& w = sys_->world();
+  if (w.tracing()) {
+    w.emit("select.sock.detach", object_, {{"sock", s.key.packed()}, {"peer", cpu}, {"remaining", s.attached.size()}});
+  }
+  s.read_interest.erase(cpu);
+  if (!s.contention && s.forward_to == cpu) {
+    // The forwarding space left: what it holds, and what is on its way to it,
+    // comes back to the front of the real socket before anything is
+    // forwarded or read again (the same drain as at the switch).
+    s.forward_to = sim::kNoCpu;
+    if (!sys_->config().bugs.no_drain_at_switch) {
+      ++s.recalling;
+      Words b;
+      b.word(s.key.packed()).word(s.forwarded);
+      send(cpu, kRecall, std::move(b));
+    }
+  }
+  leave_contention_if_alone(s);
+}
+
+void IoProcess::answer_moved(RealSock& s, sim::CpuId cpu, std::uint64_t req) {
+  // Status 2: "forwarding again: your shadow has every packet from here, read
+  // there once the `forwarded` first ones are in".
+  Words b;
+  b.word(req).word(2).word(s.forwarded).word(s.key.packed());
+  send(cpu, kSockReadReply, std::move(b));
 }
 
 void IoProcess::serve(RealSock& s, sim::CpuId cpu, std::uint64_t req) {
@@ -64,7 +127,7 @@ void IoProcess::pump(RealSock& s) {
   sim::World& w = sys_->world();
   if (s.recalling) return;
   if (!s.contention) {
-    if (s.forward_to == sim::kNoCpu) return;  // nobody attached yet: hold them
+    if (s.forward_to == sim::kNoCpu) return;  // nobody attached (yet, or any more): hold them
     while (!s.queue.empty()) {
       const std::uint64_t p = s.queue.front();
       s.queue.pop_front();
@@ -74,6 +137,16 @@ void IoProcess::pump(RealSock& s) {
       Words b;
       b.word(s.key.packed()).word(p).word(++s.forwarded);
       send(s.forward_to, kData, std::move(b));
+    }
+    // Reads parked while a recall was out, from the space forwarding serves now.
+    while (!s.pending_reads.empty()) {
+      auto [cpu, req] = s.pending_reads.front();
+      s.pending_reads.pop_front();
+      if (cpu == s.forward_to && !sys_->config().bugs.silent_switch_back) {
+        answer_moved(s, cpu, req);
+      } else {
+        serve(s, cpu, req);
+      }
     }
     return;
   }
@@ -136,16 +209,17 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
           it = by_port_.find(port);
         }
         RealSock& s = socks_.at(it->second);
-        attach(s, m.from);
+        attach(s, m.from, true);
         Words reply;
-        reply.word(req).word(s.key.packed()).word(s.contention ? 1 : 0);
+        reply.word(req).word(s.key.packed()).word(s.contention ? 1 : 0).word(s.forwarded);
         send(m.from, kConnected, std::move(reply));
         pump(s);
         break;
       }
       case kAttach: {
         if (RealSock* s = lookup(key)) {
-          attach(*s, m.from);
+          attach(*s, m.from, false);
+          pump(*s);
         } else {
           Words reply;
           reply.word(key.packed()).word(static_cast<std::uint64_t>(Ev::Read)).word(1);
@@ -157,9 +231,13 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         const Ev ev = static_cast<Ev>(word_at(b, 1));
         RealSock* s = lookup(key);
         Words reply;
+        const bool forwarding_here = s != nullptr && !s->contention && m.from == s->forward_to &&
+                                     !sys_->config().bugs.silent_switch_back;
         if (s == nullptr) {
           reply.word(key.packed()).word(static_cast<std::uint64_t>(ev)).word(1);
           send(m.from, kNotify, std::move(reply));
+        } else if (ev == Ev::Read && forwarding_here) {
+          // Asked before the kForward reached it: its waiters wait at the shadow now.
         } else if (ev == Ev::Read && (s->queue.empty() || s->recalling)) {
           s->read_interest.insert(m.from);
           if (w.tracing()) {
@@ -194,6 +272,8 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
           send(m.from, kSockReadReply, std::move(reply));
         } else if (s->recalling) {
           s->pending_reads.emplace_back(m.from, req);
+        } else if (!s->contention && m.from == s->forward_to && !sys_->config().bugs.silent_switch_back) {
+          answer_moved(*s, m.from, req);  // sent in contention mode, arrived after the switch back
         } else {
           serve(*s, m.from, req);
         }
@@ -205,8 +285,16 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         const std::uint64_t n = word_at(b, 1);
         for (std::uint64_t i = n; i > 0; --i) s->queue.push_front(word_at(b, 1 + i));
         if (w.tracing()) w.emit("select.sock.returned", object_, {{"sock", key.packed()}, {"packets", n}});
-        s->recalling = false;
+        if (s->recalling > 0) --s->recalling;
+        leave_contention_if_alone(*s);
         pump(*s);
+        break;
+      }
+      case kDetach: {
+        if (RealSock* s = lookup(key)) {
+          detach(*s, m.from);
+          pump(*s);
+        }
         break;
       }
       default:

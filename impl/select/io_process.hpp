@@ -13,7 +13,9 @@
 // back to the front of the real socket, in order), packets stay at the real
 // socket, "data ready" goes to the CPUs that asked (remote interest, as for
 // pipes), and each read() on a shadow asks for one packet. Leaving
-// contention mode is never described by the seed, and never happens here.
+// contention mode is never described by the seed; here a space detaches when
+// its last open of the socket closes (kDetach), and when one space is left
+// the I/O process tells it (kForward) and forwards to it again.
 #pragma once
 
 #include <deque>
@@ -34,7 +36,7 @@ struct RealSock {
   std::uint64_t forwarded = 0;          // packets sent to it, each numbered
   std::deque<std::uint64_t> queue;     // packets held here, oldest first
   std::set<sim::CpuId> read_interest;  // contention mode: CPUs to tell when data is ready
-  bool recalling = false;              // waiting for the drained shadow's packets
+  std::uint32_t recalling = 0;         // recalls sent whose shadows' packets are not back yet
   std::deque<std::pair<sim::CpuId, std::uint64_t>> pending_reads;  // (cpu, req) parked while recalling
 };
 
@@ -56,7 +58,15 @@ class IoProcess {
 
  private:
   RealSock* lookup(PipeKey key);
-  void attach(RealSock& s, sim::CpuId cpu);
+  // `told`: the CPU learns the mode from the answer to its connect; a fork's
+  // attach that makes it the one space is told by kForward.
+  void attach(RealSock& s, sim::CpuId cpu, bool told);
+  void detach(RealSock& s, sim::CpuId cpu);
+  // Contention mode with one space left (and no recall out): forwarding again.
+  void leave_contention_if_alone(RealSock& s);
+  void start_forwarding(RealSock& s, sim::CpuId cpu);
+  // A read from the forwarding space, sent before it learned the switch.
+  void answer_moved(RealSock& s, sim::CpuId cpu, std::uint64_t req);
   void pump(RealSock& s);
   void serve(RealSock& s, sim::CpuId cpu, std::uint64_t req);
   void send(sim::CpuId to, std::uint32_t tag, Words body);

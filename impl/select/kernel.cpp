@@ -30,6 +30,8 @@ const char* tag_name(std::uint32_t tag) {
     case kCancel: return "cancel";
     case kOpen: return "open";
     case kClose: return "close";
+    case kDetach: return "detach";
+    case kForward: return "forward";
     case kKick: return "kick";
     default: return "?";
   }
@@ -157,7 +159,21 @@ int Kernel::release(Proc& p, int fd) {
     close_end(o->pipe, Open::Kind::PipeRead);
     close_end(o->out, Open::Kind::PipeWrite);
   }
+  if (o->kind == Open::Kind::Socket) close_socket(o->pipe);
   return 0;
+}
+
+void Kernel::close_socket(PipeKey key) {
+  auto it = socks.find(key.packed());
+  if (it == socks.end()) return;
+  ShadowSock& s = it->second;
+  if (s.opens > 0) --s.opens;
+  if (s.opens > 0 || s.dead || key.incarnation == 0) return;  // still open here, gone, or never bound
+  Words b;
+  b.word(key.packed());
+  send(key.home, kDetach, std::move(b), true);
+  sim::World& w = world();
+  if (w.tracing()) w.emit("select.shadow.detach", object_, {{"sock", key.packed()}, {"packets", s.held.size()}});
 }
 
 int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
@@ -179,6 +195,7 @@ std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
   // A socket is always a shadow (its real socket is the I/O process's), even
   // on the I/O process's own CPU, as the seed allows for consistency.
   o->shadow = kind == Open::Kind::Socket || (kind != Open::Kind::File && pipe.home != id());
+  if (kind == Open::Kind::Socket) ++socks[pipe.packed()].opens;
   return o;
 }
 

@@ -144,6 +144,17 @@ struct ShadowSock {
   std::map<std::uint64_t, std::uint64_t> early;  // number -> packet, arrived ahead of its turn
   std::uint64_t recall_after = 0;  // a recall waits until this many were received (0: none pending)
   sim::CpuId recall_from = sim::kNoCpu;
+  // Open descriptions of this socket in this space; the last close detaches
+  // the space (kDetach). At 0 the shadow stays as a tombstone: it still
+  // answers a recall, and a later socket() or fork here attaches again.
+  std::uint32_t opens = 0;
+  // Reads sent to the real socket in contention mode and answered "forwarding
+  // again, read at your shadow once `after` forwarded packets are in".
+  struct MovedRead {
+    std::uint64_t req;
+    std::uint64_t after;
+  };
+  std::deque<MovedRead> moved_reads;
 };
 
 // The select database entry of one remote (pipe, event) on this CPU.
@@ -217,6 +228,8 @@ class Kernel {
   std::map<std::uint64_t, std::vector<Pipe::Waiter>> sock_waiters;  // local read waiters of forwarding-mode shadows
   // Forwarding mode: a packet arrived for a shadow here; post its read waiters.
   void sock_data(std::uint64_t sock, std::uint64_t packet);
+  // The last open description of a socket here closed: the space detaches.
+  void close_socket(PipeKey sock);
   struct Pending {
     Pid pid;
     sim::CpuId peer;

@@ -167,6 +167,8 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
   if (remote) {
     const Proc& p = enter(k);
     result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+    // Asked in contention mode, taken at the shadow after the switch back.
+    if (p.reply.size() >= 16 && word_at(p.reply, 1) == 1) remote = false;
   }
   if (k.world().tracing()) {
     k.world().emit("select.sock.read", k.object(),
@@ -412,9 +414,12 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
             if (!mine && inh.desc.kind == Open::Kind::Socket) {
               // A shadow socket here, one per CPU, in contention mode: this
               // CPU joins the socket's readers (the I/O process switches).
+              // A shadow left as a tombstone by an earlier detach attaches again.
+              auto old = k.socks.find(inh.desc.pipe.packed());
+              const bool attach = old == k.socks.end() || (old->second.opens == 0 && !old->second.dead);
               mine = k.new_open(Open::Kind::Socket, inh.desc.pipe);
               mine->dead = inh.desc.dead;
-              if (k.socks.count(inh.desc.pipe.packed()) == 0) {
+              if (attach) {
                 k.socks[inh.desc.pipe.packed()].contention = true;
                 Words b;
                 b.word(inh.desc.pipe.packed());

@@ -3,6 +3,7 @@
 // (claims 10, 13), and contention mode's one packet per read (claim 14).
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,17 +68,19 @@ TEST(Sockets, AForwardedPacketIsReadWithoutARoundTrip) {
   sys.inject_packet(80, sim::at_ns(10'000));
   std::int64_t packet = -2;
   std::size_t bus_sends_before_read = 0;
+  std::size_t bus_sends_after_read = 0;
   spawn_process(sys, *m.cpus[1], "user", [&](Process& p) -> sim::Task<> {
     const int fd = co_await p.socket(0, 80);
     co_await p.ctx().sleep(50us);  // busy elsewhere while the packet arrives (at 10 us, here at 12 us)
     bus_sends_before_read = static_cast<std::size_t>(std::count(kinds.seen.begin(), kinds.seen.end(), "bus.send"));
     packet = co_await p.read_packet(fd);
+    bus_sends_after_read = static_cast<std::size_t>(std::count(kinds.seen.begin(), kinds.seen.end(), "bus.send"));
   });
   w.run();
   EXPECT_EQ(packet, 1);
-  // The read took the packet from the shadow: no bus message after it.
-  EXPECT_EQ(static_cast<std::size_t>(std::count(kinds.seen.begin(), kinds.seen.end(), "bus.send")),
-            bus_sends_before_read);
+  // The read took the packet from the shadow: no bus message for it (the
+  // exit that follows closes the socket, and its space detaches).
+  EXPECT_EQ(bus_sends_after_read, bus_sends_before_read);
   EXPECT_LT(kinds.index("select.shadow.store"), kinds.index("select.sock.read"));
 }
 
@@ -88,6 +91,7 @@ TEST(Sockets, ContentionGivesEachPacketToOneReadInOrder) {
   sys.add_io_process(*m.cpus[0]);
   for (int k = 0; k < 4; ++k) sys.inject_packet(80, sim::at_ns(20'000 + 1'000 * k));
   std::vector<std::int64_t> got[2];
+  bool contention = false;  // while both spaces hold the socket (their exits detach them)
   for (int r = 0; r < 2; ++r) {
     spawn_process(sys, *m.cpus[1 + r], "reader" + std::to_string(r), [&, r](Process& p) -> sim::Task<> {
       const int fd = co_await p.socket(0, 80);  // two spaces connect: contention mode
@@ -96,6 +100,7 @@ TEST(Sockets, ContentionGivesEachPacketToOneReadInOrder) {
         const std::int64_t id = co_await p.read_packet(fd);
         if (id > 0) got[r].push_back(id);
       }
+      contention = contention || sys.io()->sockets().begin()->second.contention;
     });
   }
   w.run();
@@ -106,8 +111,75 @@ TEST(Sockets, ContentionGivesEachPacketToOneReadInOrder) {
   }
   std::sort(all.begin(), all.end());
   EXPECT_EQ(all, (std::vector<std::int64_t>{1, 2, 3, 4}));  // each packet once
-  ASSERT_NE(sys.io(), nullptr);
-  EXPECT_TRUE(sys.io()->sockets().begin()->second.contention);
+  EXPECT_TRUE(contention);
+}
+
+// Leaving contention mode: cpu2's only holder closes, cpu1 is the one space
+// left. A packet held at the real socket at the switch and a read cpu1 sent
+// in contention mode that reaches the I/O process after the switch: the read
+// is answered "read at your shadow" and takes that packet there, once.
+TEST(Sockets, TheSpaceLeftGetsForwardingModeBackAndItsReadInFlight) {
+  sim::World w;
+  Kinds kinds;
+  w.attach(kinds);
+  Machine m(w, 3);
+  System sys(w, m.cpus, *m.bus);
+  sys.add_io_process(*m.cpus[0]);
+  sys.inject_packet(80, sim::at_ns(30'000));  // held at the real socket: nobody reads until 41 us
+  sys.inject_packet(80, sim::at_ns(60'000));  // after the switch: forwarded to cpu1
+  std::vector<std::int64_t> got;
+  spawn_process(sys, *m.cpus[1], "stayer", [&](Process& p) -> sim::Task<> {
+    const int fd = co_await p.socket(0, 80);
+    co_await p.ctx().sleep(41us - p.ctx().now().time_since_epoch());
+    got.push_back(co_await p.read_packet(fd));  // leaves at 41 us, after cpu2's detach (40 us, lands at 42)
+    Masks mk{.r = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, mk, 100us), 1);
+    got.push_back(co_await p.read_packet(fd));
+    const RealSock& real = sys.io()->sockets().begin()->second;
+    EXPECT_FALSE(real.contention);
+    EXPECT_EQ(real.attached, std::set<sim::CpuId>{1});
+    EXPECT_TRUE(real.queue.empty());
+  });
+  spawn_process(sys, *m.cpus[2], "leaver", [&](Process& p) -> sim::Task<> {
+    const int fd = co_await p.socket(0, 80);  // a second space: contention mode
+    co_await p.ctx().sleep(40us - p.ctx().now().time_since_epoch());
+    EXPECT_EQ(co_await p.close(fd), 0);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::int64_t>{1, 2}));
+  // The switch, then the kForward, before the packet went to cpu1's shadow.
+  const std::size_t mode = kinds.index("select.sock.mode");
+  const std::size_t back = kinds.index("select.sock.mode", mode + 1);
+  EXPECT_LT(kinds.index("select.sock.detach"), back);
+  EXPECT_LT(back, kinds.index("select.io.send:forward", back));
+  EXPECT_LT(kinds.index("select.shadow.mode"), kinds.index("select.shadow.moved_read"));
+  EXPECT_LT(kinds.index("select.shadow.moved_read"), kinds.seen.size());
+}
+
+// The forwarding space leaves with packets at its shadow: they go back to the
+// front of the real socket and a later socket() on another CPU reads them in
+// arrival order, before the newer ones.
+TEST(Sockets, ADetachingShadowGivesItsPacketsBack) {
+  sim::World w;
+  Machine m(w, 3);
+  System sys(w, m.cpus, *m.bus);
+  sys.add_io_process(*m.cpus[0]);
+  for (int k = 0; k < 3; ++k) sys.inject_packet(80, sim::at_ns(10'000 + 1'000 * k));
+  sys.inject_packet(80, sim::at_ns(60'000));
+  std::vector<std::int64_t> got;
+  spawn_process(sys, *m.cpus[1], "first", [&](Process& p) -> sim::Task<> {
+    const int fd = co_await p.socket(0, 80);
+    co_await p.ctx().sleep(30us);  // the three packets wait at this shadow
+    co_await p.close(fd);
+  });
+  spawn_process(sys, *m.cpus[2], "second", [&](Process& p) -> sim::Task<> {
+    co_await p.ctx().sleep(50us);
+    const int fd = co_await p.socket(0, 80);
+    co_await p.ctx().sleep(20us);
+    for (int k = 0; k < 5; ++k) got.push_back(co_await p.read_packet(fd));
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::int64_t>{1, 2, 3, 4, 0}));
 }
 
 }  // namespace

@@ -78,6 +78,9 @@ enum Tag : std::uint32_t {
   kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
   kOpen = 21,           // pipe, end (1 write, 0 read): one more open description of it, in the sender's space
   kClose = 22,          // pipe, end: one open description of it, in the sender's space, closed
+  // Sockets, leaving contention mode (numbered apart from the pipes' tags).
+  kDetach = 40,         // socket: the sender's space closed its last open of it (its shadow leaves)
+  kForward = 41,        // socket, base: forwarding mode again, to you; the next packets are numbered from base + 1
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

@@ -297,15 +297,21 @@ class Sockets final : public Workload {
     co_await root.ctx().sleep(p_.fork_after);
     for (std::uint32_t r = 0; r < p_.readers; ++r) {
       sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
-      Body body = [this, fd](Process& reader) { return run_reader(reader, fd); };
+      const bool leaves = p_.leave_after > sim::Duration{0} && r % p_.reader_cpus != 0;
+      const sim::Instant leave_at = root.ctx().now() + p_.leave_after;
+      Body body = [this, fd, leaves, leave_at](Process& reader) { return run_reader(reader, fd, leaves, leave_at); };
       std::string name = "reader" + std::to_string(r);
       co_await root.fork(cpu, std::move(name), std::move(body));
     }
   }
 
-  sim::Task<> run_reader(Process& reader, int fd) {
+  sim::Task<> run_reader(Process& reader, int fd, bool leaves, sim::Instant leave_at) {
     std::uint32_t idle = 0;
     while (idle < p_.idle_rounds) {
+      if (leaves && reader.ctx().now() >= leave_at) {
+        co_await reader.close(fd);  // its space detaches when its last holder closes
+        co_return;
+      }
       Masks m{.r = 1ULL << fd};
       const int n = co_await reader.select(fd + 1, m, p_.timeout);
       if (n <= 0) {

@@ -36,7 +36,9 @@
 //   forwarding filled is drained). `packets` external packets arrive, one
 //   every `gap` from `first_packet`. Each reader selects on the socket and
 //   reads a packet whenever it is ready (and works on it for `read_work`),
-//   until `idle_rounds` selects in a row time out. With `tty` the I/O process
+//   until `idle_rounds` selects in a row time out; with `leave_after`, the
+//   readers off the root's CPU stop that long after their fork (their spaces
+//   detach, and the last one left gets forwarding mode back). With `tty` the I/O process
 //   is a Telnet server, the root opens TTY line `port` and the packets are
 //   typed input. With `refuse` nothing listens on the port: the I/O process
 //   refuses the connect, and the workload is done when the root or a reader
@@ -97,6 +99,10 @@ struct SocketsParams {
   sim::Duration timeout = 30us;
   sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
   std::uint32_t idle_rounds = 2;
+  // Readers on other CPUs than the root's stop this long after their fork
+  // (at their next select), close the socket and exit: their spaces detach,
+  // and contention mode ends when one space is left. 0: they stay.
+  sim::Duration leave_after = 0us;
   bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
   bool refuse = false;  // nothing listens on the port: the connect is refused (the root must learn it)
   SelectConfig select{};

@@ -156,6 +156,32 @@ TEST(SelectBrokenVariants, RecallKeepingCopiesIsCaughtByPacketDelivery) {
   EXPECT_NE(v.messages.at("packet_delivery").find("read twice"), std::string::npos) << v.first_message;
 }
 
+// sockets_leave_small.toml: readers on cpu1 and cpu2, the one on cpu2 leaves
+// 5 us after its fork and cpu1's shadow gets forwarding mode back.
+auto leaving_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 2, .reader_cpus = 2, .packets = 5, .first_packet = 22us, .gap = 8us,
+                              .timeout = 20us, .read_work = 1us, .leave_after = 5us, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, LeavingContentionModeViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Verdicts v = run(leaving_on({}), 3, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, SilentSwitchBackIsCaughtByNoLostWakeup) {
+  // Schedule-dependent: seed 1 does not expose it, seed 2 does.
+  EXPECT_TRUE(run(leaving_on({.silent_switch_back = true}), 3, 1).violated.empty());
+  const Verdicts v = run(leaving_on({.silent_switch_back = true}), 3, 2);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"no_lost_wakeup"}) << v.first_message;
+  EXPECT_NE(v.first_message.find("'reader0'"), std::string::npos) << v.first_message;
+}
+
 auto refused_on(ipcsim::select::Bugs bugs) {
   return [bugs](sim::World& w, Machine& m) {
     return wl::build_sockets(w, m.cpus, *m.bus,

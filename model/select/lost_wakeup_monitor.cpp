@@ -41,6 +41,8 @@ void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
   } else if (k == "select.shadow.recall") {
     s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - static_cast<std::int64_t>(u(r, "packets")));
     s.contention[r.cpu] = true;
+  } else if (k == "select.shadow.mode") {
+    s.contention[r.cpu] = false;  // forwarding again: this shadow's packets come here
   } else if (k == "select.sock.read" && i(r, "packet") > 0 && u(r, "remote") == 0) {
     s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - 1);
   } else {
@@ -52,7 +54,7 @@ void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
 void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (k.starts_with("select.sock.") || k == "select.shadow.create" || k == "select.shadow.store" ||
-      k == "select.shadow.recall") {
+      k == "select.shadow.recall" || k == "select.shadow.mode") {
     watch_socket(r);
   } else if (k == "select.io.send" && s(r, "msg_kind") == "recall") {
     for (auto& [key, sk] : socks_) {
