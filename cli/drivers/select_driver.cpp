@@ -54,7 +54,9 @@ ParamTable<wl::SocketsParams> sockets_table() {
       .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops")
       .duration("leave_after", &wl::SocketsParams::leave_after,
                 "readers off the root's CPU close the socket and exit this long after their fork (0: never); "
-                "contention mode ends when one space is left");
+                "contention mode ends when one space is left")
+      .count("urgent_every", &wl::SocketsParams::urgent_every, 0, 100000,
+             "every n-th packet is urgent (out-of-band data: exceptional readiness until read_oob takes it); 0: none");
   return t;
 }
 

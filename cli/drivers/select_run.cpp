@@ -81,6 +81,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"shadow_before_real", {"sockets"}},
       {"suspect_on_first_miss", {"storm", "fanin", "sockets"}},
       {"silent_switch_back", {"sockets"}},
+      {"except_not_recorded", {"sockets"}},
   };
   return bugs;
 }
@@ -101,6 +102,7 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.shadow_before_real = name == "shadow_before_real";
   b.suspect_on_first_miss = name == "suspect_on_first_miss";
   b.silent_switch_back = name == "silent_switch_back";
+  b.except_not_recorded = name == "except_not_recorded";
   return b;
 }
 

@@ -94,6 +94,12 @@ struct Bugs {
   // notifies, and the forwarded packet wakes only local waiters. Caught by
   // no_lost_wakeup.
   bool silent_switch_back = false;
+  // Out-of-band data, T10 for the exception event read as the old model had
+  // it ("exceptional conditions" meaning only a dead peer): the I/O process
+  // answers an interest in a socket's exceptional condition when urgent data
+  // is pending, and otherwise records nothing, so a select waiting for urgent
+  // data that arrives later is never told. Caught by no_lost_wakeup.
+  bool except_not_recorded = false;
 };
 
 struct SelectConfig {

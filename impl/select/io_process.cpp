@@ -86,6 +86,7 @@ void IoProcess::detach(RealSock& s, sim::CpuId cpu) {
     w.emit("select.sock.detach", object_, {{"sock", s.key.packed()}, {"peer", cpu}, {"remaining", s.attached.size()}});
   }
   s.read_interest.erase(cpu);
+  s.except_interest.erase(cpu);
   if (!s.contention && s.forward_to == cpu) {
     // The forwarding space left: what it holds, and what is on its way to it,
     // comes back to the front of the real socket before anything is
@@ -118,6 +119,20 @@ void IoProcess::serve(RealSock& s, sim::CpuId cpu, std::uint64_t req) {
     const std::uint64_t p = s.queue.front();
     s.queue.pop_front();
     if (w.tracing()) w.emit("select.sock.deliver", object_, {{"sock", s.key.packed()}, {"packet", p}, {"to_cpu", cpu}});
+    b.word(req).word(1).word(p);
+  }
+  send(cpu, kSockReadReply, std::move(b));
+}
+
+void IoProcess::serve_oob(RealSock& s, sim::CpuId cpu, std::uint64_t req) {
+  sim::World& w = sys_->world();
+  Words b;
+  if (s.oob.empty()) {
+    b.word(req).word(0).word(0);
+  } else {
+    const std::uint64_t p = s.oob.front();
+    s.oob.pop_front();
+    if (w.tracing()) w.emit("select.sock.oob_deliver", object_, {{"sock", s.key.packed()}, {"packet", p}, {"to_cpu", cpu}});
     b.word(req).word(1).word(p);
   }
   send(cpu, kSockReadReply, std::move(b));
@@ -182,6 +197,17 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
           break;
         }
         RealSock& s = socks_.at(it->second);
+        if (word_at(b, 2) != 0) {  // urgent: out of band, held here whatever the mode
+          if (w.tracing()) w.emit("select.sock.urgent", object_, {{"sock", s.key.packed()}, {"packet", packet}});
+          s.oob.push_back(packet);
+          for (sim::CpuId cpu : s.except_interest) {
+            Words n;
+            n.word(s.key.packed()).word(static_cast<std::uint64_t>(Ev::Except)).word(0);
+            send(cpu, kNotify, std::move(n));
+          }
+          s.except_interest.clear();
+          break;
+        }
         if (w.tracing()) w.emit("select.sock.arrive", object_, {{"sock", s.key.packed()}, {"packet", packet}});
         s.queue.push_back(packet);
         pump(s);
@@ -238,12 +264,22 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
           send(m.from, kNotify, std::move(reply));
         } else if (ev == Ev::Read && forwarding_here) {
           // Asked before the kForward reached it: its waiters wait at the shadow now.
+        } else if (ev == Ev::Except) {
+          if (!s->oob.empty()) {  // urgent data is pending: exceptional now
+            reply.word(key.packed()).word(static_cast<std::uint64_t>(ev)).word(0);
+            send(m.from, kNotify, std::move(reply));
+          } else if (!sys_->config().bugs.except_not_recorded) {
+            s->except_interest.insert(m.from);
+            if (w.tracing()) {
+              w.emit("select.agent.record", object_, {{"pipe", key.packed()}, {"event", to_string(ev)}, {"peer", m.from}});
+            }
+          }
         } else if (ev == Ev::Read && (s->queue.empty() || s->recalling)) {
           s->read_interest.insert(m.from);
           if (w.tracing()) {
             w.emit("select.agent.record", object_, {{"pipe", key.packed()}, {"event", to_string(ev)}, {"peer", m.from}});
           }
-        } else if (ev != Ev::Except) {
+        } else {
           reply.word(key.packed()).word(static_cast<std::uint64_t>(ev)).word(0);
           send(m.from, kNotify, std::move(reply));
         }
@@ -254,7 +290,8 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
         const std::uint64_t req = word_at(b, 2);
         RealSock* s = lookup(key);
         Words reply;
-        const bool ready = s != nullptr && (ev == Ev::Write || (ev == Ev::Read && !s->queue.empty() && !s->recalling));
+        const bool ready = s != nullptr && (ev == Ev::Write || (ev == Ev::Read && !s->queue.empty() && !s->recalling) ||
+                                            (ev == Ev::Except && !s->oob.empty()));
         reply.word(req).word(s == nullptr ? 2 : ready ? 1 : 0);
         send(m.from, kQueryReply, std::move(reply));
         break;
@@ -270,6 +307,8 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
           Words reply;
           reply.word(req).word(static_cast<std::uint64_t>(-1)).word(0);
           send(m.from, kSockReadReply, std::move(reply));
+        } else if (word_at(b, 2) != 0) {
+          serve_oob(*s, m.from, req);  // out-of-band data is here in either mode, outside the stream's order
         } else if (s->recalling) {
           s->pending_reads.emplace_back(m.from, req);
         } else if (!s->contention && m.from == s->forward_to && !sys_->config().bugs.silent_switch_back) {
@@ -318,6 +357,8 @@ void IoProcess::digest(sim::StateHash& h) const {
   for (const auto& [n, s] : socks_) {
     h.add(n).add(s.queue.size()).add(s.attached.size()).add(s.contention ? 1 : 0).add(s.recalling ? 1 : 0);
     for (auto p : s.queue) h.add(p);
+    h.add(s.oob.size());
+    for (auto p : s.oob) h.add(p);
   }
 }
 

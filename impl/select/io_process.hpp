@@ -38,6 +38,10 @@ struct RealSock {
   std::set<sim::CpuId> read_interest;  // contention mode: CPUs to tell when data is ready
   std::uint32_t recalling = 0;         // recalls sent whose shadows' packets are not back yet
   std::deque<std::pair<sim::CpuId, std::uint64_t>> pending_reads;  // (cpu, req) parked while recalling
+  // Out-of-band data: urgent packets, held here in both modes (never
+  // forwarded), oldest first; the socket is exceptional while any is held.
+  std::deque<std::uint64_t> oob;
+  std::set<sim::CpuId> except_interest;  // CPUs to tell when out-of-band data arrives
 };
 
 class IoProcess {
@@ -69,6 +73,7 @@ class IoProcess {
   void answer_moved(RealSock& s, sim::CpuId cpu, std::uint64_t req);
   void pump(RealSock& s);
   void serve(RealSock& s, sim::CpuId cpu, std::uint64_t req);
+  void serve_oob(RealSock& s, sim::CpuId cpu, std::uint64_t req);
   void send(sim::CpuId to, std::uint32_t tag, Words body);
   void touch() const;
 

@@ -222,7 +222,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
     auto it = socks.find(o.pipe.packed());
     if (it == socks.end() || it->second.dead) return true;
     if (ev == Ev::Write) return true;    // sending goes out at once
-    if (ev == Ev::Except) return false;  // no out-of-band data in this model
+    if (ev == Ev::Except) return std::nullopt;  // out-of-band data waits at the real socket, in either mode
     if (!it->second.contention) return !it->second.held.empty();  // the packets are here
     return std::nullopt;                                          // they are at the real socket
   }

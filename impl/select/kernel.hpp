@@ -314,7 +314,10 @@ class System {
   // An external packet for `port` reaches the I/O process at `at` (a device:
   // an event, outside any step). Packets are numbered 1, 2, ... in the order
   // they are injected.
-  void inject_packet(std::uint32_t port, sim::Instant at);
+  // `urgent`: the packet carries out-of-band data (TCP's urgent data): it
+  // does not join the stream but waits at the real socket, making the socket
+  // exceptional for select() until a read_oob() takes it.
+  void inject_packet(std::uint32_t port, sim::Instant at, bool urgent = false);
   // Input typed on TTY line `line` reaches the Telnet server at `at`.
   void inject_tty_input(std::uint32_t line, sim::Instant at) { inject_packet(kTtyBase + line, at); }
 

@@ -177,6 +177,30 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
   co_return result;
 }
 
+sim::Task<std::int64_t> Process::read_oob(int fd) {
+  std::int64_t result = -1;
+  bool asked = false;
+  std::uint64_t sock = 0;
+  co_await Call(cx_.world(), "read (socket, MSG_OOB)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    Proc& p = enter(k);
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end() || it->second->kind != Open::Kind::Socket || it->second->dead) return;
+    sock = it->second->pipe.packed();
+    if (k.socks[sock].dead) return;
+    asked = true;
+    ask_home(k, p, pid(), self, op, it->second->pipe.home, kSockRead, true,
+             [&](Words& b, std::uint64_t req) { b.word(sock).word(req).word(1); });
+  });
+  Kernel& k = kernel();
+  if (asked) {
+    const Proc& p = enter(k);
+    result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+  }
+  if (k.world().tracing()) k.world().emit("select.sock.read_oob", k.object(), {{"fd", fd}, {"sock", sock}, {"packet", result}});
+  co_return result;
+}
+
 sim::Task<int> Process::open_file() {
   int fd = -1;
   co_await Call(cx_.world(), "open", [&](sim::Actor&, Call&) {

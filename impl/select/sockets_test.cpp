@@ -114,6 +114,54 @@ TEST(Sockets, ContentionGivesEachPacketToOneReadInOrder) {
   EXPECT_TRUE(contention);
 }
 
+// Out-of-band data on a socket whose shadow is on the I/O process's own CPU
+// (forwarding mode): an urgent packet makes it exceptional for select until
+// read_oob() takes it; it is not in the stream. Two processes of one CPU
+// waiting for the exception ask the I/O process once (claims 2, 24) and both
+// are woken.
+TEST(Sockets, UrgentDataIsExceptionalUntilReadOutOfBand) {
+  sim::World w;
+  Kinds kinds;
+  w.attach(kinds);
+  Machine m(w, 2);
+  System sys(w, m.cpus, *m.bus);
+  sys.add_io_process(*m.cpus[0]);
+  sys.inject_packet(80, sim::at_ns(20'000));
+  sys.inject_packet(80, sim::at_ns(40'000), true);
+  int woken = 0;
+  std::vector<std::int64_t> got;
+  spawn_process(sys, *m.cpus[0], "local", [&](Process& p) -> sim::Task<> {
+    const int fd = co_await p.socket(0, 80);
+    co_await p.fork(*m.cpus[0], "child", [&, fd](Process& c) -> sim::Task<> {
+      Masks mk{.e = 1ULL << fd};
+      if (co_await c.select(fd + 1, mk, 100us) == 1 && mk.e == 1ULL << fd) ++woken;
+    });
+    co_await p.ctx().sleep(25us);  // the normal packet is here; no urgent data yet
+    Masks none{.e = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, none, 0us), 0);
+    Masks mk{.e = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, mk, 100us), 1);  // exceptional once the urgent packet lands
+    if (mk.e == 1ULL << fd) ++woken;
+    // Mixed masks: the read bit is known here (forwarding mode) and returned
+    // at once, without waiting for the real socket's answer on the exception.
+    Masks both{.r = 1ULL << fd, .e = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, both, 0us), 1);
+    EXPECT_EQ(both.r, 1ULL << fd);
+    Masks again{.e = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, again, 0us), 1);  // still exceptional: nothing read out of band yet
+    got.push_back(co_await p.read_oob(fd));
+    got.push_back(co_await p.read_oob(fd));  // taken: nothing pending
+    got.push_back(co_await p.read_packet(fd));
+    got.push_back(co_await p.read_packet(fd));  // the urgent packet is not in the stream
+    Masks after{.e = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, after, 0us), 0);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::int64_t>{2, 0, 1, 0}));
+  EXPECT_EQ(woken, 2);
+  EXPECT_EQ(std::count(kinds.seen.begin(), kinds.seen.end(), "select.agent.send:interest"), 1);
+}
+
 // Leaving contention mode: cpu2's only holder closes, cpu1 is the one space
 // left. A packet held at the real socket at the switch and a read cpu1 sent
 // in contention mode that reaches the I/O process after the switch: the read

@@ -265,7 +265,7 @@ class Sockets final : public Workload {
       if (p.tty) {
         system_->inject_tty_input(p.port, at);
       } else {
-        system_->inject_packet(p.port, at);
+        system_->inject_packet(p.port, at, p.urgent_every != 0 && (k + 1) % p.urgent_every == 0);
       }
     }
     spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
@@ -312,13 +312,20 @@ class Sockets final : public Workload {
         co_await reader.close(fd);  // its space detaches when its last holder closes
         co_return;
       }
-      Masks m{.r = 1ULL << fd};
+      const bool oob = p_.urgent_every != 0;
+      Masks m{.r = 1ULL << fd, .e = oob ? 1ULL << fd : 0};
       const int n = co_await reader.select(fd + 1, m, p_.timeout);
       if (n <= 0) {
         ++idle;
         continue;
       }
       idle = 0;
+      if ((m.e & (1ULL << fd)) != 0) {  // urgent data first, as a reader of exceptfds would
+        const std::int64_t urgent = co_await reader.read_oob(fd);
+        if (urgent < 0) co_return;
+        if (urgent > 0) ++read_;
+        if ((m.r & (1ULL << fd)) == 0) continue;
+      }
       const std::int64_t packet = co_await reader.read_packet(fd);
       if (packet < 0) {
         refused_ = refused_ || p_.refuse;

@@ -103,6 +103,10 @@ struct SocketsParams {
   // (at their next select), close the socket and exit: their spaces detach,
   // and contention mode ends when one space is left. 0: they stay.
   sim::Duration leave_after = 0us;
+  // Every `urgent_every`-th packet (the k-th with k % urgent_every == 0) is
+  // urgent: out-of-band data. Readers then select for exceptions too and take
+  // it with read_oob(). 0: none.
+  std::uint32_t urgent_every = 0;
   bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
   bool refuse = false;  // nothing listens on the port: the connect is refused (the root must learn it)
   SelectConfig select{};

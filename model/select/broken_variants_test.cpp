@@ -182,6 +182,29 @@ TEST(SelectBrokenVariants, SilentSwitchBackIsCaughtByNoLostWakeup) {
   EXPECT_NE(v.first_message.find("'reader0'"), std::string::npos) << v.first_message;
 }
 
+// sockets_urgent.toml: every third packet urgent, readers on two CPUs.
+auto urgent_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 4, .reader_cpus = 2, .packets = 15, .first_packet = 5us, .gap = 6us,
+                              .timeout = 50us, .read_work = 2us, .urgent_every = 3, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, UrgentDataViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Verdicts v = run(urgent_on({}), 3, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, ExceptNotRecordedIsCaughtByNoLostWakeup) {
+  const Verdicts v = run(urgent_on({.except_not_recorded = true}), 3, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"no_lost_wakeup"}) << v.first_message;
+  EXPECT_NE(v.first_message.find("ready for exception"), std::string::npos) << v.first_message;
+}
+
 auto refused_on(ipcsim::select::Bugs bugs) {
   return [bugs](sim::World& w, Machine& m) {
     return wl::build_sockets(w, m.cpus, *m.bus,

@@ -16,6 +16,8 @@ void LostWakeupMonitor::sock_changed(Sock& s, sim::Instant at) {
     auto& tr = s.ready[cpu];
     if (tr.empty() || tr.back().second != now) tr.emplace_back(at, now);
   }
+  const bool except = !s.gone && s.oob > 0;
+  if (s.except_ready.empty() || s.except_ready.back().second != except) s.except_ready.emplace_back(at, except);
 }
 
 void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
@@ -41,6 +43,10 @@ void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
   } else if (k == "select.shadow.recall") {
     s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - static_cast<std::int64_t>(u(r, "packets")));
     s.contention[r.cpu] = true;
+  } else if (k == "select.sock.urgent") {
+    ++s.oob;
+  } else if (k == "select.sock.oob_deliver") {
+    --s.oob;
   } else if (k == "select.shadow.mode") {
     s.contention[r.cpu] = false;  // forwarding again: this shadow's packets come here
   } else if (k == "select.sock.read" && i(r, "packet") > 0 && u(r, "remote") == 0) {
@@ -115,14 +121,20 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       if (w.event != 2 && until > c.start) return who + " asked for a file, always ready, and did not return at once";
       continue;
     }
-    if (w.event == 2) continue;  // pipes have no exceptional condition
     const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
     sim::Duration bound = notify_bound();
     if (auto sk = socks_.find(w.pipe); sk != socks_.end()) {
-      if (w.event != 0) continue;  // a socket is always writable
-      auto tr = sk->second.ready.find(c.cpu);
-      if (tr == sk->second.ready.end()) continue;
-      transitions = &tr->second;
+      if (w.event == 2) {  // out-of-band data pending at the real socket: exceptional for every reader
+        transitions = &sk->second.except_ready;
+      } else if (w.event != 0) {
+        continue;  // a socket is always writable
+      } else {
+        auto tr = sk->second.ready.find(c.cpu);
+        if (tr == sk->second.ready.end()) continue;
+        transitions = &tr->second;
+      }
+    } else if (w.event == 2) {
+      continue;  // pipes have no exceptional condition
     } else {
       auto it = pipes_.find(w.pipe);
       if (it == pipes_.end()) continue;

@@ -92,6 +92,8 @@ class LostWakeupMonitor final : public SelectMonitor {
     std::map<sim::CpuId, std::int64_t> held;    // per shadow
     std::map<sim::CpuId, bool> contention;      // per shadow
     std::map<sim::CpuId, std::vector<std::pair<sim::Instant, bool>>> ready;  // per shadow's readers
+    std::int64_t oob = 0;  // urgent packets held at the real socket (out-of-band data: every CPU's alike)
+    std::vector<std::pair<sim::Instant, bool>> except_ready;  // transitions of exceptional readiness
   };
   void sock_changed(Sock& s, sim::Instant at);
   void watch_socket(const sim::TraceRecord& r);
