@@ -100,6 +100,11 @@ struct Bugs {
   // is pending, and otherwise records nothing, so a select waiting for urgent
   // data that arrives later is never told. Caught by no_lost_wakeup.
   bool except_not_recorded = false;
+  // Outbound data, the old model's "a socket is always writable" kept at the
+  // I/O process: a write that finds the send buffer full is answered as
+  // accepted in full, and what does not fit is dropped. The writer is told
+  // its bytes went out; they never leave. Caught by outbound_delivery.
+  bool drop_when_full = false;
 };
 
 struct SelectConfig {
@@ -123,6 +128,11 @@ struct SelectConfig {
   // lost interest or notification delays a wake-up instead of stranding it.
   // 0: never (the seed's messaging system loses nothing).
   sim::Duration resend_period{0};
+  // Outbound socket data: the real socket's send buffer (bytes written and not
+  // yet sent out of the network port; a socket is writable while one byte
+  // fits), and the network's time per byte (0: the port sends at once).
+  std::uint32_t sock_send_buffer = 64;
+  sim::Duration net_byte_time{0};
   Bugs bugs{};
 };
 

@@ -42,6 +42,17 @@ struct RealSock {
   // forwarded), oldest first; the socket is exceptional while any is held.
   std::deque<std::uint64_t> oob;
   std::set<sim::CpuId> except_interest;  // CPUs to tell when out-of-band data arrives
+  // Outbound: writes accepted into the send buffer and not yet sent out of
+  // the network port, oldest first (who wrote them, which request, how many bytes).
+  struct Segment {
+    sim::CpuId cpu;
+    std::uint64_t req;
+    std::uint32_t bytes;
+  };
+  std::deque<Segment> out;
+  std::uint32_t out_bytes = 0;
+  std::set<sim::CpuId> write_interest;  // CPUs to tell when the send buffer has room
+  bool writable(std::uint32_t capacity) const { return out_bytes + 1 <= capacity; }
 };
 
 class IoProcess {
@@ -74,6 +85,12 @@ class IoProcess {
   void pump(RealSock& s);
   void serve(RealSock& s, sim::CpuId cpu, std::uint64_t req);
   void serve_oob(RealSock& s, sim::CpuId cpu, std::uint64_t req);
+  void accept_write(RealSock& s, sim::CpuId cpu, std::uint64_t req, std::uint32_t n);
+  // The network port sends the oldest segment of a socket's send buffer; it
+  // is out after its bytes times net_byte_time (at once when that is 0).
+  void start_transmit();
+  void handle(const sim::Message& m);
+  void end_transmit();
   void send(sim::CpuId to, std::uint32_t tag, Words body);
   void touch() const;
 
@@ -87,6 +104,8 @@ class IoProcess {
   std::map<std::uint32_t, std::uint32_t> by_port_;  // port -> socket number
   std::deque<Outgoing> outbox_;
   std::set<std::uint32_t> closed_;  // ports nothing listens on
+  std::uint32_t tx_sock_ = 0;       // the socket whose segment is on the wire (0: the port is idle)
+  sim::Instant tx_until_{};
 };
 
 }  // namespace ipcsim::select

@@ -32,6 +32,7 @@ const char* tag_name(std::uint32_t tag) {
     case kClose: return "close";
     case kDetach: return "detach";
     case kForward: return "forward";
+    case kSockWrite: return "sock_write";
     case kKick: return "kick";
     default: return "?";
   }
@@ -221,7 +222,7 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
   if (o.kind == Open::Kind::Socket) {
     auto it = socks.find(o.pipe.packed());
     if (it == socks.end() || it->second.dead) return true;
-    if (ev == Ev::Write) return true;    // sending goes out at once
+    if (ev == Ev::Write) return std::nullopt;  // room in the send buffer: the real socket knows
     if (ev == Ev::Except) return std::nullopt;  // out-of-band data waits at the real socket, in either mode
     if (!it->second.contention) return !it->second.held.empty();  // the packets are here
     return std::nullopt;                                          // they are at the real socket

@@ -352,6 +352,8 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
   std::int64_t result = -1;
   bool remote = false;
   std::uint64_t pipe_key = 0;
+  std::uint64_t sock = 0;
+  std::uint64_t req = 0;
   co_await Call(cx_.world(), "write", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
     Proc& p = enter(k);
@@ -360,6 +362,16 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
     const Open& o = *it->second;
     if (o.kind == Open::Kind::File) {
       result = static_cast<std::int64_t>(n);
+      return;
+    }
+    if (o.kind == Open::Kind::Socket && !o.dead && !k.socks[o.pipe.packed()].dead) {
+      // Into the real socket's send buffer, and out of the network port from there.
+      sock = o.pipe.packed();
+      remote = true;
+      ask_home(k, p, pid(), self, op, o.pipe.home, kSockWrite, true, [&](Words& b, std::uint64_t r) {
+        req = r;
+        b.word(sock).word(r).word(n);
+      });
       return;
     }
     if (!o.writes_pipe() || o.dead) return;
@@ -386,6 +398,13 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
   });
   Kernel& k = kernel();
   if (remote) result = enter(k).status;
+  if (sock != 0) {
+    if (k.world().tracing()) {
+      k.world().emit("select.sock.write", k.object(),
+                     {{"fd", fd}, {"sock", sock}, {"req", req}, {"bytes", n}, {"accepted", result}});
+    }
+    co_return result;
+  }
   if (k.world().tracing()) {
     k.world().emit("select.write", k.object(),
                    {{"fd", fd}, {"pipe", pipe_key}, {"bytes", n}, {"accepted", result}, {"remote", remote}});

@@ -180,7 +180,6 @@ struct SelectCall {
         k->sock_waiters[o.pipe.packed()].push_back({pid, call, fd});  // forwarding: the packets come here
         return;
       }
-      if (o.kind == Open::Kind::Socket && ev == Ev::Write) return;  // writable at once
       if (!o.shadow) {
         if (ev == Ev::Except) return;  // a pipe has no exceptional condition
         if (Pipe* pipe = k->pipe(o.key_for(ev))) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});

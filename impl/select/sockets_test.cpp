@@ -162,6 +162,38 @@ TEST(Sockets, UrgentDataIsExceptionalUntilReadOutOfBand) {
   EXPECT_EQ(std::count(kinds.seen.begin(), kinds.seen.end(), "select.agent.send:interest"), 1);
 }
 
+// Outbound data: a write goes into the real socket's send buffer (8 bytes
+// here) and leaves by the network port at 2 us a byte; a writer that finds
+// the buffer full selects for write readiness, remote interest at the I/O
+// process, and is woken when a sent segment makes room.
+TEST(Sockets, WritesLeaveThroughABoundedSendBuffer) {
+  sim::World w;
+  Kinds kinds;
+  w.attach(kinds);
+  Machine m(w, 2);
+  System sys(w, m.cpus, *m.bus, {.sock_send_buffer = 8, .net_byte_time = 2us});
+  sys.add_io_process(*m.cpus[0]);
+  std::vector<std::int64_t> accepted;
+  sim::Instant woken{};
+  spawn_process(sys, *m.cpus[1], "writer", [&](Process& p) -> sim::Task<> {
+    const int fd = co_await p.socket(0, 80);
+    accepted.push_back(co_await p.write(fd, 10));  // 8 fit; on the wire until 16 us after they land
+    accepted.push_back(co_await p.write(fd, 2));   // full
+    Masks mk{.w = 1ULL << fd};
+    EXPECT_EQ(co_await p.select(fd + 1, mk, 100us), 1);
+    woken = p.ctx().now();
+    accepted.push_back(co_await p.write(fd, 2));
+  });
+  w.run();
+  EXPECT_EQ(accepted, (std::vector<std::int64_t>{8, 0, 2}));
+  // The first write reached the I/O process at 6 us (connect: 4 us); the
+  // interest was recorded at 14 us, the 8 bytes left at 22 us, and the
+  // notification reached the writer at 24 us.
+  EXPECT_EQ(woken, sim::at_ns(24'000));
+  EXPECT_LT(kinds.index("select.agent.record"), kinds.index("select.sock.transmit"));
+  EXPECT_EQ(std::count(kinds.seen.begin(), kinds.seen.end(), "select.sock.transmit"), 2);
+}
+
 // Leaving contention mode: cpu2's only holder closes, cpu1 is the one space
 // left. A packet held at the real socket at the switch and a read cpu1 sent
 // in contention mode that reaches the I/O process after the switch: the read

@@ -52,6 +52,9 @@ System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
     if (io_ && io_->cpu().up()) {
       for (const auto& [n, s] : io_->sockets()) {
         world.emit("select.sock.inventory", io_->object(), {{"sock", s.key.packed()}, {"packets", list(s.queue)}});
+        if (s.out_bytes > 0) {
+          world.emit("select.sock.out_inventory", io_->object(), {{"sock", s.key.packed()}, {"bytes", s.out_bytes}});
+        }
         if (!s.oob.empty()) {
           world.emit("select.sock.oob_inventory", io_->object(), {{"sock", s.key.packed()}, {"packets", list(s.oob)}});
         }

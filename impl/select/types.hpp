@@ -81,6 +81,7 @@ enum Tag : std::uint32_t {
   // Sockets, leaving contention mode (numbered apart from the pipes' tags).
   kDetach = 40,         // socket: the sender's space closed its last open of it (its shadow leaves)
   kForward = 41,        // socket, base: forwarding mode again, to you; the next packets are numbered from base + 1
+  kSockWrite = 42,      // socket, req, n: a write of n bytes to the real socket's send buffer (answered by kWriteAck)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

@@ -256,7 +256,10 @@ class Fanin final : public Workload {
 class Sockets final : public Workload {
  public:
   Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
-    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    SelectConfig cfg = p.select;
+    cfg.sock_send_buffer = p.send_buffer;
+    cfg.net_byte_time = p.net_byte_time;
+    system_ = std::make_unique<System>(w, cpus, bus, cfg);
     cpus_ = cpus;
     IoProcess& io = system_->add_io_process(*cpus[0]);
     if (p.refuse) io.close_port(p.tty ? kTtyBase + p.port : p.port);
@@ -273,11 +276,17 @@ class Sockets final : public Workload {
   std::string check() const override {
     if (p_.refuse) return refused_ ? "" : "nobody was told that the connect was refused";
     if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
+    // Every packet of the stream is answered (urgent ones are not).
+    if (written_ != std::uint64_t{p_.reply_bytes} * stream_read_) {
+      return "the readers wrote " + std::to_string(written_) + " of " +
+             std::to_string(std::uint64_t{p_.reply_bytes} * stream_read_) + " reply bytes";
+    }
     return "";
   }
   std::vector<std::pair<std::string, std::string>> summary() const override {
     auto out = Workload::summary();
     out.emplace_back("packets read", std::to_string(read_));
+    if (p_.reply_bytes > 0) out.emplace_back("reply bytes written", std::to_string(written_));
     if (p_.refuse) out.emplace_back("refusal learned", refused_ ? "yes" : "no");
     return out;
   }
@@ -332,12 +341,32 @@ class Sockets final : public Workload {
         co_return;
       }
       if (packet > 0) ++read_;
+      if (packet > 0) ++stream_read_;
       if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
+      if (packet > 0 && !co_await reply(reader, fd)) co_return;
     }
+  }
+
+  // Writes the reply to one packet; what the send buffer does not take now
+  // is written after a select for write readiness. False: the socket failed.
+  sim::Task<bool> reply(Process& reader, int fd) {
+    std::uint32_t left = p_.reply_bytes;
+    while (left > 0) {
+      const std::int64_t n = co_await reader.write(fd, left);
+      if (n < 0) co_return false;
+      written_ += static_cast<std::uint64_t>(n);
+      left -= static_cast<std::uint32_t>(n);
+      if (left == 0) break;
+      Masks m{.w = 1ULL << fd};
+      if (co_await reader.select(fd + 1, m, p_.timeout) < 0) co_return false;
+    }
+    co_return true;
   }
 
   SocketsParams p_;
   std::vector<sim::Cpu*> cpus_;
+  std::uint64_t written_ = 0;
+  std::uint32_t stream_read_ = 0;  // packets read from the stream (not out of band)
   std::uint32_t read_ = 0;
   bool refused_ = false;
 };
