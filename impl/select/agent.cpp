@@ -481,8 +481,9 @@ class Agent {
       k_.send(pipe.home, kInterest, std::move(b), k_.socks.count(key.first) != 0);  // a socket's: the I/O process
     }
     for (auto& [req, pd] : k_.pending) {
-      // The I/O process keeps no answers: a socket read asked twice would take two packets.
-      if (pd.request.body.empty() || pd.request.io || w_.now() - pd.sent_at < period) continue;
+      // The I/O process, like a pipe's home, keeps its answers by (CPU, request):
+      // a socket read asked twice takes one packet, a write is applied once.
+      if (pd.request.body.empty() || w_.now() - pd.sent_at < period) continue;
       pd.sent_at = w_.now();
       if (w_.tracing()) {
         w_.emit("select.agent.resend", k_.object(),

@@ -13,6 +13,7 @@ void IoProcess::reset() {
   socks_.clear();
   by_port_.clear();
   outbox_.clear();
+  answered_.clear();
   tx_sock_ = 0;
 }
 
@@ -243,6 +244,35 @@ void IoProcess::pump(RealSock& s) {
   s.read_interest.clear();
 }
 
+namespace {
+// The request number of a request the I/O process answers (0: not one).
+std::uint64_t request_of(const sim::Message& m) {
+  switch (m.tag) {
+    case kConnect: case kSockRead: case kSockWrite: return word_at(m.body, 1);
+    case kQuery: return word_at(m.body, 2);
+    default: return 0;
+  }
+}
+}  // namespace
+
+bool IoProcess::answer_again(const sim::Message& m) {
+  const std::uint64_t req = request_of(m);
+  if (req == 0 || sys_->config().resend_period <= sim::Duration{0}) return false;
+  auto it = answered_.find({m.from, req});
+  if (it == answered_.end()) return false;
+  outbox_.push_back(it->second);
+  return true;
+}
+
+void IoProcess::keep_answer(const sim::Message& m, std::size_t outbox_before) {
+  const std::uint64_t req = request_of(m);
+  if (req == 0 || sys_->config().resend_period <= sim::Duration{0}) return;
+  for (std::size_t i = outbox_before; i < outbox_.size(); ++i) {
+    const Outgoing& out = outbox_[i];
+    if (out.to == m.from && word_at(out.body, 0) == req) answered_[{m.from, req}] = out;
+  }
+}
+
 void IoProcess::handle(const sim::Message& m) {
   sim::World& w = sys_->world();
   const auto& b = m.body;
@@ -440,7 +470,12 @@ sim::Task<> IoProcess::run(sim::Ctx cx) {
       end_transmit();
       start_transmit();
     }
-    if (got && got->copy == 0) handle(*got);  // a copy the bus made is dropped: each message is handled once
+    // A copy the bus made is dropped: each message is handled once.
+    if (got && got->copy == 0 && !answer_again(*got)) {
+      const std::size_t before = outbox_.size();
+      handle(*got);
+      keep_answer(*got, before);
+    }
     while (!outbox_.empty()) {
       Outgoing out = std::move(outbox_.front());
       outbox_.pop_front();

@@ -90,6 +90,10 @@ class IoProcess {
   // is out after its bytes times net_byte_time (at once when that is 0).
   void start_transmit();
   void handle(const sim::Message& m);
+  // On a lossy bus (resend_period > 0): a request asked again gets the
+  // answer it got the first time (kept by (CPU, request)), and is not applied twice.
+  bool answer_again(const sim::Message& m);
+  void keep_answer(const sim::Message& m, std::size_t outbox_before);
   void end_transmit();
   void send(sim::CpuId to, std::uint32_t tag, Words body);
   void touch() const;
@@ -104,6 +108,7 @@ class IoProcess {
   std::map<std::uint32_t, std::uint32_t> by_port_;  // port -> socket number
   std::deque<Outgoing> outbox_;
   std::set<std::uint32_t> closed_;  // ports nothing listens on
+  std::map<std::pair<sim::CpuId, std::uint64_t>, Outgoing> answered_;  // lossy bus: answers by (CPU, request)
   std::uint32_t tx_sock_ = 0;       // the socket whose segment is on the wire (0: the port is idle)
   sim::Instant tx_until_{};
 };

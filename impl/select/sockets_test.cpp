@@ -11,6 +11,7 @@
 #include "impl/select/kernel.hpp"
 #include "impl/select/process.hpp"
 #include "impl/select/test_support.hpp"
+#include "sim/fault_plan.hpp"
 
 namespace ipcsim::select {
 namespace {
@@ -192,6 +193,42 @@ TEST(Sockets, WritesLeaveThroughABoundedSendBuffer) {
   EXPECT_EQ(woken, sim::at_ns(24'000));
   EXPECT_LT(kinds.index("select.agent.record"), kinds.index("select.sock.transmit"));
   EXPECT_EQ(std::count(kinds.seen.begin(), kinds.seen.end(), "select.sock.transmit"), 2);
+}
+
+// A lossy bus (resend_period): the answer to cpu1's contention read is lost
+// in a partition; cpu1's agent asks again, and the I/O process, which keeps
+// its answers by (CPU, request), gives the same packet: it is not taken
+// twice, and cpu2's later read gets the next one.
+TEST(Sockets, AReadAskedAgainTakesOnePacket) {
+  sim::World w;
+  Kinds kinds;
+  w.attach(kinds);
+  Machine m(w, 3);
+  System sys(w, m.cpus, *m.bus, {.check_period = 10us, .resend_period = 10us});
+  sys.add_io_process(*m.cpus[0]);
+  sim::FaultPlan plan;
+  plan.add({.type = sim::FaultType::Partition, .bus = 0, .groups = {{0}, {1, 2}}, .at = sim::at_ns(23'000)});
+  plan.add({.type = sim::FaultType::Heal, .bus = 0, .at = sim::at_ns(25'000)});
+  plan.install(w);
+  sys.inject_packet(80, sim::at_ns(10'000));
+  sys.inject_packet(80, sim::at_ns(11'000));
+  std::int64_t got[2] = {-2, -2};
+  for (int r = 0; r < 2; ++r) {
+    spawn_process(sys, *m.cpus[1 + r], "reader" + std::to_string(r), [&, r](Process& p) -> sim::Task<> {
+      const int fd = co_await p.socket(0, 80);  // two spaces: contention mode
+      co_await p.ctx().sleep((r == 0 ? 20us : 80us) - p.ctx().now().time_since_epoch());
+      got[r] = co_await p.read_packet(fd);  // reader0's answer leaves at 22 us, lands in the partition
+    });
+  }
+  w.run();
+  EXPECT_EQ(got[0], 1);
+  EXPECT_EQ(got[1], 2);
+  EXPECT_LT(kinds.index("select.agent.resend:sock_read"), kinds.seen.size());
+  // Packet 1 left the real socket once; packet 2 went to cpu2's shadow when
+  // reader0's exit left cpu2 the one space (forwarding again).
+  EXPECT_EQ(std::count(kinds.seen.begin(), kinds.seen.end(), "select.sock.deliver"), 1);
+  EXPECT_LT(kinds.index("select.io.send:sock_read_reply", kinds.index("select.agent.resend:sock_read")),
+            kinds.seen.size());
 }
 
 // Leaving contention mode: cpu2's only holder closes, cpu1 is the one space
