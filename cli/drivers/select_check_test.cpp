@@ -95,7 +95,7 @@ TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
   const explore::ExploreReport dpor = explore_file("sockets_leave_small.toml", true, false);
   EXPECT_TRUE(dpor.complete) << dpor.summary();
   EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
-  EXPECT_EQ(dpor.executions, 196u) << dpor.summary();
+  EXPECT_EQ(dpor.executions, 202u) << dpor.summary();
 }
 
 TEST(SelectCheck, SilentSwitchBackIsFound) {

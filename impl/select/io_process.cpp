@@ -41,13 +41,66 @@ void IoProcess::attach(RealSock& s, sim::CpuId cpu, bool told) {
   if (s.contention) return;
   s.contention = true;
   if (w.tracing()) w.emit("select.sock.mode", object_, {{"sock", s.key.packed()}, {"mode", "contention"}});
+  // This CPU's agent watches the spaces of a socket in contention mode: it
+  // looks at its dependencies again.
+  if (Kernel* k = sys_->kernel_if(cpu_->id())) {
+    k->touch();
+    k->send(cpu_->id(), kKick, {});
+  }
   if (sys_->config().bugs.no_drain_at_switch) return;
   // The shadow that forwarding filled gives its packets back before any
   // contention read is served: they are older than anything here.
   ++s.recalling;
+  s.recalled.insert(s.forward_to);
   Words b;
   b.word(s.key.packed()).word(s.forwarded);  // give them back once all of these are in
   send(s.forward_to, kRecall, std::move(b));
+}
+
+std::set<sim::CpuId> IoProcess::contention_spaces() const {
+  std::set<sim::CpuId> out;
+  for (const auto& [n, s] : socks_) {
+    if (s.contention) out.insert(s.attached.begin(), s.attached.end());
+  }
+  return out;
+}
+
+void IoProcess::space_dead(sim::CpuId cpu) {
+  touch();
+  sim::World& w = sys_->world();
+  for (auto& [n, s] : socks_) {
+    if (s.attached.erase(cpu) == 0) continue;
+    if (w.tracing()) {
+      w.emit("select.sock.detach", object_,
+             {{"sock", s.key.packed()}, {"peer", cpu}, {"remaining", s.attached.size()}, {"dead", true}});
+    }
+    s.read_interest.erase(cpu);
+    s.except_interest.erase(cpu);
+    s.write_interest.erase(cpu);
+    std::erase_if(s.pending_reads, [&](const auto& r) { return r.first == cpu; });
+    if (s.forward_to == cpu) s.forward_to = sim::kNoCpu;
+    // A recall it will never answer: its packets died with its memory.
+    while (s.recalled.count(cpu) != 0) {
+      s.recalled.erase(s.recalled.find(cpu));
+      --s.recalling;
+    }
+    leave_contention_if_alone(s);
+    pump(s);
+  }
+  kick();
+}
+
+void IoProcess::kick() {
+  if (outbox_.empty()) return;
+  sim::World& w = sys_->world();
+  w.touch(port_->id(), sim::AccessMode::Write);
+  sim::Message m;
+  m.id = w.new_message_id();
+  m.from = cpu_->id();
+  m.to = port_->id();
+  m.tag = kKick;
+  m.sent_at = w.now();
+  port_->deliver(std::move(m));
 }
 
 void IoProcess::start_forwarding(RealSock& s, sim::CpuId cpu) {
@@ -97,6 +150,7 @@ void IoProcess::detach(RealSock& s, sim::CpuId cpu) {
     s.forward_to = sim::kNoCpu;
     if (!sys_->config().bugs.no_drain_at_switch) {
       ++s.recalling;
+      s.recalled.insert(cpu);
       Words b;
       b.word(s.key.packed()).word(s.forwarded);
       send(cpu, kRecall, std::move(b));
@@ -429,6 +483,7 @@ void IoProcess::handle(const sim::Message& m) {
       for (std::uint64_t i = n; i > 0; --i) s->queue.push_front(word_at(b, 1 + i));
       if (w.tracing()) w.emit("select.sock.returned", object_, {{"sock", key.packed()}, {"packets", n}});
       if (s->recalling > 0) --s->recalling;
+      if (auto r = s->recalled.find(m.from); r != s->recalled.end()) s->recalled.erase(r);
       leave_contention_if_alone(*s);
       pump(*s);
       break;

@@ -37,6 +37,7 @@ struct RealSock {
   std::deque<std::uint64_t> queue;     // packets held here, oldest first
   std::set<sim::CpuId> read_interest;  // contention mode: CPUs to tell when data is ready
   std::uint32_t recalling = 0;         // recalls sent whose shadows' packets are not back yet
+  std::multiset<sim::CpuId> recalled;  // the CPUs those recalls went to
   std::deque<std::pair<sim::CpuId, std::uint64_t>> pending_reads;  // (cpu, req) parked while recalling
   // Out-of-band data: urgent packets, held here in both modes (never
   // forwarded), oldest first; the socket is exceptional while any is held.
@@ -68,6 +69,13 @@ class IoProcess {
   // socket 0), and its packets are dropped. Configuration, kept across restarts.
   void close_port(std::uint32_t port) { closed_.insert(port); }
   void digest(sim::StateHash& h) const;
+  // The memory spaces attached to sockets in contention mode: the agent of
+  // this CPU checks that they live (Kernel::dependencies).
+  std::set<sim::CpuId> contention_spaces() const;
+  // That agent declared a space dead (crashed, or restarted as a new
+  // incarnation): it detaches from every socket, without a recall (what its
+  // shadow held died with it). Called in the agent's step on this CPU.
+  void space_dead(sim::CpuId cpu);
 
   sim::Task<> run(sim::Ctx cx);
 
@@ -90,6 +98,7 @@ class IoProcess {
   // is out after its bytes times net_byte_time (at once when that is 0).
   void start_transmit();
   void handle(const sim::Message& m);
+  void kick();  // wakes the I/O process to send what a call from its CPU's agent queued
   // On a lossy bus (resend_period > 0): a request asked again gets the
   // answer it got the first time (kept by (CPU, request)), and is not applied twice.
   bool answer_again(const sim::Message& m);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "impl/select/io_process.hpp"
+
 #include "sim/state_hash.hpp"
 
 namespace ipcsim::select {
@@ -315,6 +317,13 @@ std::set<sim::CpuId> Kernel::dependencies() const {
   for (const auto& [key, ws] : sock_waiters) {
     if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
   }
+  // The I/O process's CPU watches the spaces of its sockets in contention
+  // mode: one that dies (or restarts) detaches, and forwarding can come back.
+  if (const IoProcess* io = sys_->io(); io != nullptr && &io->cpu() == cpu_) {
+    for (sim::CpuId cpu : io->contention_spaces()) {
+      if (cpu != id()) out.insert(cpu);
+    }
+  }
   return out;
 }
 
@@ -370,6 +379,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
     }
     it = pending.erase(it);
   }
+  if (IoProcess* io = sys_->io(); io != nullptr && &io->cpu() == cpu_) io->space_dead(peer);
 }
 
 void Kernel::pipe_dead(PipeKey key) {

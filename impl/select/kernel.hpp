@@ -258,7 +258,8 @@ class Kernel {
   };
   std::map<sim::CpuId, Peer> peers;
   // The CPUs this one waits on: homes of pipes that local selects wait for,
-  // and of pipes with a forwarded read or write unanswered.
+  // and of pipes with a forwarded read or write unanswered; on the I/O
+  // process's CPU, the spaces attached to its sockets in contention mode.
   std::set<sim::CpuId> dependencies() const;
   // The peer is gone (or came back as a new incarnation): wake everyone waiting
   // on its pipes with error readiness, fail pending requests, mark shadows dead.

@@ -231,6 +231,39 @@ TEST(Sockets, AReadAskedAgainTakesOnePacket) {
             kinds.seen.size());
 }
 
+// A space also leaves contention mode by dying: cpu2 crashes; the I/O
+// process's CPU, watching the spaces in contention mode, declares it dead
+// within suspect_after + 1 check periods, and cpu1 gets forwarding mode back.
+TEST(Sockets, ACrashedSpaceDetaches) {
+  sim::World w;
+  Kinds kinds;
+  w.attach(kinds);
+  Machine m(w, 3);
+  System sys(w, m.cpus, *m.bus, {.check_period = 10us});
+  sys.add_io_process(*m.cpus[0]);
+  sim::FaultPlan plan;
+  plan.add({.type = sim::FaultType::CrashCpu, .cpu = 2, .at = sim::at_ns(20'000)});
+  plan.install(w);
+  bool contention_before = false;
+  bool contention_after = true;
+  spawn_process(sys, *m.cpus[1], "stayer", [&](Process& p) -> sim::Task<> {
+    co_await p.socket(0, 80);
+    co_await p.ctx().sleep(15us - p.ctx().now().time_since_epoch());
+    contention_before = sys.io()->sockets().begin()->second.contention;
+    co_await p.ctx().sleep(60us);  // 75 us: the crash at 20 us is known by 20 + 3 * 10 + latency
+    contention_after = sys.io()->sockets().begin()->second.contention;
+  });
+  spawn_process(sys, *m.cpus[2], "victim", [&](Process& p) -> sim::Task<> {
+    co_await p.socket(0, 80);
+    co_await p.ctx().sleep(1ms);
+  });
+  w.run();
+  EXPECT_TRUE(contention_before);
+  EXPECT_FALSE(contention_after);
+  EXPECT_LT(kinds.index("select.agent.peer_dead"), kinds.index("select.shadow.mode"));
+  EXPECT_LT(kinds.index("select.shadow.mode"), kinds.seen.size());
+}
+
 // Leaving contention mode: cpu2's only holder closes, cpu1 is the one space
 // left. A packet held at the real socket at the switch and a read cpu1 sent
 // in contention mode that reaches the I/O process after the switch: the read
