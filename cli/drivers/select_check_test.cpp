@@ -87,5 +87,21 @@ TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
   EXPECT_EQ(plain.final_states, dpor.final_states);
 }
 
+// Leaving contention mode: DPOR covers every schedule of the detach, the
+// kForward, the reads and selects in flight and the packets (the plain search
+// stopped at 60 s, 75,580 executions, none violating: not pinned). The
+// literal reading, silent_switch_back, is found.
+TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
+  const explore::ExploreReport dpor = explore_file("sockets_leave_small.toml", true, false);
+  EXPECT_TRUE(dpor.complete) << dpor.summary();
+  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
+  EXPECT_EQ(dpor.executions, 202u) << dpor.summary();
+}
+
+TEST(SelectCheck, SilentSwitchBackIsFound) {
+  const explore::ExploreReport r = explore_file("silent_switch_back.toml", true, true);
+  EXPECT_EQ(r.violated_properties, std::vector<std::string>{"no_lost_wakeup"}) << r.summary();
+}
+
 }  // namespace
 }  // namespace ipcsim::scenario

@@ -51,7 +51,18 @@ ParamTable<wl::SocketsParams> sockets_table() {
       .duration("fork_after", &wl::SocketsParams::fork_after, "the root's wait between socket() and its forks")
       .duration("read_timeout", &wl::SocketsParams::timeout, "each reader select's timeout")
       .duration("read_work", &wl::SocketsParams::read_work, "a reader's work on each packet it reads")
-      .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops");
+      .count("idle_rounds", &wl::SocketsParams::idle_rounds, 1, 100, "selects in a row that time out before a reader stops")
+      .duration("leave_after", &wl::SocketsParams::leave_after,
+                "readers off the root's CPU close the socket and exit this long after their fork (0: never); "
+                "contention mode ends when one space is left")
+      .count("urgent_every", &wl::SocketsParams::urgent_every, 0, 100000,
+             "every n-th packet is urgent (out-of-band data: exceptional readiness until read_oob takes it); 0: none")
+      .count("reply_bytes", &wl::SocketsParams::reply_bytes, 0, 100000,
+             "bytes a reader writes to the socket after each packet it reads (out of the network port); 0: none")
+      .count("send_buffer", &wl::SocketsParams::send_buffer, 1, 1000000,
+             "the real socket's send buffer in bytes (a writer finding it full selects for write)")
+      .duration("net_byte_time", &wl::SocketsParams::net_byte_time,
+                "the network's time to send one byte out of the I/O process's port (0: at once)");
   return t;
 }
 

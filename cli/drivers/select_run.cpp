@@ -17,6 +17,7 @@ std::unique_ptr<model::Monitor> make_monitor(const std::string& p) {
   if (p == "no_stale_wakeup") return std::make_unique<ms::StaleWakeupMonitor>();
   if (p == "refusal_reported") return std::make_unique<ms::RefusalReportedMonitor>();
   if (p == "no_false_suspicion") return std::make_unique<ms::FalseSuspicionMonitor>();
+  if (p == "outbound_delivery") return std::make_unique<ms::OutboundDeliveryMonitor>();
   IPCSIM_ASSERT_MSG(false, "unknown select property");
 }
 
@@ -83,6 +84,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& select_bugs
       {"shadow_before_real", {"sockets"}},
       {"suspect_on_first_miss", {"storm", "fanin", "sockets"}},
       {"crash_keeps_ends", {"storm", "fanin", "pipe_ends"}},
+      {"silent_switch_back", {"sockets"}},
+      {"except_not_recorded", {"sockets"}},
+      {"drop_when_full", {"sockets"}},
   };
   return bugs;
 }
@@ -103,6 +107,9 @@ ipcsim::select::Bugs select_bugs_named(const std::string& name) {
   b.shadow_before_real = name == "shadow_before_real";
   b.suspect_on_first_miss = name == "suspect_on_first_miss";
   b.crash_keeps_ends = name == "crash_keeps_ends";
+  b.silent_switch_back = name == "silent_switch_back";
+  b.except_not_recorded = name == "except_not_recorded";
+  b.drop_when_full = name == "drop_when_full";
   return b;
 }
 
@@ -131,6 +138,9 @@ const std::vector<std::pair<std::string, std::string>>& select_properties() {
        "a socket() whose connect the I/O process refused is reported to every user: socket() returns -1, or every "
        "select() on its FD returns within two bus latencies of the refusal and no later read of it succeeds"},
       {"no_false_suspicion", "a CPU is declared dead only if it crashed since the declaring CPU last heard from it"},
+      {"outbound_delivery",
+       "every byte a user wrote to a socket and was told accepted leaves by the network port exactly once, in the "
+       "order the I/O process accepted the writes; at the end every accepted byte has left or is still buffered"},
       {"workload_complete", "the workload did its job (every byte written or packet read; every process done)"},
   };
   return properties;

@@ -279,10 +279,13 @@ class Agent {
           break;
         }
         if (sock != 0) {
-          // The shadow socket (S8), in the mode the real socket is in.
-          const bool made = k_.socks.count(sock) == 0;
+          // The shadow socket (S8), in the mode the real socket is in. A
+          // shadow whose space detached (a tombstone) is made again.
+          auto old = k_.socks.find(sock);
+          const bool made = old == k_.socks.end() || old->second.opens == 0;
           ShadowSock& s = k_.socks[sock];
           s.contention = word_at(b, 2) != 0;
+          if (made && !s.contention) s.received = word_at(b, 3);  // forwarding numbers go on from here
           if (made && w_.tracing()) {
             w_.emit("select.shadow.create", k_.object(),
                     {{"pipe", sock}, {"end", "socket"}, {"open", 0}, {"contention", s.contention}});
@@ -300,15 +303,34 @@ class Agent {
         const std::uint64_t sock = word_at(b, 0);
         ShadowSock& s = k_.socks[sock];
         s.early[word_at(b, 2)] = word_at(b, 1);
-        // Taken in forwarding order, whatever order the bus delivered them in.
-        for (auto next = s.early.find(s.received + 1); next != s.early.end(); next = s.early.find(s.received + 1)) {
-          const std::uint64_t packet = next->second;
-          s.early.erase(next);
-          ++s.received;
-          if (w_.tracing()) w_.emit("select.shadow.store", k_.object(), {{"sock", sock}, {"packet", packet}});
-          k_.sock_data(sock, packet);
+        if (s.contention && k_.config().bugs.silent_switch_back) {
+          // The literal reading: the first forwarded packet says "forwarding again".
+          s.contention = false;
+          s.received = word_at(b, 2) - 1;
+          if (w_.tracing()) {
+            w_.emit("select.shadow.mode", k_.object(), {{"sock", sock}, {"mode", "forwarding"}, {"base", s.received}});
+          }
         }
-        if (s.recall_after != 0 && s.received >= s.recall_after) give_back(sock, s.recall_from);
+        // A packet that overtook the kForward waits for it.
+        if (!s.contention) take_in_order(sock);
+        break;
+      }
+      case kForward: {  // one space left: this one; its readers read here again
+        const std::uint64_t sock = word_at(b, 0);
+        ShadowSock& s = k_.socks[sock];
+        s.contention = false;
+        s.received = word_at(b, 1);
+        if (w_.tracing()) {
+          w_.emit("select.shadow.mode", k_.object(), {{"sock", sock}, {"mode", "forwarding"}, {"base", s.received}});
+        }
+        // Selects here that asked the real socket for read readiness wait for
+        // the forwarded packets now: the real socket will not notify them.
+        if (auto it = k_.interests.find({sock, Ev::Read}); it != k_.interests.end()) {
+          auto& ws = k_.sock_waiters[sock];
+          ws.insert(ws.end(), it->second.waiters.begin(), it->second.waiters.end());
+          k_.interests.erase(it);
+        }
+        take_in_order(sock);
         break;
       }
       case kRecall: {  // contention starts: give back what this shadow holds, once all forwarded are in
@@ -323,6 +345,13 @@ class Agent {
         const std::uint64_t req = word_at(b, 0);
         auto it = k_.pending.find(req);
         if (it == k_.pending.end()) break;
+        if (word_at(b, 1) == 2) {  // sent in contention mode, answered after the switch back: read here
+          const std::uint64_t sock = word_at(b, 3);
+          ShadowSock& s = k_.socks[sock];
+          s.moved_reads.push_back({req, word_at(b, 2)});
+          serve_moved_reads(sock);
+          break;
+        }
         if (Proc* p = k_.proc(it->second.pid)) {
           p->replied = true;
           p->status = static_cast<std::int64_t>(word_at(b, 1));
@@ -374,6 +403,58 @@ class Agent {
       }
       default:
         break;
+    }
+  }
+
+  // Forwarded packets are taken in forwarding order, whatever order the bus
+  // delivered them in; then a recall or moved reads waiting for them go on.
+  void take_in_order(std::uint64_t sock) {
+    ShadowSock& s = k_.socks[sock];
+    if (!s.contention) {
+      auto it = k_.sock_waiters.find(sock);  // waiters moved here by a kForward, with packets already held
+      if (!s.held.empty() && it != k_.sock_waiters.end()) {
+        std::vector<Pipe::Waiter> ws = std::move(it->second);
+        k_.sock_waiters.erase(it);
+        for (const auto& wt : ws) k_.post(wt, Ev::Read);
+      }
+    }
+    for (auto next = s.early.find(s.received + 1); next != s.early.end(); next = s.early.find(s.received + 1)) {
+      const std::uint64_t packet = next->second;
+      s.early.erase(next);
+      ++s.received;
+      if (w_.tracing()) w_.emit("select.shadow.store", k_.object(), {{"sock", sock}, {"packet", packet}});
+      k_.sock_data(sock, packet);
+    }
+    serve_moved_reads(sock);
+    if (s.recall_after != 0 && s.received >= s.recall_after) give_back(sock, s.recall_from);
+  }
+
+  // Reads answered "read at your shadow" take the shadow's next packet once
+  // every packet forwarded before the answer is in (in the order they were asked).
+  void serve_moved_reads(std::uint64_t sock) {
+    ShadowSock& s = k_.socks[sock];
+    while (!s.moved_reads.empty() && s.received >= s.moved_reads.front().after && !s.contention) {
+      const std::uint64_t req = s.moved_reads.front().req;
+      s.moved_reads.pop_front();
+      auto it = k_.pending.find(req);
+      if (it == k_.pending.end()) continue;
+      std::uint64_t packet = 0;
+      if (!s.held.empty()) {
+        packet = s.held.front();
+        s.held.pop_front();
+      }
+      if (w_.tracing()) {
+        w_.emit("select.shadow.moved_read", k_.object(), {{"sock", sock}, {"req", req}, {"packet", packet}});
+      }
+      if (Proc* p = k_.proc(it->second.pid)) {
+        p->replied = true;
+        p->status = packet != 0 ? 1 : 0;
+        Words id;
+        id.word(packet).word(1);  // taken at the shadow: a local read after all
+        p->reply = std::move(id.bytes);
+        k_.wake_if_waiting(*p);
+      }
+      k_.pending.erase(it);
     }
   }
 
@@ -487,8 +568,9 @@ class Agent {
       k_.send(c.msg.to, c.msg.tag, std::move(b));
     }
     for (auto& [req, pd] : k_.pending) {
-      // The I/O process keeps no answers: a socket read asked twice would take two packets.
-      if (pd.request.body.empty() || pd.request.io || w_.now() - pd.sent_at < period) continue;
+      // The I/O process, like a pipe's home, keeps its answers by (CPU, request):
+      // a socket read asked twice takes one packet, a write is applied once.
+      if (pd.request.body.empty() || w_.now() - pd.sent_at < period) continue;
       pd.sent_at = w_.now();
       if (w_.tracing()) {
         w_.emit("select.agent.resend", k_.object(),

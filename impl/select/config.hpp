@@ -91,6 +91,26 @@ struct Bugs {
   // the crashed CPU never sees end of file (a writer whose last reader was
   // there never sees EPIPE): it waits for ever. Caught by crash_progress.
   bool crash_keeps_ends = false;
+  // Sockets, leaving contention mode read literally: when only one memory
+  // space is left, the I/O process simply forwards each packet again ("as
+  // soon as data is received ... sends the message"), without telling the
+  // remaining shadow first. The shadow learns the mode from the first
+  // forwarded packet, and a select there that asked the real socket for read
+  // readiness before the switch is never told: the I/O process no longer
+  // notifies, and the forwarded packet wakes only local waiters. Caught by
+  // no_lost_wakeup.
+  bool silent_switch_back = false;
+  // Out-of-band data, T10 for the exception event read as the old model had
+  // it ("exceptional conditions" meaning only a dead peer): the I/O process
+  // answers an interest in a socket's exceptional condition when urgent data
+  // is pending, and otherwise records nothing, so a select waiting for urgent
+  // data that arrives later is never told. Caught by no_lost_wakeup.
+  bool except_not_recorded = false;
+  // Outbound data, the old model's "a socket is always writable" kept at the
+  // I/O process: a write that finds the send buffer full is answered as
+  // accepted in full, and what does not fit is dropped. The writer is told
+  // its bytes went out; they never leave. Caught by outbound_delivery.
+  bool drop_when_full = false;
 };
 
 struct SelectConfig {
@@ -114,6 +134,11 @@ struct SelectConfig {
   // lost interest or notification delays a wake-up instead of stranding it.
   // 0: never (the seed's messaging system loses nothing).
   sim::Duration resend_period{0};
+  // Outbound socket data: the real socket's send buffer (bytes written and not
+  // yet sent out of the network port; a socket is writable while one byte
+  // fits), and the network's time per byte (0: the port sends at once).
+  std::uint32_t sock_send_buffer = 64;
+  sim::Duration net_byte_time{0};
   Bugs bugs{};
 };
 

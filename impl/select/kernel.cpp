@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "impl/select/io_process.hpp"
+
 #include "sim/state_hash.hpp"
 
 namespace ipcsim::select {
@@ -33,6 +35,9 @@ const char* tag_name(std::uint32_t tag) {
     case kCountAck: return "count_ack";
     case kSendFd: return "send_fd";
     case kRecvFd: return "recv_fd";
+    case kDetach: return "detach";
+    case kForward: return "forward";
+    case kSockWrite: return "sock_write";
     case kKick: return "kick";
     default: return "?";
   }
@@ -303,7 +308,21 @@ int Kernel::release(Proc& p, int fd) {
     close_end(o->pipe, Open::Kind::PipeRead);
     close_end(o->out, Open::Kind::PipeWrite);
   }
+  if (o->kind == Open::Kind::Socket) close_socket(o->pipe);
   return 0;
+}
+
+void Kernel::close_socket(PipeKey key) {
+  auto it = socks.find(key.packed());
+  if (it == socks.end()) return;
+  ShadowSock& s = it->second;
+  if (s.opens > 0) --s.opens;
+  if (s.opens > 0 || s.dead || key.incarnation == 0) return;  // still open here, gone, or never bound
+  Words b;
+  b.word(key.packed());
+  send(key.home, kDetach, std::move(b), true);
+  sim::World& w = world();
+  if (w.tracing()) w.emit("select.shadow.detach", object_, {{"sock", key.packed()}, {"packets", s.held.size()}});
 }
 
 int Kernel::install(Proc& p, std::shared_ptr<Open> open) {
@@ -325,6 +344,7 @@ std::shared_ptr<Open> Kernel::new_open(Open::Kind kind, PipeKey pipe) {
   // A socket is always a shadow (its real socket is the I/O process's), even
   // on the I/O process's own CPU, as the seed allows for consistency.
   o->shadow = kind == Open::Kind::Socket || (kind != Open::Kind::File && pipe.home != id());
+  if (kind == Open::Kind::Socket) ++socks[pipe.packed()].opens;
   return o;
 }
 
@@ -351,8 +371,8 @@ std::optional<bool> Kernel::local_ready(const Open& o, Ev ev) const {
   if (o.kind == Open::Kind::Socket) {
     auto it = socks.find(o.pipe.packed());
     if (it == socks.end() || it->second.dead) return true;
-    if (ev == Ev::Write) return true;    // sending goes out at once
-    if (ev == Ev::Except) return false;  // no out-of-band data in this model
+    if (ev == Ev::Write) return std::nullopt;  // room in the send buffer: the real socket knows
+    if (ev == Ev::Except) return std::nullopt;  // out-of-band data waits at the real socket, in either mode
     if (!it->second.contention) return !it->second.held.empty();  // the packets are here
     return std::nullopt;                                          // they are at the real socket
   }
@@ -460,6 +480,13 @@ std::set<sim::CpuId> Kernel::dependencies() const {
     if (!ws.empty()) out.insert(PipeKey::unpack(key).home);
   }
   holders_watched(out);
+  // The I/O process's CPU watches the spaces of its sockets in contention
+  // mode: one that dies (or restarts) detaches, and forwarding can come back.
+  if (const IoProcess* io = sys_->io(); io != nullptr && &io->cpu() == cpu_) {
+    for (sim::CpuId cpu : io->contention_spaces()) {
+      if (cpu != id()) out.insert(cpu);
+    }
+  }
   return out;
 }
 
@@ -517,6 +544,7 @@ void Kernel::declare_dead(sim::CpuId peer, std::optional<std::uint32_t> new_inca
     }
     it = pending.erase(it);
   }
+  if (IoProcess* io = sys_->io(); io != nullptr && &io->cpu() == cpu_) io->space_dead(peer);
 }
 
 void Kernel::pipe_dead(PipeKey key) {

@@ -178,6 +178,17 @@ struct ShadowSock {
   std::map<std::uint64_t, std::uint64_t> early;  // number -> packet, arrived ahead of its turn
   std::uint64_t recall_after = 0;  // a recall waits until this many were received (0: none pending)
   sim::CpuId recall_from = sim::kNoCpu;
+  // Open descriptions of this socket in this space; the last close detaches
+  // the space (kDetach). At 0 the shadow stays as a tombstone: it still
+  // answers a recall, and a later socket() or fork here attaches again.
+  std::uint32_t opens = 0;
+  // Reads sent to the real socket in contention mode and answered "forwarding
+  // again, read at your shadow once `after` forwarded packets are in".
+  struct MovedRead {
+    std::uint64_t req;
+    std::uint64_t after;
+  };
+  std::deque<MovedRead> moved_reads;
 };
 
 // The select database entry of one remote (pipe, event) on this CPU.
@@ -280,6 +291,8 @@ class Kernel {
   std::map<std::uint64_t, std::vector<Pipe::Waiter>> sock_waiters;  // local read waiters of forwarding-mode shadows
   // Forwarding mode: a packet arrived for a shadow here; post its read waiters.
   void sock_data(std::uint64_t sock, std::uint64_t packet);
+  // The last open description of a socket here closed: the space detaches.
+  void close_socket(PipeKey sock);
   struct Pending {
     Pid pid;
     sim::CpuId peer;
@@ -317,7 +330,8 @@ class Kernel {
   };
   std::map<sim::CpuId, Peer> peers;
   // The CPUs this one waits on: homes of pipes that local selects wait for,
-  // and of pipes with a forwarded read or write unanswered.
+  // and of pipes with a forwarded read or write unanswered; on the I/O
+  // process's CPU, the spaces attached to its sockets in contention mode.
   std::set<sim::CpuId> dependencies() const;
   // The peer is gone (or came back as a new incarnation): wake everyone waiting
   // on its pipes with error readiness, fail pending requests, mark shadows dead.
@@ -373,7 +387,10 @@ class System {
   // An external packet for `port` reaches the I/O process at `at` (a device:
   // an event, outside any step). Packets are numbered 1, 2, ... in the order
   // they are injected.
-  void inject_packet(std::uint32_t port, sim::Instant at);
+  // `urgent`: the packet carries out-of-band data (TCP's urgent data): it
+  // does not join the stream but waits at the real socket, making the socket
+  // exceptional for select() until a read_oob() takes it.
+  void inject_packet(std::uint32_t port, sim::Instant at, bool urgent = false);
   // Input typed on TTY line `line` reaches the Telnet server at `at`.
   void inject_tty_input(std::uint32_t line, sim::Instant at) { inject_packet(kTtyBase + line, at); }
 

@@ -174,11 +174,37 @@ sim::Task<std::int64_t> Process::read_packet(int fd) {
   if (remote) {
     const Proc& p = enter(k);
     result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+    // Asked in contention mode, taken at the shadow after the switch back.
+    if (p.reply.size() >= 16 && word_at(p.reply, 1) == 1) remote = false;
   }
   if (k.world().tracing()) {
     k.world().emit("select.sock.read", k.object(),
                    {{"fd", fd}, {"sock", sock}, {"packet", result}, {"remote", remote}});
   }
+  co_return result;
+}
+
+sim::Task<std::int64_t> Process::read_oob(int fd) {
+  std::int64_t result = -1;
+  bool asked = false;
+  std::uint64_t sock = 0;
+  co_await Call(cx_.world(), "read (socket, MSG_OOB)", [&](sim::Actor& self, Call& op) {
+    Kernel& k = kernel();
+    Proc& p = enter(k);
+    auto it = p.fds.find(fd);
+    if (it == p.fds.end() || it->second->kind != Open::Kind::Socket || it->second->dead) return;
+    sock = it->second->pipe.packed();
+    if (k.socks[sock].dead) return;
+    asked = true;
+    ask_home(k, p, pid(), self, op, it->second->pipe.home, kSockRead, true,
+             [&](Words& b, std::uint64_t req) { b.word(sock).word(req).word(1); });
+  });
+  Kernel& k = kernel();
+  if (asked) {
+    const Proc& p = enter(k);
+    result = p.status == 1 ? static_cast<std::int64_t>(word_at(p.reply, 0)) : p.status;
+  }
+  if (k.world().tracing()) k.world().emit("select.sock.read_oob", k.object(), {{"fd", fd}, {"sock", sock}, {"packet", result}});
   co_return result;
 }
 
@@ -464,6 +490,8 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
   std::int64_t result = -1;
   bool remote = false;
   std::uint64_t pipe_key = 0;
+  std::uint64_t sock = 0;
+  std::uint64_t req = 0;
   co_await Call(cx_.world(), "write", [&](sim::Actor& self, Call& op) {
     Kernel& k = kernel();
     Proc& p = enter(k);
@@ -472,6 +500,16 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
     const Open& o = *it->second;
     if (o.kind == Open::Kind::File) {
       result = static_cast<std::int64_t>(n);
+      return;
+    }
+    if (o.kind == Open::Kind::Socket && !o.dead && !k.socks[o.pipe.packed()].dead) {
+      // Into the real socket's send buffer, and out of the network port from there.
+      sock = o.pipe.packed();
+      remote = true;
+      ask_home(k, p, pid(), self, op, o.pipe.home, kSockWrite, true, [&](Words& b, std::uint64_t r) {
+        req = r;
+        b.word(sock).word(r).word(n);
+      });
       return;
     }
     if (!o.writes_pipe() || o.dead) return;
@@ -498,6 +536,13 @@ sim::Task<std::int64_t> Process::write(int fd, std::size_t n) {
   });
   Kernel& k = kernel();
   if (remote) result = enter(k).status;
+  if (sock != 0) {
+    if (k.world().tracing()) {
+      k.world().emit("select.sock.write", k.object(),
+                     {{"fd", fd}, {"sock", sock}, {"req", req}, {"bytes", n}, {"accepted", result}});
+    }
+    co_return result;
+  }
   if (k.world().tracing()) {
     k.world().emit("select.write", k.object(),
                    {{"fd", fd}, {"pipe", pipe_key}, {"bytes", n}, {"accepted", result}, {"remote", remote}});
@@ -550,9 +595,12 @@ sim::ActorRef spawn_process(System& sys, sim::Cpu& cpu, std::string name, Body b
             if (!mine && inh.desc.kind == Open::Kind::Socket) {
               // A shadow socket here, one per CPU, in contention mode: this
               // CPU joins the socket's readers (the I/O process switches).
+              // A shadow left as a tombstone by an earlier detach attaches again.
+              auto old = k.socks.find(inh.desc.pipe.packed());
+              const bool attach = old == k.socks.end() || (old->second.opens == 0 && !old->second.dead);
               mine = k.new_open(Open::Kind::Socket, inh.desc.pipe);
               mine->dead = inh.desc.dead;
-              if (k.socks.count(inh.desc.pipe.packed()) == 0) {
+              if (attach) {
                 k.socks[inh.desc.pipe.packed()].contention = true;
                 Words b;
                 b.word(inh.desc.pipe.packed());

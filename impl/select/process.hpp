@@ -74,6 +74,10 @@ class Process {
   // read() of one packet from a socket (or one input from a TTY): its id, 0
   // when none is there now, -1 on error.
   sim::Task<std::int64_t> read_packet(int fd);
+  // recv(MSG_OOB) on a socket: the oldest urgent packet's id, 0 when none is
+  // pending, -1 on error. Out-of-band data waits at the real socket in either
+  // mode, so this always asks the I/O process.
+  sim::Task<std::int64_t> read_oob(int fd);
   sim::Task<int> open_file();
   // mkfifo(): a FIFO named `name`; the real FIFO lives in this process's
   // memory space. 0, or -1 when the name exists (unless it names a FIFO of

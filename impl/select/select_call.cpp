@@ -185,7 +185,6 @@ struct SelectCall {
         k->sock_waiters[o.pipe.packed()].push_back({pid, call, fd});  // forwarding: the packets come here
         return;
       }
-      if (o.kind == Open::Kind::Socket && ev != Ev::Read) return;  // writable at once, never exceptional
       if (!o.shadow) {
         if (ev == Ev::Except) return;  // a pipe has no exceptional condition
         if (Pipe* pipe = k->pipe(o.key_for(ev))) pipe->waiters[static_cast<int>(ev)].push_back({pid, call, fd});
@@ -194,7 +193,7 @@ struct SelectCall {
       Interest& interest = k->interests[{o.key_for(ev).packed(), ev}];
       interest.waiters.push_back({pid, call, fd});
       ++k->system().remote_registrations;
-      if (ev == Ev::Except) return;  // known locally: only a dead peer raises it
+      if (ev == Ev::Except && o.kind != Open::Kind::Socket) return;  // known locally: only a dead peer raises it
       const bool suppress = interest.outstanding && !k->config().bugs.no_dedupe;
       if (w.tracing()) {
         w.emit("select.register", k->object(),

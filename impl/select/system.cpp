@@ -52,6 +52,12 @@ System::System(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus,
     if (io_ && io_->cpu().up()) {
       for (const auto& [n, s] : io_->sockets()) {
         world.emit("select.sock.inventory", io_->object(), {{"sock", s.key.packed()}, {"packets", list(s.queue)}});
+        if (s.out_bytes > 0) {
+          world.emit("select.sock.out_inventory", io_->object(), {{"sock", s.key.packed()}, {"bytes", s.out_bytes}});
+        }
+        if (!s.oob.empty()) {
+          world.emit("select.sock.oob_inventory", io_->object(), {{"sock", s.key.packed()}, {"packets", list(s.oob)}});
+        }
       }
     }
   });
@@ -86,12 +92,12 @@ IoProcess& System::add_io_process(sim::Cpu& cpu) {
   return *io_;
 }
 
-void System::inject_packet(std::uint32_t port, sim::Instant at) {
+void System::inject_packet(std::uint32_t port, sim::Instant at, bool urgent) {
   const std::uint64_t packet = ++packets_;
-  world_->at(at, [this, port, packet] {
+  world_->at(at, [this, port, packet, urgent] {
     if (!io_ || !io_->cpu().up()) return;  // the device's CPU is down: the packet is lost on the wire
     Words b;
-    b.word(port).word(packet);
+    b.word(port).word(packet).word(urgent ? 1 : 0);
     sim::Message m;
     m.id = world_->new_message_id();
     m.from = io_->cpu().id();

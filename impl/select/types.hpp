@@ -76,9 +76,9 @@ enum Tag : std::uint32_t {
   kData = 12,           // socket, packet, number: forwarding mode, the packet for the shadow (numbered from 1)
   kRecall = 13,         // socket, forwarded: contention starts, give back what the shadow holds once all are in
   kReturn = 14,         // socket, n, packets: what the shadow held, oldest first
-  kSockRead = 15,       // socket, req: a read in contention mode
+  kSockRead = 15,       // socket, req, oob (1: a read of out-of-band data, in either mode): a read in contention mode
   kSockReadReply = 16,  // req, status (1 a packet, 0 none, -1 error), packet
-  kPacket = 17,         // external: port, packet id (a device delivers it to the I/O process)
+  kPacket = 17,         // external: port, packet id, urgent (a device delivers it to the I/O process)
   kQuery = 18,          // pipe or socket, event, req: is it ready now? (a zero-timeout select)
   kQueryReply = 19,     // req, ready (1), not (0), gone (2)
   kCancel = 20,         // pipe, event: forget my interest (broken variant cancel_on_timeout only)
@@ -87,6 +87,10 @@ enum Tag : std::uint32_t {
   kCountAck = 23,       // req: a kOpen or kClose was counted (only with re-sends: resend_period > 0)
   kSendFd = 24,         // socketpair way, req, kind, passed pipe: one byte carrying an FD (SCM_RIGHTS)
   kRecvFd = 25,         // socketpair way, req, receiver's incarnation: take one byte and the FD it carries
+  // Sockets, leaving contention mode (numbered apart from the pipes' tags).
+  kDetach = 40,         // socket: the sender's space closed its last open of it (its shadow leaves)
+  kForward = 41,        // socket, base: forwarding mode again, to you; the next packets are numbered from base + 1
+  kSockWrite = 42,      // socket, req, n: a write of n bytes to the real socket's send buffer (answered by kWriteAck)
   kKick = 100,     // local: the kernel's outbox has messages
 };
 const char* tag_name(std::uint32_t tag);

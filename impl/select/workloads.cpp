@@ -260,7 +260,10 @@ class Fanin final : public Workload {
 class Sockets final : public Workload {
  public:
   Sockets(sim::World& w, const std::vector<sim::Cpu*>& cpus, sim::Bus& bus, const SocketsParams& p) : p_(p) {
-    system_ = std::make_unique<System>(w, cpus, bus, p.select);
+    SelectConfig cfg = p.select;
+    cfg.sock_send_buffer = p.send_buffer;
+    cfg.net_byte_time = p.net_byte_time;
+    system_ = std::make_unique<System>(w, cpus, bus, cfg);
     cpus_ = cpus;
     IoProcess& io = system_->add_io_process(*cpus[0]);
     if (p.refuse) io.close_port(p.tty ? kTtyBase + p.port : p.port);
@@ -269,7 +272,7 @@ class Sockets final : public Workload {
       if (p.tty) {
         system_->inject_tty_input(p.port, at);
       } else {
-        system_->inject_packet(p.port, at);
+        system_->inject_packet(p.port, at, p.urgent_every != 0 && (k + 1) % p.urgent_every == 0);
       }
     }
     spawn_process(*system_, *cpus[1], "root", [this](Process& root) { return run_root(root); });
@@ -277,11 +280,17 @@ class Sockets final : public Workload {
   std::string check() const override {
     if (p_.refuse) return refused_ ? "" : "nobody was told that the connect was refused";
     if (read_ != p_.packets) return "the readers got " + std::to_string(read_) + " of " + std::to_string(p_.packets) + " packets";
+    // Every packet of the stream is answered (urgent ones are not).
+    if (written_ != std::uint64_t{p_.reply_bytes} * stream_read_) {
+      return "the readers wrote " + std::to_string(written_) + " of " +
+             std::to_string(std::uint64_t{p_.reply_bytes} * stream_read_) + " reply bytes";
+    }
     return "";
   }
   std::vector<std::pair<std::string, std::string>> summary() const override {
     auto out = Workload::summary();
     out.emplace_back("packets read", std::to_string(read_));
+    if (p_.reply_bytes > 0) out.emplace_back("reply bytes written", std::to_string(written_));
     if (p_.refuse) out.emplace_back("refusal learned", refused_ ? "yes" : "no");
     return out;
   }
@@ -301,34 +310,67 @@ class Sockets final : public Workload {
     co_await root.ctx().sleep(p_.fork_after);
     for (std::uint32_t r = 0; r < p_.readers; ++r) {
       sim::Cpu& cpu = *cpus_[1 + r % p_.reader_cpus];
-      Body body = [this, fd](Process& reader) { return run_reader(reader, fd); };
+      const bool leaves = p_.leave_after > sim::Duration{0} && r % p_.reader_cpus != 0;
+      const sim::Instant leave_at = root.ctx().now() + p_.leave_after;
+      Body body = [this, fd, leaves, leave_at](Process& reader) { return run_reader(reader, fd, leaves, leave_at); };
       std::string name = "reader" + std::to_string(r);
       co_await root.fork(cpu, std::move(name), std::move(body));
     }
   }
 
-  sim::Task<> run_reader(Process& reader, int fd) {
+  sim::Task<> run_reader(Process& reader, int fd, bool leaves, sim::Instant leave_at) {
     std::uint32_t idle = 0;
     while (idle < p_.idle_rounds) {
-      Masks m{.r = 1ULL << fd};
+      if (leaves && reader.ctx().now() >= leave_at) {
+        co_await reader.close(fd);  // its space detaches when its last holder closes
+        co_return;
+      }
+      const bool oob = p_.urgent_every != 0;
+      Masks m{.r = 1ULL << fd, .e = oob ? 1ULL << fd : 0};
       const int n = co_await reader.select(fd + 1, m, p_.timeout);
       if (n <= 0) {
         ++idle;
         continue;
       }
       idle = 0;
+      if ((m.e & (1ULL << fd)) != 0) {  // urgent data first, as a reader of exceptfds would
+        const std::int64_t urgent = co_await reader.read_oob(fd);
+        if (urgent < 0) co_return;
+        if (urgent > 0) ++read_;
+        if ((m.r & (1ULL << fd)) == 0) continue;
+      }
       const std::int64_t packet = co_await reader.read_packet(fd);
       if (packet < 0) {
         refused_ = refused_ || p_.refuse;
         co_return;
       }
       if (packet > 0) ++read_;
+      if (packet > 0) ++stream_read_;
       if (packet > 0) co_await reader.ctx().sleep(p_.read_work);
+      if (packet > 0 && !co_await reply(reader, fd)) co_return;
     }
+  }
+
+  // Writes the reply to one packet; what the send buffer does not take now
+  // is written after a select for write readiness. False: the socket failed.
+  sim::Task<bool> reply(Process& reader, int fd) {
+    std::uint32_t left = p_.reply_bytes;
+    while (left > 0) {
+      const std::int64_t n = co_await reader.write(fd, left);
+      if (n < 0) co_return false;
+      written_ += static_cast<std::uint64_t>(n);
+      left -= static_cast<std::uint32_t>(n);
+      if (left == 0) break;
+      Masks m{.w = 1ULL << fd};
+      if (co_await reader.select(fd + 1, m, p_.timeout) < 0) co_return false;
+    }
+    co_return true;
   }
 
   SocketsParams p_;
   std::vector<sim::Cpu*> cpus_;
+  std::uint64_t written_ = 0;
+  std::uint32_t stream_read_ = 0;  // packets read from the stream (not out of band)
   std::uint32_t read_ = 0;
   bool refused_ = false;
 };

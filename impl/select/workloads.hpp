@@ -36,7 +36,14 @@
 //   forwarding filled is drained). `packets` external packets arrive, one
 //   every `gap` from `first_packet`. Each reader selects on the socket and
 //   reads a packet whenever it is ready (and works on it for `read_work`),
-//   until `idle_rounds` selects in a row time out. With `tty` the I/O process
+//   until `idle_rounds` selects in a row time out; with `leave_after`, the
+//   readers off the root's CPU stop that long after their fork (their spaces
+//   detach, and the last one left gets forwarding mode back); with
+//   `urgent_every`, some packets are urgent (out-of-band data, read with
+//   read_oob() when select reports an exception); with `reply_bytes`, each
+//   packet read is answered with a write of that many bytes, which leaves by
+//   the network port at `net_byte_time` a byte through a send buffer of
+//   `send_buffer` bytes (a writer finding it full selects for write). With `tty` the I/O process
 //   is a Telnet server, the root opens TTY line `port` and the packets are
 //   typed input. With `refuse` nothing listens on the port: the I/O process
 //   refuses the connect, and the workload is done when the root or a reader
@@ -109,6 +116,20 @@ struct SocketsParams {
   sim::Duration timeout = 30us;
   sim::Duration read_work = 10us;  // a reader's work on each packet it reads (it sleeps that long)
   std::uint32_t idle_rounds = 2;
+  // Readers on other CPUs than the root's stop this long after their fork
+  // (at their next select), close the socket and exit: their spaces detach,
+  // and contention mode ends when one space is left. 0: they stay.
+  sim::Duration leave_after = 0us;
+  // Every `urgent_every`-th packet (the k-th with k % urgent_every == 0) is
+  // urgent: out-of-band data. Readers then select for exceptions too and take
+  // it with read_oob(). 0: none.
+  std::uint32_t urgent_every = 0;
+  // Outbound: after each packet it reads from the stream, a reader writes a reply of this many
+  // bytes to the socket; what the send buffer does not take, it writes again
+  // after a select for write readiness. 0: no replies.
+  std::uint32_t reply_bytes = 0;
+  std::uint32_t send_buffer = 64;           // the real socket's send buffer (SelectConfig::sock_send_buffer)
+  sim::Duration net_byte_time = 0us;        // the network's time per byte sent (SelectConfig::net_byte_time)
   bool tty = false;  // a TTY line of a Telnet server instead of a network port (the same path)
   bool refuse = false;  // nothing listens on the port: the connect is refused (the root must learn it)
   SelectConfig select{};

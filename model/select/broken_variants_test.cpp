@@ -35,8 +35,9 @@ Verdicts run(Build build, int cpus, std::uint64_t seed, int crash_cpu = -1, sim:
   StaleWakeupMonitor stale;
   RefusalReportedMonitor refusal;
   FalseSuspicionMonitor suspicion;
-  std::vector<Monitor*> all = {&one_return, &lost,  &one_request, &progress, &loss,
-                               &packets,    &stale, &refusal,     &suspicion};
+  OutboundDeliveryMonitor outbound;
+  std::vector<Monitor*> all = {&one_return, &lost,    &one_request, &progress, &loss,
+                               &packets,    &stale,   &refusal,     &suspicion, &outbound};
   for (Monitor* m : all) m->attach(w);
   Machine m(w, cpus);
   sim::FaultPlan plan;
@@ -215,6 +216,78 @@ TEST(SelectBrokenVariants, RecallKeepingCopiesIsCaughtByPacketDelivery) {
   // that no longer receives anything, miss the packets at the real socket.
   EXPECT_EQ(v.violated, (std::vector<std::string>{"no_lost_wakeup", "packet_delivery"})) << v.first_message;
   EXPECT_NE(v.messages.at("packet_delivery").find("read twice"), std::string::npos) << v.first_message;
+}
+
+// sockets_leave_small.toml: readers on cpu1 and cpu2, the one on cpu2 leaves
+// 5 us after its fork and cpu1's shadow gets forwarding mode back.
+auto leaving_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 2, .reader_cpus = 2, .packets = 5, .first_packet = 22us, .gap = 8us,
+                              .timeout = 20us, .read_work = 1us, .leave_after = 5us, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, LeavingContentionModeViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Verdicts v = run(leaving_on({}), 3, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, SilentSwitchBackIsCaughtByNoLostWakeup) {
+  // Schedule-dependent: seed 1 does not expose it, seed 2 does.
+  EXPECT_TRUE(run(leaving_on({.silent_switch_back = true}), 3, 1).violated.empty());
+  const Verdicts v = run(leaving_on({.silent_switch_back = true}), 3, 2);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"no_lost_wakeup"}) << v.first_message;
+  EXPECT_NE(v.first_message.find("'reader0'"), std::string::npos) << v.first_message;
+}
+
+// sockets_urgent.toml: every third packet urgent, readers on two CPUs.
+auto urgent_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 4, .reader_cpus = 2, .packets = 15, .first_packet = 5us, .gap = 6us,
+                              .timeout = 50us, .read_work = 2us, .urgent_every = 3, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, UrgentDataViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Verdicts v = run(urgent_on({}), 3, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, ExceptNotRecordedIsCaughtByNoLostWakeup) {
+  const Verdicts v = run(urgent_on({.except_not_recorded = true}), 3, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"no_lost_wakeup"}) << v.first_message;
+  EXPECT_NE(v.first_message.find("ready for exception"), std::string::npos) << v.first_message;
+}
+
+// sockets_slow_network.toml: 24-byte replies through a 48-byte send buffer at 1 us a byte.
+auto slow_network_on(ipcsim::select::Bugs bugs) {
+  return [bugs](sim::World& w, Machine& m) {
+    return wl::build_sockets(w, m.cpus, *m.bus,
+                             {.readers = 4, .reader_cpus = 2, .packets = 10, .first_packet = 5us, .gap = 4us,
+                              .timeout = 60us, .read_work = 1us, .reply_bytes = 24, .send_buffer = 48,
+                              .net_byte_time = 1us, .select = {.bugs = bugs}});
+  };
+}
+
+TEST(SelectBrokenVariants, ASlowNetworkViolatesNothing) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Verdicts v = run(slow_network_on({}), 3, seed);
+    EXPECT_TRUE(v.violated.empty()) << "seed " << seed << ": " << v.first_message;
+    EXPECT_EQ(v.result.outcome, sim::RunOutcome::Quiescent);
+  }
+}
+
+TEST(SelectBrokenVariants, DropWhenFullIsCaughtByOutboundDelivery) {
+  const Verdicts v = run(slow_network_on({.drop_when_full = true}), 3, 1);
+  EXPECT_EQ(v.violated, std::vector<std::string>{"outbound_delivery"}) << v.first_message;
 }
 
 auto refused_on(ipcsim::select::Bugs bugs) {

@@ -27,12 +27,19 @@ void LostWakeupMonitor::sock_changed(Sock& s, sim::Instant at) {
     auto& tr = s.ready[cpu];
     if (tr.empty() || tr.back().second != now) tr.emplace_back(at, now);
   }
+  const bool writable = !s.gone && (s.send_buffer == 0 || s.out + 1 <= s.send_buffer);
+  if (s.write_ready.empty() || s.write_ready.back().second != writable) s.write_ready.emplace_back(at, writable);
+  const bool except = !s.gone && s.oob > 0;
+  if (s.except_ready.empty() || s.except_ready.back().second != except) s.except_ready.emplace_back(at, except);
 }
 
 void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (k == "select.sock.create") {
-    socks_[u(r, "sock")].io = r.cpu;
+    Sock& s = socks_[u(r, "sock")];
+    s.io = r.cpu;
+    s.send_buffer = i(r, "send_buffer");
+    sock_changed(s, r.time);
     return;
   }
   const std::uint64_t key = k == "select.shadow.create" ? u(r, "pipe") : u(r, "sock");
@@ -52,6 +59,16 @@ void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
   } else if (k == "select.shadow.recall") {
     s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - static_cast<std::int64_t>(u(r, "packets")));
     s.contention[r.cpu] = true;
+  } else if (k == "select.sock.send") {
+    s.out += i(r, "bytes");
+  } else if (k == "select.sock.transmit") {
+    s.out -= i(r, "bytes");
+  } else if (k == "select.sock.urgent") {
+    ++s.oob;
+  } else if (k == "select.sock.oob_deliver") {
+    --s.oob;
+  } else if (k == "select.shadow.mode") {
+    s.contention[r.cpu] = false;  // forwarding again: this shadow's packets come here
   } else if (k == "select.sock.read" && i(r, "packet") > 0 && u(r, "remote") == 0) {
     s.held[r.cpu] = std::max<std::int64_t>(0, s.held[r.cpu] - 1);
   } else {
@@ -63,7 +80,7 @@ void LostWakeupMonitor::watch_socket(const sim::TraceRecord& r) {
 void LostWakeupMonitor::watch(const sim::TraceRecord& r) {
   const std::string_view k = r.kind;
   if (k.starts_with("select.sock.") || k == "select.shadow.create" || k == "select.shadow.store" ||
-      k == "select.shadow.recall") {
+      k == "select.shadow.recall" || k == "select.shadow.mode") {
     watch_socket(r);
   } else if (k == "select.io.send" && s(r, "msg_kind") == "recall") {
     for (auto& [key, sk] : socks_) {
@@ -134,15 +151,21 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       if (w.event != 2 && until > c.start) return who + " asked for a file, always ready, and did not return at once";
       continue;
     }
-    if (w.event == 2) continue;  // pipes have no exceptional condition
     const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
     const std::vector<std::pair<sim::Instant, bool>>* by_books = nullptr;
     sim::Duration bound = notify_bound();
     if (auto sk = socks_.find(w.pipe); sk != socks_.end()) {
-      if (w.event != 0) continue;  // a socket is always writable
-      auto tr = sk->second.ready.find(c.cpu);
-      if (tr == sk->second.ready.end()) continue;
-      transitions = &tr->second;
+      if (w.event == 2) {  // out-of-band data pending at the real socket: exceptional for every reader
+        transitions = &sk->second.except_ready;
+      } else if (w.event == 1) {  // room in the real socket's send buffer: the same for every writer
+        transitions = &sk->second.write_ready;
+      } else {
+        auto tr = sk->second.ready.find(c.cpu);
+        if (tr == sk->second.ready.end()) continue;
+        transitions = &tr->second;
+      }
+    } else if (w.event == 2) {
+      continue;  // pipes have no exceptional condition
     } else {
       auto it = pipes_.find(w.pipe);
       if (it == pipes_.end()) continue;

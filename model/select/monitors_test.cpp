@@ -379,5 +379,66 @@ TEST(PacketDelivery, CatchesAnOvertakingDeliveryAReadTwiceAndALoss) {
   EXPECT_NE(c.violation()->message.find("lost"), std::string::npos);
 }
 
+// Outbound: two writes accepted (cpu1's req 11, 5 bytes; cpu2's req 22, 3
+// bytes); the port must send 11 then 22, each once.
+void outbound_setup(Feed& f, Monitor& m) {
+  f(m, "select.config", {{"check_period_ns", 10'000}, {"pipe_capacity", 8}, {"latency_ns", 2'000}, {"cpus", 3}});
+  f(m, "select.sock.create", {{"sock", 99}, {"port", 80}, {"send_buffer", 8}}, 1, 0);
+  f(m, "select.sock.send", {{"sock", 99}, {"from_cpu", 1}, {"req", 11}, {"bytes", 5}}, 1, 0);
+  f(m, "select.sock.send", {{"sock", 99}, {"from_cpu", 2}, {"req", 22}, {"bytes", 3}}, 1, 0);
+}
+void transmit(Feed& f, Monitor& m, sim::CpuId cpu, std::uint64_t req, std::uint64_t bytes) {
+  f(m, "select.sock.transmit", {{"sock", 99}, {"from_cpu", cpu}, {"req", req}, {"bytes", bytes}}, 1, 0);
+}
+
+TEST(OutboundDelivery, KeepsBytesSentOnceInOrder) {
+  OutboundDeliveryMonitor m;
+  Feed f;
+  outbound_setup(f, m);
+  f(m, "select.sock.write", {{"fd", 0}, {"sock", 99}, {"req", 11}, {"bytes", 6}, {"accepted", 5}}, 2, 1);
+  transmit(f, m, 1, 11, 5);
+  transmit(f, m, 2, 22, 3);
+  m.finish(ended(sim::RunOutcome::Quiescent, 50'000));
+  EXPECT_FALSE(m.violated()) << m.violation()->message;
+}
+
+TEST(OutboundDelivery, CatchesBytesSentOutOfOrder) {
+  OutboundDeliveryMonitor m;
+  Feed f;
+  outbound_setup(f, m);
+  transmit(f, m, 2, 22, 3);
+  ASSERT_TRUE(m.violated());
+  EXPECT_NE(m.violation()->message.find("accepted earlier"), std::string::npos) << m.violation()->message;
+}
+
+TEST(OutboundDelivery, CatchesBytesSentTwice) {
+  OutboundDeliveryMonitor m;
+  Feed f;
+  outbound_setup(f, m);
+  transmit(f, m, 1, 11, 5);
+  transmit(f, m, 2, 22, 3);
+  transmit(f, m, 2, 22, 3);
+  EXPECT_TRUE(m.violated());
+}
+
+TEST(OutboundDelivery, CatchesAcceptedBytesThatNeverLeft) {
+  OutboundDeliveryMonitor m;
+  Feed f;
+  outbound_setup(f, m);
+  transmit(f, m, 1, 11, 5);
+  f(m, "select.sock.out_inventory", {{"sock", 99}, {"bytes", 0}}, 0, 0);
+  m.finish(ended(sim::RunOutcome::Quiescent, 50'000));
+  ASSERT_TRUE(m.violated());
+  EXPECT_NE(m.violation()->message.find("never left"), std::string::npos) << m.violation()->message;
+}
+
+TEST(OutboundDelivery, CatchesAWriterToldMoreThanWasTaken) {
+  OutboundDeliveryMonitor m;
+  Feed f;
+  outbound_setup(f, m);
+  f(m, "select.sock.write", {{"fd", 0}, {"sock", 99}, {"req", 11}, {"bytes", 6}, {"accepted", 6}}, 2, 1);
+  EXPECT_TRUE(m.violated());
+}
+
 }  // namespace
 }  // namespace ipcsim::model::select

@@ -15,6 +15,13 @@ void PacketDeliveryMonitor::watch(const sim::TraceRecord& r) {
   };
   if (k == "select.sock.create") {
     io_cpu_[u(r, "sock")] = r.cpu;
+  } else if (k == "select.sock.urgent") {  // out of band: held at the real socket, outside the stream's order
+    packets_[id] = {u(r, "sock"), 0, Where::Real, sim::kNoCpu, ""};
+  } else if (k == "select.sock.oob_deliver") {
+    if (Packet* p = find()) {
+      p->where = Where::ToReader;
+      p->cpu = static_cast<sim::CpuId>(u(r, "to_cpu"));
+    }
   } else if (k == "select.sock.arrive") {
     packets_[id] = {u(r, "sock"), arrivals_[u(r, "sock")]++, Where::Real, sim::kNoCpu, ""};
   } else if (k == "select.sock.forward") {
@@ -48,7 +55,7 @@ void PacketDeliveryMonitor::watch(const sim::TraceRecord& r) {
     }
     p->where = Where::ToReader;
     p->cpu = static_cast<sim::CpuId>(u(r, "to_cpu"));
-  } else if (k == "select.sock.read" && i(r, "packet") > 0) {
+  } else if ((k == "select.sock.read" || k == "select.sock.read_oob") && i(r, "packet") > 0) {
     Packet* p = find();
     const std::string who = actor_name(r.actor) + " on " + cpu_name(r.cpu) + " at " + at_time(r.time);
     if (p == nullptr) return violate(r, who + " read " + name(id) + ", which never arrived");
@@ -57,7 +64,7 @@ void PacketDeliveryMonitor::watch(const sim::TraceRecord& r) {
     }
     p->where = Where::Read;
     p->read_by = who;
-  } else if (k == "select.sock.inventory" || k == "select.shadow.inventory") {
+  } else if (k == "select.sock.inventory" || k == "select.shadow.inventory" || k == "select.sock.oob_inventory") {
     std::istringstream in{std::string(s(r, "packets"))};
     for (std::uint64_t p; in >> p;) held_[u(r, "sock")].push_back(p);
   }

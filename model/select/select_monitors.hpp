@@ -30,8 +30,12 @@
 //                   none leaves the real socket for a contention read while an
 //                   older one waits in a shadow (arrival order), and at the end
 //                   every packet is read or still held (real socket or shadow)
+//   outbound_delivery every byte written to a socket and accepted leaves by the
+//                   network port once, in acceptance order; each writer is told
+//                   what the I/O process took; none is lost at the end
 #pragma once
 
+#include <deque>
 #include <map>
 #include <set>
 #include <tuple>
@@ -103,6 +107,11 @@ class LostWakeupMonitor final : public SelectMonitor {
     std::map<sim::CpuId, std::int64_t> held;    // per shadow
     std::map<sim::CpuId, bool> contention;      // per shadow
     std::map<sim::CpuId, std::vector<std::pair<sim::Instant, bool>>> ready;  // per shadow's readers
+    std::int64_t oob = 0;  // urgent packets held at the real socket (out-of-band data: every CPU's alike)
+    std::vector<std::pair<sim::Instant, bool>> except_ready;  // transitions of exceptional readiness
+    std::int64_t out = 0;          // bytes accepted into the send buffer and not yet sent out of the port
+    std::int64_t send_buffer = 0;  // its capacity (0: unknown, not judged)
+    std::vector<std::pair<sim::Instant, bool>> write_ready;  // transitions of write readiness (every CPU's alike)
   };
   void sock_changed(Sock& s, sim::Instant at);
   void watch_socket(const sim::TraceRecord& r);
@@ -218,6 +227,34 @@ class PacketDeliveryMonitor final : public SelectMonitor {
   std::map<std::uint64_t, std::uint64_t> arrivals_;  // per socket
   std::map<std::uint64_t, sim::CpuId> io_cpu_;       // socket -> the I/O process's CPU
   std::map<std::uint64_t, std::vector<std::uint64_t>> held_;  // inventories: socket -> packets held anywhere
+};
+
+// Outbound socket data: every byte a user wrote to a socket and was told the
+// socket accepted leaves by the I/O process's network port exactly once, in
+// the order the I/O process accepted the writes; the count a writer is told
+// is the count the I/O process took; at the end every accepted byte has left
+// or is still in the send buffer (its inventory). Books: the writes the I/O
+// process accepted (select.sock.send), in order, per socket; the segments
+// sent out of the port (select.sock.transmit); what each writer was told
+// (select.sock.write).
+class OutboundDeliveryMonitor final : public SelectMonitor {
+ public:
+  OutboundDeliveryMonitor() : SelectMonitor("outbound_delivery") {}
+
+ protected:
+  void watch(const sim::TraceRecord& r) override;
+  void at_end(const sim::RunResult& result) override;
+
+ private:
+  struct Segment {
+    sim::CpuId cpu;
+    std::uint64_t req;
+    std::uint64_t bytes;
+  };
+  std::map<std::uint64_t, std::deque<Segment>> queued_;  // per socket, accepted and not yet sent, oldest first
+  std::map<std::pair<sim::CpuId, std::uint64_t>, std::uint64_t> accepted_;  // (writer's CPU, req) -> bytes taken
+  std::map<std::uint64_t, sim::CpuId> io_cpu_;
+  std::map<std::uint64_t, std::uint64_t> inventory_;  // per socket: bytes still in the send buffer at the end
 };
 
 // The "shadow before real" trap: a failed remote create must reach whoever
