@@ -207,7 +207,11 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     footprint_end_.push_back(footprints_.size());
     step_dispatch_.push_back(step_.dispatch);
     if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
-    step_woken_.push_back(std::exchange(woken_at_[step_.actor], -1));
+    // Woken, or at the end of a sleep its previous step began: the earliest
+    // it could have stepped (see asleep_or_done_initial()).
+    if (slept_until_.size() <= step_.actor) slept_until_.resize(step_.actor + 1, -1);
+    step_woken_.push_back(std::max(std::exchange(woken_at_[step_.actor], -1),
+                                   std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1))));
   }
   step_node_.push_back(node_index);
   step_time_.push_back(time_ns);
@@ -229,9 +233,21 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     }
     on_cpu.push_back(j);
   }
+  // The step that woke this actor, if one did (Optimal-DPOR): this step is
+  // enabled by it, so the two are ordered by causality, not by the schedule.
+  std::size_t enabler = SIZE_MAX;
+  if (optimal_) {
+    if (woken_by_.size() <= step_.actor) woken_by_.resize(step_.actor + 1, SIZE_MAX);
+    enabler = std::exchange(woken_by_[step_.actor], SIZE_MAX);
+    for (sim::ActorId a : step_.woke) {
+      if (woken_by_.size() <= a) woken_by_.resize(a + 1, SIZE_MAX);
+      woken_by_[a] = j;
+    }
+  }
   if (j < first_new_step_) return;
   ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
+    if (i == enabler) continue;
     ++report.races;
     const Reversal r = reverse(i, j);
     if (r == Reversal::Covered || r == Reversal::Added) continue;
@@ -387,8 +403,8 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
       if (ready_now && step_time_[k] > now_ns) {
         const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
-            !has_actor(node.candidates, a) &&
-            (!step_dispatch_[k] || step_woken_[k] > now_ns ||
+            !step_dispatch_[k] || step_woken_[k] > now_ns ||
+            (!has_actor(node.candidates, a) &&
              std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
@@ -499,3 +515,4 @@ ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_
 }
 
 }  // namespace ipcsim::explore::detail
+

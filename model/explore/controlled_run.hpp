@@ -54,6 +54,11 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
       if (woken_at_.size() <= r.actor) woken_at_.resize(r.actor + 1, -1);
       woken_at_[r.actor] = sim::to_ns(r.time);
     }
+    if (optimal_ && r.actor != sim::kNoActor && r.kind == "sim.sleep") {
+      // Its own step puts it to sleep until then: its next step cannot come sooner.
+      const sim::FieldValue* until = r.field("until");
+      if (until != nullptr) sleeping_until_ = until->type == sim::FieldValue::Type::Int ? until->i : static_cast<std::int64_t>(until->u);
+    }
   }
 
   std::uint32_t choose(const sim::ChoicePoint& point) override;
@@ -67,6 +72,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   void fail(std::string message);
   std::string who(sim::ActorId actor) const;
   void become_redundant();
+
   void become_preemption_cut();
   // A choice point already on the stack: answer its current value.
   std::uint32_t replay(std::size_t idx, const sim::ChoicePoint& point);
@@ -138,6 +144,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   std::vector<std::size_t> footprint_end_;
   std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
   std::vector<std::int64_t> step_woken_;   // per step: when its actor was woken since its previous step, or -1
+  std::vector<std::size_t> woken_by_;     // by actor: the step that woke it since its last step, or SIZE_MAX
+  std::vector<std::int64_t> slept_until_;  // by actor: the end of the sleep its last step began, or -1
+  std::int64_t sleeping_until_ = -1;         // a sim.sleep record of the coming step, or -1
   std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
   std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
   std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v

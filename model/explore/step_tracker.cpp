@@ -29,6 +29,12 @@ void StepTracker::on_record(const sim::TraceRecord& r) {
     preemptive_[r.cpu] = policy != nullptr && policy->s == sim::to_string(sim::RunPolicy::PriorityPreemptive);
   } else if (k == "sim.dispatch") {
     pending_dispatch_ = r.actor;
+  } else if (k == "sim.wake") {
+    const sim::FieldValue* by = r.field("by");
+    if (by != nullptr && r.actor != sim::kNoActor) {
+      pending_woken_.push_back(r.actor);
+      pending_woken_.push_back(static_cast<sim::ActorId>(by->type == sim::FieldValue::Type::Uint ? by->u : by->i));
+    }
   } else if (k == "sim.yield") {
     pending_yield_ = r.actor;
   } else if (k == "sim.preempt" || k == "sim.priority") {
@@ -75,6 +81,11 @@ void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
     }
   }
   for (sim::CpuId c : pending_preempted_) write_cpu(out.footprint, c, true);
+  out.woke.clear();
+  for (std::size_t k = 0; k + 1 < pending_woken_.size(); k += 2) {
+    if (pending_woken_[k + 1] == info.actor) out.woke.push_back(pending_woken_[k]);
+  }
+  pending_woken_.clear();
   pending_dispatch_ = sim::kNoActor;
   pending_yield_ = sim::kNoActor;
   pending_preempted_.clear();
