@@ -324,7 +324,9 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   if (textbook) {
     // Judged on v in the order the run would follow it: `first` goes first,
     // at the choice point's instant.
-    reversal_steps(i, j, v_steps_);
+    // j needs the CPU i's actor holds: the CPU, not the schedule, orders
+    // them, and the race of the dispatches there is reversed on its own.
+    if (!reversal_steps(i, j, v_steps_)) return Reversal::Covered;
     if (first) put_first(v_steps_, *first);
     if (asleep_or_done_initial(node, step_time_[i], v_steps_)) return Reversal::Covered;
   }
@@ -343,19 +345,46 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   return insert_reversal(node, std::move(v), /*walk=*/textbook);
 }
 
-void ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
+bool ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
   v.clear();
   chain_cpus_.clear();
-  chain_cpus_.push_back(tracker_.cpu_of(hb_.actor(i)));
+  after_.clear();
+  const sim::CpuId cpu_i = tracker_.cpu_of(hb_.actor(i));
+  chain_cpus_.push_back(cpu_i);
+  // After i: what happens after it, and what needs the CPU i's actor held
+  // at the choice point. A CPU is held like a lock, but footprints leave its
+  // release out: when step i took no CPU (its actor held it already), another
+  // actor's dispatch there with only i's actor on it since i needs a step of
+  // that actor, i or a later one, to let the CPU go. Happens-before alone
+  // would put such a dispatch, and what follows from it, into v, which the
+  // run could then not follow: i's actor, asleep there, keeps the CPU and
+  // the run ends blocked (select/small).
+  auto after_i = [&](std::size_t k) {
+    // j races with i: it comes after i only through the others.
+    if (k != j && hb_.precedes(i, k)) return true;
+    for (std::size_t p : after_) {
+      if (hb_.precedes(p, k)) return true;
+    }
+    if (!step_dispatch_[k] || step_dispatch_[i] || hb_.actor(k) == hb_.actor(i) ||
+        tracker_.cpu_of(hb_.actor(k)) != cpu_i) {
+      return false;
+    }
+    for (std::size_t p = i + 1; p < k; ++p) {
+      if (tracker_.cpu_of(hb_.actor(p)) == cpu_i && hb_.actor(p) != hb_.actor(i)) return false;
+    }
+    return true;
+  };
   for (std::size_t k = i + 1; k < j; ++k) {
-    if (!hb_.precedes(i, k)) {
+    if (!after_i(k)) {
       v.push_back(k);
       continue;
     }
+    after_.push_back(k);
     const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
     if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) chain_cpus_.push_back(cpu);
   }
   v.push_back(j);
+  return !after_i(j);
 }
 
 void ControlledRun::put_first(std::vector<std::size_t>& v, sim::ActorId first) const {

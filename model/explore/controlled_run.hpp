@@ -57,7 +57,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
     if (optimal_ && r.actor != sim::kNoActor && r.kind == "sim.sleep") {
       // Its own step puts it to sleep until then: its next step cannot come sooner.
       const sim::FieldValue* until = r.field("until");
-      if (until != nullptr) sleeping_until_ = until->type == sim::FieldValue::Type::Int ? until->i : static_cast<std::int64_t>(until->u);
+      if (until != nullptr) {
+        sleeping_until_ = until->type == sim::FieldValue::Type::Int ? until->i : static_cast<std::int64_t>(until->u);
+      }
     }
   }
 
@@ -113,7 +115,8 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // from the choice point before i, v = notdep(i, E).j, as this run's step
   // indices in its order (also notes in chain_cpus_ the CPUs of i and of the
   // steps after i left out of v).
-  void reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
+  // False when j itself comes after i that way: no reversal to make.
+  bool reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
   // Moves the first step of `first` (an initial of v, a candidate where v is
   // to start) to the front of v.
   void put_first(std::vector<std::size_t>& v, sim::ActorId first) const;
@@ -149,6 +152,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   std::int64_t sleeping_until_ = -1;         // a sim.sleep record of the coming step, or -1
   std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
   std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
+  std::vector<std::size_t> after_;         // reversal_steps(): the steps after i
   std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;
