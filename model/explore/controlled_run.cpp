@@ -416,14 +416,16 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // ready now: it steps before time leaves the instant. If v must leave the
   // instant before anything wakes the entry, the run following v blocks
   // there. v's first step of a later instant must leave it when it surely
-  // cannot come sooner without step i: its actor was no candidate at the
-  // choice point, and either it held its CPU already (it waited for the end
-  // of its own compute or sleep, which no step of v moves), or it was woken
-  // at a later instant (by an event: a waking step of a later instant would
-  // be in v before it, and one after i, left out of v, would order it after
-  // i), or, taking the CPU from the ready queue, no CPU that i or a step after
-  // i left out of v ran on made it wait (they ran on other CPUs). Anything
-  // less certain is left to the run.
+  // cannot come sooner without step i: it took no CPU (its actor held its
+  // CPU through the end of its own compute, which no step of v moves); or
+  // its actor was woken at a later instant (by an event: a waking step of a
+  // later instant would be in v before it, and one after i, left out of v,
+  // would order it after i), or its own previous step began a sleep that
+  // ends then; or its actor, no candidate at the choice point, waited for
+  // the CPU of the entry itself (the entry, ready there and asleep, stays
+  // ahead of it until a step of v changes that CPU's ready queue, which
+  // would wake the entry first), or for a CPU that neither i nor a step
+  // after i left out of v ran on. Anything less certain is left to the run.
   auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
     bool ready_now = has_actor(node.candidates, e.actor);
     for (std::size_t k : v) {
@@ -434,7 +436,8 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
         const bool later_for_sure =
             !step_dispatch_[k] || step_woken_[k] > now_ns ||
             (!has_actor(node.candidates, a) &&
-             std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
+             (cpu == tracker_.cpu_of(e.actor) ||
+              std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()));
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
