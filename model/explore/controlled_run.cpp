@@ -300,7 +300,8 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   Node& node = s_.stack[static_cast<std::size_t>(ni)];
   hb_.initials(i, j, initials_);
   // Optimal-DPOR's own test (below) replaces this one for races reversed where
-  // they happened; the fall-backs keep Source-DPOR's, see explorer.hpp.
+  // they happened; the fall-backs keep Source-DPOR's, then Optimal-DPOR's
+  // too (see explorer.hpp).
   // Above a shard split every candidate is already in the backtrack set
   // (decide()), so nothing is inserted there: Source-DPOR's test says covered,
   // and no wakeup sequence found in one shard's subtree steers another's.
@@ -338,6 +339,14 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   if (!textbook) {
     reversal_steps(i, j, v_steps_);
     put_first(v_steps_, *first);
+    // A fall-back's sequence passed Source-DPOR's test; it is still left out
+    // when an entry there would sleep through it: the run could only block,
+    // or (the actor chosen there, independent of all of v: a weak initial)
+    // v's class is explored under that entry already.
+    if (!s_.unreduced(static_cast<std::size_t>(ni)) &&
+        asleep_or_done_initial(node, step_time_[i], v_steps_, /*fall_back=*/true)) {
+      return Reversal::Covered;
+    }
   }
   WakeupSequence v;
   v.reserve(v_steps_.size());
@@ -405,8 +414,8 @@ WakeupStep ControlledRun::wakeup_step(std::size_t k) const {
   return WakeupStep{hb_.actor(k), Footprint(f.begin(), f.end())};
 }
 
-bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns,
-                                           const std::vector<std::size_t>& v) const {
+bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v,
+                                           bool fall_back) const {
   // The test is made with the footprint the sleeping entry carries, the one
   // wake_dependents() will compare v's steps with: an entry that no step of v
   // before its actor's own would wake stays asleep into that step (a blocked
@@ -443,13 +452,15 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
       }
       if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
     }
-    return !chosen;
+    return !chosen || fall_back;
   };
   auto asleep = [&](const SleepEntry& e) { return stays_asleep(e, false); };
   // The actor chosen there (step i's) sleeps there once its branch is done:
   // v's last step conflicts with step i and wakes it, unless v must first
   // leave the instant (above). Then the reversal only leads to a blocked run:
-  // time, not the schedule, ordered the race.
+  // time, not the schedule, ordered the race. A fall-back's v (from a step
+  // before i) need not conflict with the step chosen there: when none of
+  // its steps does, that step is a weak initial of v, explored already.
   return std::any_of(node.sleep.begin(), node.sleep.end(), asleep) ||
          std::any_of(node.done.begin(), node.done.end(), asleep) ||
          (node.step_seen && stays_asleep(SleepEntry{node.chosen(), node.step_footprint, false}, true));

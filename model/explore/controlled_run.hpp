@@ -91,7 +91,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // Source-DPOR's step for the race (i, j): make sure some initial of
   // notdep(i, E).j is explored at the choice point before i.
   // `fall_back`: called by fall_back(), which keeps Source-DPOR's coverage
-  // test (by actor) in Optimal mode too.
+  // test (by actor) in Optimal mode too, then Optimal-DPOR's.
   Reversal reverse(std::size_t i, std::size_t j, bool fall_back = false);
 
   // Breadth-first over i's direct predecessors (of actors other than j's),
@@ -125,7 +125,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // Optimal-DPOR's test: an actor asleep or explored at `node` is a weak
   // initial of v, so v's class is explored from there already.
   // `now_ns`: the instant of the choice point; v as reversal_steps() gives it.
-  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v) const;
+  // `fall_back`: v comes from a fall-back (see the chosen actor's case).
+  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v,
+                              bool fall_back = false) const;
   // Puts v in the node's wakeup tree. `walk`: Optimal-DPOR's insert (Covered
   // when a leaf already stands for v); else (fall-backs) as a branch of its own.
   Reversal insert_reversal(Node& node, WakeupSequence v, bool walk);
