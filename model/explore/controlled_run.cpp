@@ -430,23 +430,29 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // its actor was woken at a later instant (by an event: a waking step of a
   // later instant would be in v before it, and one after i, left out of v,
   // would order it after i), or its own previous step began a sleep that
-  // ends then; or its actor, no candidate at the choice point, waited for
-  // the CPU of the entry itself (the entry, ready there and asleep, stays
-  // ahead of it until a step of v changes that CPU's ready queue, which
-  // would wake the entry first), or for a CPU that neither i nor a step
-  // after i left out of v ran on. Anything less certain is left to the run.
+  // ends then; or its actor, no candidate at the choice point, waited for a
+  // CPU that neither i nor a step after i left out of v ran on. Anything
+  // less certain is left to the run.
+  //
+  // And CPUs: while the entry is ready, a step of v by an actor of the
+  // entry's CPU that was no candidate at the choice point cannot come before
+  // the entry's own step. The entry holds that CPU, or stays ahead of that
+  // actor in the CPU's ready queue, until a step changes the queue (a wake,
+  // a spawn, a priority: it writes the CPU's dispatch key) or preempts (it
+  // writes the holder key), and such a step of v wakes the entry first.
   auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
     bool ready_now = has_actor(node.candidates, e.actor);
     for (std::size_t k : v) {
       const sim::ActorId a = hb_.actor(k);
       if (a == e.actor) return true;
+      // An actor of the entry's CPU that was no candidate there (above).
+      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(e.actor)) return true;
       if (ready_now && step_time_[k] > now_ns) {
         const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
             !step_dispatch_[k] || step_woken_[k] > now_ns ||
             (!has_actor(node.candidates, a) &&
-             (cpu == tracker_.cpu_of(e.actor) ||
-              std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()));
+             std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
