@@ -61,6 +61,40 @@ void StepTracker::write_cpu(Footprint& f, sim::CpuId c, bool holder_too) const {
   if (holder_too) f.push_back(sim::Access{cpu_holder_key(c), sim::AccessMode::Write});
 }
 
+namespace {
+
+// Sorts a footprint and merges the accesses of one object in one mode whose
+// byte ranges overlap or touch (a whole-object access swallows the ranges):
+// the same bytes, so the same conflicts, in fewer entries. A step that walks
+// a list in shared memory touches the same words again and again, and every
+// later step compares its accesses with these (happens_before.hpp).
+void normalize(Footprint& f) {
+  std::sort(f.begin(), f.end(), [](const sim::Access& a, const sim::Access& b) {
+    if (a.object != b.object) return a.object < b.object;
+    if (a.mode != b.mode) return a.mode < b.mode;
+    if (a.whole() != b.whole()) return a.whole();  // the whole object first
+    if (a.lo != b.lo) return a.lo < b.lo;
+    return a.hi < b.hi;
+  });
+  std::size_t out = 0;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    if (out > 0) {
+      sim::Access& last = f[out - 1];
+      if (last.object == f[k].object && last.mode == f[k].mode) {
+        if (last.whole()) continue;
+        if (f[k].lo <= last.hi) {
+          last.hi = std::max(last.hi, f[k].hi);
+          continue;
+        }
+      }
+    }
+    f[out++] = f[k];
+  }
+  f.resize(out);
+}
+
+}  // namespace
+
 void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
   IPCSIM_ASSERT(info.actor != sim::kNoActor && info.cpu != sim::kNoCpu);
   out.actor = info.actor;
@@ -81,6 +115,7 @@ void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
     }
   }
   for (sim::CpuId c : pending_preempted_) write_cpu(out.footprint, c, true);
+  normalize(out.footprint);
   out.woke.clear();
   for (std::size_t k = 0; k + 1 < pending_woken_.size(); k += 2) {
     if (pending_woken_[k + 1] == info.actor) out.woke.push_back(pending_woken_[k]);
