@@ -207,7 +207,11 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     footprint_end_.push_back(footprints_.size());
     step_dispatch_.push_back(step_.dispatch);
     if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
-    step_woken_.push_back(std::exchange(woken_at_[step_.actor], -1));
+    // Woken, or at the end of a sleep its previous step began: the earliest
+    // it could have stepped (see asleep_or_done_initial()).
+    if (slept_until_.size() <= step_.actor) slept_until_.resize(step_.actor + 1, -1);
+    step_woken_.push_back(std::max(std::exchange(woken_at_[step_.actor], -1),
+                                   std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1))));
   }
   step_node_.push_back(node_index);
   step_time_.push_back(time_ns);
@@ -229,9 +233,21 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     }
     on_cpu.push_back(j);
   }
+  // The step that woke this actor, if one did (Optimal-DPOR): this step is
+  // enabled by it, so the two are ordered by causality, not by the schedule.
+  std::size_t enabler = SIZE_MAX;
+  if (optimal_) {
+    if (woken_by_.size() <= step_.actor) woken_by_.resize(step_.actor + 1, SIZE_MAX);
+    enabler = std::exchange(woken_by_[step_.actor], SIZE_MAX);
+    for (sim::ActorId a : step_.woke) {
+      if (woken_by_.size() <= a) woken_by_.resize(a + 1, SIZE_MAX);
+      woken_by_[a] = j;
+    }
+  }
   if (j < first_new_step_) return;
   ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
+    if (i == enabler) continue;
     ++report.races;
     const Reversal r = reverse(i, j);
     if (r == Reversal::Covered || r == Reversal::Added) continue;
@@ -284,7 +300,8 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   Node& node = s_.stack[static_cast<std::size_t>(ni)];
   hb_.initials(i, j, initials_);
   // Optimal-DPOR's own test (below) replaces this one for races reversed where
-  // they happened; the fall-backs keep Source-DPOR's, see explorer.hpp.
+  // they happened; the fall-backs keep Source-DPOR's, then Optimal-DPOR's
+  // too (see explorer.hpp).
   // Above a shard split every candidate is already in the backtrack set
   // (decide()), so nothing is inserted there: Source-DPOR's test says covered,
   // and no wakeup sequence found in one shard's subtree steers another's.
@@ -308,7 +325,9 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   if (textbook) {
     // Judged on v in the order the run would follow it: `first` goes first,
     // at the choice point's instant.
-    reversal_steps(i, j, v_steps_);
+    // j needs the CPU i's actor holds: the CPU, not the schedule, orders
+    // them, and the race of the dispatches there is reversed on its own.
+    if (!reversal_steps(i, j, v_steps_)) return Reversal::Covered;
     if (first) put_first(v_steps_, *first);
     if (asleep_or_done_initial(node, step_time_[i], v_steps_)) return Reversal::Covered;
   }
@@ -320,6 +339,14 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   if (!textbook) {
     reversal_steps(i, j, v_steps_);
     put_first(v_steps_, *first);
+    // A fall-back's sequence passed Source-DPOR's test; it is still left out
+    // when an entry there would sleep through it: the run could only block,
+    // or (the actor chosen there, independent of all of v: a weak initial)
+    // v's class is explored under that entry already.
+    if (!s_.unreduced(static_cast<std::size_t>(ni)) &&
+        asleep_or_done_initial(node, step_time_[i], v_steps_, /*fall_back=*/true)) {
+      return Reversal::Covered;
+    }
   }
   WakeupSequence v;
   v.reserve(v_steps_.size());
@@ -327,19 +354,46 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
   return insert_reversal(node, std::move(v), /*walk=*/textbook);
 }
 
-void ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
+bool ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
   v.clear();
   chain_cpus_.clear();
-  chain_cpus_.push_back(tracker_.cpu_of(hb_.actor(i)));
+  after_.clear();
+  const sim::CpuId cpu_i = tracker_.cpu_of(hb_.actor(i));
+  chain_cpus_.push_back(cpu_i);
+  // After i: what happens after it, and what needs the CPU i's actor held
+  // at the choice point. A CPU is held like a lock, but footprints leave its
+  // release out: when step i took no CPU (its actor held it already), another
+  // actor's dispatch there with only i's actor on it since i needs a step of
+  // that actor, i or a later one, to let the CPU go. Happens-before alone
+  // would put such a dispatch, and what follows from it, into v, which the
+  // run could then not follow: i's actor, asleep there, keeps the CPU and
+  // the run ends blocked (select/small).
+  auto after_i = [&](std::size_t k) {
+    // j races with i: it comes after i only through the others.
+    if (k != j && hb_.precedes(i, k)) return true;
+    for (std::size_t p : after_) {
+      if (hb_.precedes(p, k)) return true;
+    }
+    if (!step_dispatch_[k] || step_dispatch_[i] || hb_.actor(k) == hb_.actor(i) ||
+        tracker_.cpu_of(hb_.actor(k)) != cpu_i) {
+      return false;
+    }
+    for (std::size_t p = i + 1; p < k; ++p) {
+      if (tracker_.cpu_of(hb_.actor(p)) == cpu_i && hb_.actor(p) != hb_.actor(i)) return false;
+    }
+    return true;
+  };
   for (std::size_t k = i + 1; k < j; ++k) {
-    if (!hb_.precedes(i, k)) {
+    if (!after_i(k)) {
       v.push_back(k);
       continue;
     }
+    after_.push_back(k);
     const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
     if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) chain_cpus_.push_back(cpu);
   }
   v.push_back(j);
+  return !after_i(j);
 }
 
 void ControlledRun::put_first(std::vector<std::size_t>& v, sim::ActorId first) const {
@@ -360,8 +414,8 @@ WakeupStep ControlledRun::wakeup_step(std::size_t k) const {
   return WakeupStep{hb_.actor(k), Footprint(f.begin(), f.end())};
 }
 
-bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns,
-                                           const std::vector<std::size_t>& v) const {
+bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v,
+                                           bool fall_back) const {
   // The test is made with the footprint the sleeping entry carries, the one
   // wake_dependents() will compare v's steps with: an entry that no step of v
   // before its actor's own would wake stays asleep into that step (a blocked
@@ -371,37 +425,48 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // ready now: it steps before time leaves the instant. If v must leave the
   // instant before anything wakes the entry, the run following v blocks
   // there. v's first step of a later instant must leave it when it surely
-  // cannot come sooner without step i: its actor was no candidate at the
-  // choice point, and either it held its CPU already (it waited for the end
-  // of its own compute or sleep, which no step of v moves), or it was woken
-  // at a later instant (by an event: a waking step of a later instant would
-  // be in v before it, and one after i, left out of v, would order it after
-  // i), or, taking the CPU from the ready queue, no CPU that i or a step after
-  // i left out of v ran on made it wait (they ran on other CPUs). Anything
+  // cannot come sooner without step i: it took no CPU (its actor held its
+  // CPU through the end of its own compute, which no step of v moves); or
+  // its actor was woken at a later instant (by an event: a waking step of a
+  // later instant would be in v before it, and one after i, left out of v,
+  // would order it after i), or its own previous step began a sleep that
+  // ends then; or its actor, no candidate at the choice point, waited for a
+  // CPU that neither i nor a step after i left out of v ran on. Anything
   // less certain is left to the run.
+  //
+  // And CPUs: while the entry is ready, a step of v by an actor of the
+  // entry's CPU that was no candidate at the choice point cannot come before
+  // the entry's own step. The entry holds that CPU, or stays ahead of that
+  // actor in the CPU's ready queue, until a step changes the queue (a wake,
+  // a spawn, a priority: it writes the CPU's dispatch key) or preempts (it
+  // writes the holder key), and such a step of v wakes the entry first.
   auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
     bool ready_now = has_actor(node.candidates, e.actor);
     for (std::size_t k : v) {
       const sim::ActorId a = hb_.actor(k);
       if (a == e.actor) return true;
+      // An actor of the entry's CPU that was no candidate there (above).
+      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(e.actor)) return true;
       if (ready_now && step_time_[k] > now_ns) {
         const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
-            !has_actor(node.candidates, a) &&
-            (!step_dispatch_[k] || step_woken_[k] > now_ns ||
+            !step_dispatch_[k] || step_woken_[k] > now_ns ||
+            (!has_actor(node.candidates, a) &&
              std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end());
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
       if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
     }
-    return !chosen;
+    return !chosen || fall_back;
   };
   auto asleep = [&](const SleepEntry& e) { return stays_asleep(e, false); };
   // The actor chosen there (step i's) sleeps there once its branch is done:
   // v's last step conflicts with step i and wakes it, unless v must first
   // leave the instant (above). Then the reversal only leads to a blocked run:
-  // time, not the schedule, ordered the race.
+  // time, not the schedule, ordered the race. A fall-back's v (from a step
+  // before i) need not conflict with the step chosen there: when none of
+  // its steps does, that step is a weak initial of v, explored already.
   return std::any_of(node.sleep.begin(), node.sleep.end(), asleep) ||
          std::any_of(node.done.begin(), node.done.end(), asleep) ||
          (node.step_seen && stays_asleep(SleepEntry{node.chosen(), node.step_footprint, false}, true));
@@ -499,3 +564,4 @@ ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_
 }
 
 }  // namespace ipcsim::explore::detail
+

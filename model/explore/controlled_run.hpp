@@ -54,6 +54,13 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
       if (woken_at_.size() <= r.actor) woken_at_.resize(r.actor + 1, -1);
       woken_at_[r.actor] = sim::to_ns(r.time);
     }
+    if (optimal_ && r.actor != sim::kNoActor && r.kind == "sim.sleep") {
+      // Its own step puts it to sleep until then: its next step cannot come sooner.
+      const sim::FieldValue* until = r.field("until");
+      if (until != nullptr) {
+        sleeping_until_ = until->type == sim::FieldValue::Type::Int ? until->i : static_cast<std::int64_t>(until->u);
+      }
+    }
   }
 
   std::uint32_t choose(const sim::ChoicePoint& point) override;
@@ -67,6 +74,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   void fail(std::string message);
   std::string who(sim::ActorId actor) const;
   void become_redundant();
+
   void become_preemption_cut();
   // A choice point already on the stack: answer its current value.
   std::uint32_t replay(std::size_t idx, const sim::ChoicePoint& point);
@@ -83,7 +91,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // Source-DPOR's step for the race (i, j): make sure some initial of
   // notdep(i, E).j is explored at the choice point before i.
   // `fall_back`: called by fall_back(), which keeps Source-DPOR's coverage
-  // test (by actor) in Optimal mode too.
+  // test (by actor) in Optimal mode too, then Optimal-DPOR's.
   Reversal reverse(std::size_t i, std::size_t j, bool fall_back = false);
 
   // Breadth-first over i's direct predecessors (of actors other than j's),
@@ -107,7 +115,8 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // from the choice point before i, v = notdep(i, E).j, as this run's step
   // indices in its order (also notes in chain_cpus_ the CPUs of i and of the
   // steps after i left out of v).
-  void reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
+  // False when j itself comes after i that way: no reversal to make.
+  bool reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v);
   // Moves the first step of `first` (an initial of v, a candidate where v is
   // to start) to the front of v.
   void put_first(std::vector<std::size_t>& v, sim::ActorId first) const;
@@ -116,7 +125,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // Optimal-DPOR's test: an actor asleep or explored at `node` is a weak
   // initial of v, so v's class is explored from there already.
   // `now_ns`: the instant of the choice point; v as reversal_steps() gives it.
-  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v) const;
+  // `fall_back`: v comes from a fall-back (see the chosen actor's case).
+  bool asleep_or_done_initial(const Node& node, std::int64_t now_ns, const std::vector<std::size_t>& v,
+                              bool fall_back = false) const;
   // Puts v in the node's wakeup tree. `walk`: Optimal-DPOR's insert (Covered
   // when a leaf already stands for v); else (fall-backs) as a branch of its own.
   Reversal insert_reversal(Node& node, WakeupSequence v, bool walk);
@@ -138,8 +149,12 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   std::vector<std::size_t> footprint_end_;
   std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
   std::vector<std::int64_t> step_woken_;   // per step: when its actor was woken since its previous step, or -1
+  std::vector<std::size_t> woken_by_;     // by actor: the step that woke it since its last step, or SIZE_MAX
+  std::vector<std::int64_t> slept_until_;  // by actor: the end of the sleep its last step began, or -1
+  std::int64_t sleeping_until_ = -1;         // a sim.sleep record of the coming step, or -1
   std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
   std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
+  std::vector<std::size_t> after_;         // reversal_steps(): the steps after i
   std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;

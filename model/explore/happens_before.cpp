@@ -18,8 +18,20 @@ bool covers(const sim::Access& outer, const sim::Access& inner) {
 
 void HappensBefore::clear() {
   steps_.clear();
+  clocks_.clear();
+  stride_ = 0;
   last_of_actor_.clear();
   by_key_.clear();
+}
+
+void HappensBefore::widen(std::size_t stride) {
+  std::vector<std::uint32_t> wider(steps_.size() * stride, 0);
+  for (std::size_t k = 0; k < steps_.size(); ++k) {
+    std::copy_n(clocks_.begin() + static_cast<std::ptrdiff_t>(k * stride_), stride_,
+                wider.begin() + static_cast<std::ptrdiff_t>(k * stride));
+  }
+  clocks_ = std::move(wider);
+  stride_ = stride;
 }
 
 bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
@@ -65,15 +77,16 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
   s.actor = actor;
   s.previous = previous == 0 ? SIZE_MAX : previous - 1;
   s.local = previous == 0 ? 1 : steps_[previous - 1].local + 1;
-  if (previous != 0) s.clock = steps_[previous - 1].clock;
+  if (stride_ <= actor) widen(std::max<std::size_t>({actor + 1, 2 * stride_, 8}));
+  clocks_.resize((j + 1) * stride_, 0);
+  std::uint32_t* clock = clocks_.data() + j * stride_;
+  if (previous != 0) std::copy_n(clocks_.data() + (previous - 1) * stride_, stride_, clock);
   for (std::size_t p : preds_) {
-    const auto& c = steps_[p].clock;
-    if (s.clock.size() < c.size()) s.clock.resize(c.size(), 0);
-    for (std::size_t k = 0; k < c.size(); ++k) s.clock[k] = std::max(s.clock[k], c[k]);
+    const std::uint32_t* c = clocks_.data() + p * stride_;
+    for (std::size_t k = 0; k < stride_; ++k) clock[k] = std::max(clock[k], c[k]);
   }
-  if (s.clock.size() <= actor) s.clock.resize(actor + 1, 0);
-  IPCSIM_ASSERT(s.clock[actor] < s.local);
-  s.clock[actor] = s.local;
+  IPCSIM_ASSERT(clock[actor] < s.local);
+  clock[actor] = s.local;
 
   // A conflicting predecessor of another actor races with us unless it happens
   // before one of our other direct predecessors (then that one is in between).

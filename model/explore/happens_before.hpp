@@ -49,7 +49,6 @@ class HappensBefore {
   struct StepEntry {
     sim::ActorId actor = sim::kNoActor;
     std::uint32_t local = 0;               // 1-based index among the actor's steps
-    std::vector<std::uint32_t> clock;      // by ActorId; missing entries are 0
     std::vector<std::size_t> preds;        // direct predecessors, ascending
     std::size_t previous = SIZE_MAX;       // the actor's previous step
   };
@@ -57,13 +56,17 @@ class HappensBefore {
     std::size_t step = 0;
     sim::Access access;
   };
+  // Vector clocks, one row of stride_ entries per step (by ActorId; actors
+  // past the stride are 0): one array, not one allocation per step.
   std::uint32_t clock_of(std::size_t step, sim::ActorId actor) const {
-    const auto& c = steps_[step].clock;
-    return actor < c.size() ? c[actor] : 0;
+    return actor < stride_ ? clocks_[step * stride_ + actor] : 0;
   }
+  void widen(std::size_t stride);
   void index(std::size_t step, sim::ActorId actor, const sim::Access& a);
 
   std::vector<StepEntry> steps_;
+  std::vector<std::uint32_t> clocks_;
+  std::size_t stride_ = 0;
   std::vector<std::size_t> last_of_actor_;  // by ActorId: 1 + index of its last step, 0 = none
   // Keyed by footprint key; looked up only, never iterated (no hash order escapes).
   std::unordered_map<std::uint64_t, std::vector<AccessEntry>> by_key_;

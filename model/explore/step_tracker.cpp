@@ -29,6 +29,12 @@ void StepTracker::on_record(const sim::TraceRecord& r) {
     preemptive_[r.cpu] = policy != nullptr && policy->s == sim::to_string(sim::RunPolicy::PriorityPreemptive);
   } else if (k == "sim.dispatch") {
     pending_dispatch_ = r.actor;
+  } else if (k == "sim.wake") {
+    const sim::FieldValue* by = r.field("by");
+    if (by != nullptr && r.actor != sim::kNoActor) {
+      pending_woken_.push_back(r.actor);
+      pending_woken_.push_back(static_cast<sim::ActorId>(by->type == sim::FieldValue::Type::Uint ? by->u : by->i));
+    }
   } else if (k == "sim.yield") {
     pending_yield_ = r.actor;
   } else if (k == "sim.preempt" || k == "sim.priority") {
@@ -55,6 +61,40 @@ void StepTracker::write_cpu(Footprint& f, sim::CpuId c, bool holder_too) const {
   if (holder_too) f.push_back(sim::Access{cpu_holder_key(c), sim::AccessMode::Write});
 }
 
+namespace {
+
+// Sorts a footprint and merges the accesses of one object in one mode whose
+// byte ranges overlap or touch (a whole-object access swallows the ranges):
+// the same bytes, so the same conflicts, in fewer entries. A step that walks
+// a list in shared memory touches the same words again and again, and every
+// later step compares its accesses with these (happens_before.hpp).
+void normalize(Footprint& f) {
+  std::sort(f.begin(), f.end(), [](const sim::Access& a, const sim::Access& b) {
+    if (a.object != b.object) return a.object < b.object;
+    if (a.mode != b.mode) return a.mode < b.mode;
+    if (a.whole() != b.whole()) return a.whole();  // the whole object first
+    if (a.lo != b.lo) return a.lo < b.lo;
+    return a.hi < b.hi;
+  });
+  std::size_t out = 0;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    if (out > 0) {
+      sim::Access& last = f[out - 1];
+      if (last.object == f[k].object && last.mode == f[k].mode) {
+        if (last.whole()) continue;
+        if (f[k].lo <= last.hi) {
+          last.hi = std::max(last.hi, f[k].hi);
+          continue;
+        }
+      }
+    }
+    f[out++] = f[k];
+  }
+  f.resize(out);
+}
+
+}  // namespace
+
 void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
   IPCSIM_ASSERT(info.actor != sim::kNoActor && info.cpu != sim::kNoCpu);
   out.actor = info.actor;
@@ -75,6 +115,12 @@ void StepTracker::on_step(const sim::StepInfo& info, Step& out) {
     }
   }
   for (sim::CpuId c : pending_preempted_) write_cpu(out.footprint, c, true);
+  normalize(out.footprint);
+  out.woke.clear();
+  for (std::size_t k = 0; k + 1 < pending_woken_.size(); k += 2) {
+    if (pending_woken_[k + 1] == info.actor) out.woke.push_back(pending_woken_[k]);
+  }
+  pending_woken_.clear();
   pending_dispatch_ = sim::kNoActor;
   pending_yield_ = sim::kNoActor;
   pending_preempted_.clear();

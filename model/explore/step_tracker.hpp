@@ -55,6 +55,10 @@ struct Step {
   bool dispatch = false;  // took its CPU from the ready queue
   bool yielded = false;   // its op was a yield: the next pick of another actor is no preemption
   Footprint footprint;    // the kernel's accesses, then the CPU keys
+  // Actors this step woke itself (a "sim.wake" record by its own actor: an
+  // unlock granting a mutex, a signal, a send to a blocked receiver). Their
+  // next steps are enabled by this one and cannot come before it.
+  std::vector<sim::ActorId> woke;
 };
 
 class StepTracker {
@@ -73,6 +77,7 @@ class StepTracker {
   sim::ActorId pending_dispatch_ = sim::kNoActor;
   sim::ActorId pending_yield_ = sim::kNoActor;
   std::vector<sim::CpuId> pending_preempted_;
+  std::vector<sim::ActorId> pending_woken_;  // (woken, by) pairs flattened: sim.wake records since the last step
 };
 
 }  // namespace ipcsim::explore
