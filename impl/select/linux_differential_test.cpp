@@ -224,6 +224,16 @@ std::string show(const std::vector<std::int64_t>& r) {
   return s;
 }
 
+// The replays in one space and in two give, step by step, what Linux gave.
+void expect_as_linux(const Results& linux, const Results& local, const Results& distributed, std::uint64_t seed) {
+  ASSERT_EQ(local.size(), linux.size());
+  ASSERT_EQ(distributed.size(), linux.size());
+  for (std::size_t i = 0; i < linux.size(); ++i) {
+    ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
+    ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
+  }
+}
+
 struct Tally {
   int readable = 0, empty_polls = 0, empty_reads = 0, eof_polls = 0, full_polls = 0, blocked_writes = 0;
 };
@@ -247,14 +257,7 @@ void compare(bool pages, Tally& t) {
       if (s.kind == Step::Read) t.empty_reads += linux[i][0] == 0;
       if (s.kind == Step::Write) t.blocked_writes += linux[i][0] == 0;
     }
-    const Results local = on_ipcsim(steps, false);
-    const Results distributed = on_ipcsim(steps, true);
-    ASSERT_EQ(local.size(), linux.size());
-    ASSERT_EQ(distributed.size(), linux.size());
-    for (std::size_t i = 0; i < linux.size(); ++i) {
-      ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
-      ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_as_linux(linux, on_ipcsim(steps, false), on_ipcsim(steps, true), seed));
   }
 }
 
@@ -331,14 +334,7 @@ TEST(SelectAgainstLinux, ClosedReadEndsGiveLinuxResults) {
         eof_polls += closed[2 * p + 1] && (linux[i][1] >> (2 * p) & 1);
       }
     }
-    const Results local = on_ipcsim(steps, false);
-    const Results distributed = on_ipcsim(steps, true);
-    ASSERT_EQ(local.size(), linux.size());
-    ASSERT_EQ(distributed.size(), linux.size());
-    for (std::size_t i = 0; i < linux.size(); ++i) {
-      ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
-      ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_as_linux(linux, on_ipcsim(steps, false), on_ipcsim(steps, true), seed));
   }
   sigaction(SIGPIPE, &old, nullptr);
   std::printf("closed read ends: %d writes failed with EPIPE, %d write-end polls found no reader (%d of them by the "
@@ -479,14 +475,7 @@ TEST(SelectAgainstLinux, SocketpairsGiveLinuxResults) {
       readable += linux[i][1] != 0;
       for (int f = 0; f < 2 * kPairs; ++f) eof_polls += closed[f ^ 1] && (linux[i][1] >> f & 1);
     }
-    const Results local = pairs_on_ipcsim(steps, false);
-    const Results distributed = pairs_on_ipcsim(steps, true);
-    ASSERT_EQ(local.size(), linux.size());
-    ASSERT_EQ(distributed.size(), linux.size());
-    for (std::size_t i = 0; i < linux.size(); ++i) {
-      ASSERT_EQ(show(local[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (one space)";
-      ASSERT_EQ(show(distributed[i]), show(linux[i])) << "seed " << seed << ", step " << i << " (two spaces)";
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_as_linux(linux, pairs_on_ipcsim(steps, false), pairs_on_ipcsim(steps, true), seed));
   }
   EXPECT_GT(readable, 100);
   EXPECT_GT(eof_polls, 20);       // a survivor's poll that found end of file
