@@ -89,6 +89,56 @@ struct Actor {
   bool live() const { return state != ActorState::Done; }
 };
 
+// WaitQueue's operations are inline (they need Actor's links): a message
+// costs a push and a pop, and a call each was a fair share of their price.
+inline void WaitQueue::push(Actor& a) {
+  IPCSIM_ASSERT(a.wq == nullptr);
+  a.wq = this;
+  // Priority order: behind every waiter of equal or higher priority (FIFO among equals).
+  Actor* after = tail_;
+  if (order_ == Order::Priority) {
+    while (after != nullptr && after->priority < a.priority) after = after->wq_prev;
+  }
+  a.wq_prev = after;
+  a.wq_next = after != nullptr ? after->wq_next : head_;
+  if (a.wq_next != nullptr) {
+    a.wq_next->wq_prev = &a;
+  } else {
+    tail_ = &a;
+  }
+  if (after != nullptr) {
+    after->wq_next = &a;
+  } else {
+    head_ = &a;
+  }
+  ++size_;
+}
+
+inline void WaitQueue::remove(Actor& a) {
+  IPCSIM_ASSERT(a.wq == this);
+  if (a.wq_prev != nullptr) {
+    a.wq_prev->wq_next = a.wq_next;
+  } else {
+    head_ = a.wq_next;
+  }
+  if (a.wq_next != nullptr) {
+    a.wq_next->wq_prev = a.wq_prev;
+  } else {
+    tail_ = a.wq_prev;
+  }
+  a.wq = nullptr;
+  a.wq_prev = nullptr;
+  a.wq_next = nullptr;
+  IPCSIM_ASSERT(size_ > 0);
+  --size_;
+}
+
+inline Actor* WaitQueue::pop_front() {
+  Actor* a = head_;
+  if (a != nullptr) remove(*a);
+  return a;
+}
+
 template <class F>
 void WaitQueue::for_each(F&& f) const {
   for (Actor* a = head_; a != nullptr; a = a->wq_next) f(*a);

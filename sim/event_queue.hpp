@@ -44,6 +44,12 @@ class EventQueue {
     IPCSIM_ASSERT(next_seq_ < QueuedEvent::kDaemonBit);
     const QueuedEvent e{to_ns(time), next_seq_++ | (daemon ? QueuedEvent::kDaemonBit : 0), fn, ctx, arg};
     std::size_t hole = heap_.size();
+    // In place at the end when it goes there, the usual case for a short queue
+    // (a message in flight, a timer): no empty slot to fill and then overwrite.
+    if (hole == 0 || !before(e, heap_[(hole - 1) / kArity])) {
+      heap_.push_back(e);
+      return;
+    }
     heap_.emplace_back();
     while (hole > 0) {
       const std::size_t parent = (hole - 1) / kArity;

@@ -324,7 +324,9 @@ class World {
   Actor& new_actor(Cpu& cpu, std::string name, const SpawnOptions& options);
   void start_actor(Actor& a, Task<> body);
   void step(Actor& a);
-  void dispatch_one();
+  // Picks the actor that takes the next step (asking the chooser when several can).
+  Actor& dispatch();
+  bool steps_again(const Actor& a, const RunLimits& limits) const;
   void finish(Actor& a);
   void destroy(Actor& a, std::string_view reason);
   void release_slot(Actor& a);
