@@ -45,7 +45,12 @@
 // that lost its CPU there (to a higher priority, say a receiver raised to its
 // message's priority) steps later, maybe at a later instant, only because of
 // who was scheduled. Without that fall-back DPOR missed final states of small
-// priority-pass chains (cli/scenario/dpor_vs_plain_test.cpp). Sleep sets carry the footprint of each
+// priority-pass chains (cli/scenario/dpor_vs_plain_test.cpp). The second
+// fall-back is also asked when the reversal at i succeeded but j's actor was
+// no candidate there: an initial of v that is another actor (independent of
+// everything, say) reverses nothing of this race, and Optimal-DPOR's "could
+// only block" verdict there says only that the choice point is the wrong one
+// (DPOR missed a final state of a random program, dpor_soundness_test.cpp). Sleep sets carry the footprint of each
 // sleeping actor's next step; a run in which every candidate sleeps is
 // redundant ("blocked by its sleep set", ExploreReport::redundant) and ends
 // early (when the Program bound its World).
