@@ -353,7 +353,17 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
     return Reversal::Added;
   }
   if (!textbook) {
-    reversal_steps(i, j, v_steps_);
+    // j may come after i here through the steps after i (a fall-back from a
+    // step before the race: j's actor woken by a step that i enabled, say a
+    // reader that i spawned waking its CPU's agent): j cannot be followed
+    // from this choice point, and a run following v would take the steps
+    // before it, then find j's actor no candidate. v is judged, and kept,
+    // without j: what a run can follow from here (select/pipe_ends_epipe,
+    // where v's j woke the chosen entry only on paper and the run blocked).
+    if (!reversal_steps(i, j, v_steps_) && v_steps_.size() > 1 &&
+        std::any_of(v_steps_.begin(), v_steps_.end() - 1, [&](std::size_t k) { return hb_.actor(k) == *first; })) {
+      v_steps_.pop_back();
+    }
     put_first(v_steps_, *first);
     // A fall-back's sequence passed Source-DPOR's test; it is still left out
     // when an entry there would sleep through it: the run could only block,

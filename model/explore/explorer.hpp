@@ -74,9 +74,10 @@
 // kernel makes certain. Each adaptation keeps the search sound (the
 // differential sweep of dpor_soundness_test.cpp checks every mode against
 // plain search, and asserts that Optimal-DPOR blocks no run there):
-//  - A step that wakes an actor (an unlock granting the mutex, a signal)
-//    enables that actor's next step: the pair is ordered by causality and is
-//    no race to reverse (the blocking op's own race is reversed instead).
+//  - A step that wakes an actor (an unlock granting the mutex, a signal) or
+//    spawns one enables that actor's next (or first) step: the pair is
+//    ordered by causality and is no race to reverse (the blocking op's own
+//    race is reversed instead).
 //  - CPUs are held like locks whose release footprints leave out: when step
 //    i took no CPU (its actor held it), another actor's dispatch there with
 //    only i's actor on it since comes after i, so it and what follows from
@@ -105,7 +106,9 @@
 //    where j's actor waited) pass Source-DPOR's coverage test by actor, then
 //    Optimal-DPOR's (the actor chosen at their choice point, independent of
 //    all of v, is a weak initial of it), and add their sequence as a branch
-//    of its own.
+//    of its own; when j comes after that earlier step through the steps
+//    after it (j's actor woken by one of them), the sequence is v without j,
+//    what a run can follow from there.
 // What is still order-dependent and not caught shows as a blocked run:
 // none on the bundled scenarios or the ctest sweep; 3 runs in 2 of 1,989
 // further random programs (the one looked at: a gate operation that wakes an
