@@ -112,10 +112,9 @@
 // What is still order-dependent and not caught shows as a blocked run:
 // none on the bundled scenarios or the ctest sweep; 3 runs in 2 of 1,989
 // further random programs, 3 in 3 of 1,478 more and 2 in 2 of 1,105 more
-// (the kinds looked at: a
-// gate operation that wakes an actor in one order and no one in the other;
-// a v holding a dispatch onto a CPU whose holder, an actor of v, keeps it
-// through steps left out of v; README.md).
+// (the kinds looked at: a gate operation that wakes an actor in one order
+// and no one in the other; a v holding a dispatch onto a CPU whose holder,
+// an actor of v, keeps it through steps left out of v; README.md).
 //
 // What a search covered (ExploreReport::coverage()). A search ends
 // exhausted, at the first violation, or at a budget (max_executions, the
