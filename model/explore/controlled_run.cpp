@@ -250,7 +250,23 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     if (i == enabler) continue;
     ++report.races;
     const Reversal r = reverse(i, j);
-    if (r == Reversal::Covered || r == Reversal::Added) continue;
+    if (r == Reversal::Covered || r == Reversal::Added) {
+      // Reversed, or covered, through some initial of v. But when j's actor
+      // was no candidate before i and had been one since its previous step
+      // (it lost its CPU, say to i's actor raising its priority), a run from
+      // there need not put j before i: another initial (an actor independent
+      // of all) says nothing about this race, and "the sequence could only
+      // block" (asleep_or_done_initial) says only that this choice point is
+      // the wrong one. Ask where that actor waited too (priority_changes
+      // seed 498, dpor_soundness_test.cpp). If it waited nowhere (it was
+      // blocked, and v wakes it), the reversal above stands alone.
+      if (!waited_elsewhere(i, j)) continue;
+      bool exhausted = false;
+      const Reversal w = where_it_waited(i, j, exhausted);
+      if (exhausted) ++report.fallbacks_exhausted;
+      if (w == Reversal::OverBound) ++report.reversals_over_bound;
+      continue;
+    }
     if (r == Reversal::OverBound) {
       ++report.reversals_over_bound;
       continue;
@@ -337,7 +353,17 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
     return Reversal::Added;
   }
   if (!textbook) {
-    reversal_steps(i, j, v_steps_);
+    // j may come after i here through the steps after i (a fall-back from a
+    // step before the race: j's actor woken by a step that i enabled, say a
+    // reader that i spawned waking its CPU's agent): j cannot be followed
+    // from this choice point, and a run following v would take the steps
+    // before it, then find j's actor no candidate. v is judged, and kept,
+    // without j: what a run can follow from here (select/pipe_ends_epipe,
+    // where v's j woke the chosen entry only on paper and the run blocked).
+    if (!reversal_steps(i, j, v_steps_) && v_steps_.size() > 1 &&
+        std::any_of(v_steps_.begin(), v_steps_.end() - 1, [&](std::size_t k) { return hb_.actor(k) == *first; })) {
+      v_steps_.pop_back();
+    }
     put_first(v_steps_, *first);
     // A fall-back's sequence passed Source-DPOR's test; it is still left out
     // when an entry there would sleep through it: the run could only block,
@@ -535,6 +561,12 @@ ControlledRun::FallBack ControlledRun::fall_back(std::size_t i, std::size_t j) {
   }
   f.exhausted = q < fallback_queue_.size();
   return f;
+}
+
+bool ControlledRun::waited_elsewhere(std::size_t i, std::size_t j) const {
+  const std::int64_t ni = step_node_[i];
+  if (ni < 0) return false;
+  return !has_actor(s_.stack[static_cast<std::size_t>(ni)].candidates, hb_.actor(j));
 }
 
 ControlledRun::Reversal ControlledRun::where_it_waited(std::size_t i, std::size_t j, bool& exhausted) {

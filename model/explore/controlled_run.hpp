@@ -110,6 +110,10 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // it was a candidate (Flanagan and Godefroid's fall-back when the racing
   // process is not enabled at the race). `exhausted`: the scan hit its budget.
   Reversal where_it_waited(std::size_t i, std::size_t j, bool& exhausted);
+  // j's actor was no candidate at the choice point before i, so the
+  // reversal found there (through another initial of v) cannot put j before
+  // i: where_it_waited() is asked too.
+  bool waited_elsewhere(std::size_t i, std::size_t j) const;
 
   // Optimal-DPOR: the reversal of the race (i, j) as a sequence to follow
   // from the choice point before i, v = notdep(i, E).j, as this run's step

@@ -173,6 +173,39 @@ TEST(DporSoundness, RandomProgramsThatChangePriorities) {
   RecordProperty("compared", s.compared);
 }
 
+// Found by the sweep beyond CI (priority_changes, seed 498). cpu0 is
+// priority-preemptive; r1 and r2 (both priority 2) are on it, r0 alone on
+// cpu1 (a lock and an unlock of m0, a priority change: independent of both).
+// r1 raises its priority to 3 in its first step, yields (and is dispatched
+// again: step 2, which writes cpu0's dispatch key) and computes twice 500 ns;
+// r2 waits up to 1500 ns for a message that never comes. If r2 goes first it
+// blocks at 0 and times out at 1500; if r1 goes first, it keeps cpu0 until
+// 1000 and r2 times out at 2500: two final states. The race happens-before
+// finds is r1's second dispatch (step 2) with r2's dispatch at 1000, on the
+// dispatch key. At the choice point before step 2, r2 is no candidate (r1
+// holds cpu0 at priority 3), but r0, independent of everything, is an initial
+// of the reversal: Source-DPOR took it as the reversal and Optimal-DPOR
+// judged the sequence one that could only block (r2, of r1's CPU and no
+// candidate there, cannot step before r1); both reported the race reversed
+// and the search complete with one final state. r2 was a candidate at the
+// first choice point, before r1 raised its priority: where_it_waited()
+// tries the reversal there whenever j's actor was no candidate before i.
+TEST(DporSoundness, AReversalThroughAnotherActorDoesNotHideWhereTheRacingActorWaited) {
+  testing::RandomProgram p(498, {.priority_changes = true});
+  const ExploreReport plain = exhaustive(p, all(DporMode::Plain));
+  ASSERT_TRUE(plain.complete);
+  EXPECT_EQ(plain.distinct_final_states, 2u);
+  for (DporMode mode : {DporMode::Source, DporMode::Optimal}) {
+    const ExploreReport r = exhaustive(p, all(mode));
+    EXPECT_TRUE(r.complete) << to_string(mode);
+    EXPECT_EQ(r.final_states, plain.final_states) << to_string(mode) << ": " << r.summary();
+    EXPECT_EQ(r.irreversible_races + r.cross_instant_races, 0u) << r.summary();
+    if (mode == DporMode::Optimal) {
+      EXPECT_EQ(r.redundant, 0u) << r.summary();
+    }
+  }
+}
+
 TEST(DporSoundness, LargerRandomPrograms) {
   const Sweep s = compare_random(1, sweep(25), {.max_actors = 4, .max_ops = 5}, 1500);
   EXPECT_GE(s.compared, sweep(12));

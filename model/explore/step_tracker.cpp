@@ -22,6 +22,13 @@ void StepTracker::on_record(const sim::TraceRecord& r) {
     IPCSIM_ASSERT(r.actor != sim::kNoActor && r.cpu != sim::kNoCpu);
     if (actor_cpu_.size() <= r.actor) actor_cpu_.resize(r.actor + 1, sim::kNoCpu);
     actor_cpu_[r.actor] = r.cpu;
+    // Spawned by an actor's step: like a wake by it, that step enables the
+    // new actor's first step, which can come in no order before it.
+    const sim::FieldValue* parent = r.field("parent");
+    if (parent != nullptr && parent->as_int() != 0) {
+      pending_woken_.push_back(r.actor);
+      pending_woken_.push_back(static_cast<sim::ActorId>(parent->as_int()));
+    }
   } else if (k == "cpu.config") {
     cpu_count_ = std::max<sim::CpuId>(cpu_count_, r.cpu + 1);
     if (preemptive_.size() <= r.cpu) preemptive_.resize(r.cpu + 1, false);

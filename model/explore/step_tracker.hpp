@@ -56,8 +56,9 @@ struct Step {
   bool yielded = false;   // its op was a yield: the next pick of another actor is no preemption
   Footprint footprint;    // the kernel's accesses, then the CPU keys
   // Actors this step woke itself (a "sim.wake" record by its own actor: an
-  // unlock granting a mutex, a signal, a send to a blocked receiver). Their
-  // next steps are enabled by this one and cannot come before it.
+  // unlock granting a mutex, a signal, a send to a blocked receiver) or
+  // spawned (a "sim.spawn" record whose parent is its actor). Their next
+  // steps are enabled by this one and cannot come before it.
   std::vector<sim::ActorId> woke;
 };
 

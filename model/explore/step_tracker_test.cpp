@@ -92,5 +92,18 @@ TEST(StepTracker, YieldIsNoted) {
   EXPECT_FALSE(f.step(1, 0, {}).yielded);
 }
 
+// Woken or spawned by a step of its own actor: that step enables the
+// other actor's next (or first) step, so Optimal-DPOR does not take the
+// pair for a race (select/pipe_ends_epipe: the root spawns the reader).
+TEST(StepTracker, ActorsWokenOrSpawnedByTheStepAreListed) {
+  Feed f = machine();
+  f.record("sim.wake", 2, 0, {{"by", std::uint64_t{1}}});
+  f.record("sim.spawn", 4, 1, {{"parent", std::uint64_t{1}}});
+  f.record("sim.wake", 3, 1, {{"by", std::uint64_t{0}}});  // a timer's: no actor's step
+  EXPECT_EQ(f.step(1, 0, {}).woke, (std::vector<sim::ActorId>{2, 4}));
+  f.record("sim.spawn", 5, 1, {{"parent", std::uint64_t{0}}});  // before the run: no step
+  EXPECT_TRUE(f.step(1, 0, {}).woke.empty());
+}
+
 }  // namespace
 }  // namespace ipcsim::explore
