@@ -1,6 +1,7 @@
 // Model checking the select mechanism on its bundled small configurations:
 // the correct protocol's smallest race (scenarios/select/small.toml) is
-// covered completely both with DPOR and without, and the counts are pinned
+// covered completely with Source-DPOR, Optimal-DPOR (the default: no run
+// blocked by its sleep set) and without DPOR, and the counts are pinned
 // (a change in either is a change in the protocol's steps or in the
 // explorer, to be looked at); the schedule-dependent broken variant
 // (record_after_check.toml) is found.
@@ -46,6 +47,11 @@ TEST(SelectCheck, SmallRaceIsCoveredWithAndWithoutDpor) {
   EXPECT_TRUE(dpor.complete) << dpor.summary();
   EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
   EXPECT_EQ(dpor.executions, 31u) << dpor.summary();
+  const explore::ExploreReport optimal = explore_file("small.toml", explore::DporMode::Optimal, false);
+  EXPECT_TRUE(optimal.complete) << optimal.summary();
+  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
+  EXPECT_EQ(optimal.executions, 18u) << optimal.summary();
+  EXPECT_EQ(optimal.final_states, dpor.final_states);
   if (kSanitized) GTEST_SKIP() << "3,634 plain runs: checked by the default build, not under the sanitizers";
   const explore::ExploreReport plain = explore_file("small.toml", false, false);
   EXPECT_TRUE(plain.complete) << plain.summary();
@@ -83,6 +89,11 @@ TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
   EXPECT_TRUE(dpor.complete) << dpor.summary();
   EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
   EXPECT_EQ(dpor.executions, 14u) << dpor.summary();
+  const explore::ExploreReport optimal = explore_file("refused_connect.toml", explore::DporMode::Optimal, false);
+  EXPECT_TRUE(optimal.complete) << optimal.summary();
+  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
+  EXPECT_EQ(optimal.executions, 8u) << optimal.summary();
+  EXPECT_EQ(optimal.final_states, dpor.final_states);
   if (kSanitized) GTEST_SKIP() << "1,650 plain runs: checked by the default build, not under the sanitizers";
   const explore::ExploreReport plain = explore_file("refused_connect.toml", false, false);
   EXPECT_TRUE(plain.complete) << plain.summary();
@@ -100,6 +111,11 @@ TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
   EXPECT_TRUE(dpor.complete) << dpor.summary();
   EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
   EXPECT_EQ(dpor.executions, 202u) << dpor.summary();
+  const explore::ExploreReport optimal = explore_file("sockets_leave_small.toml", explore::DporMode::Optimal, false);
+  EXPECT_TRUE(optimal.complete) << optimal.summary();
+  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
+  EXPECT_EQ(optimal.executions, 48u) << optimal.summary();
+  EXPECT_EQ(optimal.final_states, dpor.final_states);
 }
 
 // Optimal-DPOR blocked 3 of 138 runs here: a fall-back from the root's step
