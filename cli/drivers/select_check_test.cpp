@@ -42,21 +42,24 @@ explore::ExploreReport explore_file(const std::string& name, bool dpor, bool sto
   return explore_file(name, dpor ? explore::DporMode::Source : explore::DporMode::Plain, stop_on_violation);
 }
 
+// A search of `name` in `mode` that covers every schedule in `executions`
+// runs and finds no violation; Optimal-DPOR blocks none of them.
+explore::ExploreReport expect_covered(const std::string& name, explore::DporMode mode, std::uint64_t executions) {
+  explore::ExploreReport r = explore_file(name, mode, false);
+  EXPECT_TRUE(r.complete) << r.summary();
+  EXPECT_TRUE(r.violated_properties.empty()) << r.summary();
+  EXPECT_EQ(r.executions, executions) << r.summary();
+  if (mode == explore::DporMode::Optimal) {
+    EXPECT_EQ(r.redundant, 0u) << r.summary();
+  }
+  return r;
+}
+
 TEST(SelectCheck, SmallRaceIsCoveredWithAndWithoutDpor) {
-  const explore::ExploreReport dpor = explore_file("small.toml", true, false);
-  EXPECT_TRUE(dpor.complete) << dpor.summary();
-  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
-  EXPECT_EQ(dpor.executions, 31u) << dpor.summary();
-  const explore::ExploreReport optimal = explore_file("small.toml", explore::DporMode::Optimal, false);
-  EXPECT_TRUE(optimal.complete) << optimal.summary();
-  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
-  EXPECT_EQ(optimal.executions, 18u) << optimal.summary();
-  EXPECT_EQ(optimal.final_states, dpor.final_states);
+  const explore::ExploreReport dpor = expect_covered("small.toml", explore::DporMode::Source, 31);
+  EXPECT_EQ(expect_covered("small.toml", explore::DporMode::Optimal, 18).final_states, dpor.final_states);
   if (kSanitized) GTEST_SKIP() << "3,634 plain runs: checked by the default build, not under the sanitizers";
-  const explore::ExploreReport plain = explore_file("small.toml", false, false);
-  EXPECT_TRUE(plain.complete) << plain.summary();
-  EXPECT_TRUE(plain.violated_properties.empty()) << plain.summary();
-  EXPECT_EQ(plain.executions, 3634u) << plain.summary();
+  const explore::ExploreReport plain = expect_covered("small.toml", explore::DporMode::Plain, 3634);
   EXPECT_EQ(plain.final_states, dpor.final_states);
 }
 
@@ -71,10 +74,7 @@ TEST(SelectCheck, RecordAfterCheckIsFound) {
 // executions in 120 s, none violating), so only the DPOR count is pinned.
 TEST(SelectCheck, SleepAtomicIsCoveredWithDpor) {
   if (kSanitized) GTEST_SKIP() << "5,066 runs: checked by the default build, not under the sanitizers";
-  const explore::ExploreReport dpor = explore_file("sleep_atomic.toml", true, false);
-  EXPECT_TRUE(dpor.complete) << dpor.summary();
-  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
-  EXPECT_EQ(dpor.executions, 5066u) << dpor.summary();
+  expect_covered("sleep_atomic.toml", explore::DporMode::Source, 5066);
 }
 
 TEST(SelectCheck, CheckThenSleepIsFound) {
@@ -85,20 +85,10 @@ TEST(SelectCheck, CheckThenSleepIsFound) {
 // The "shadow before real" trap's correct version: a refused connect fails
 // socket() itself, in every schedule, with DPOR and without.
 TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
-  const explore::ExploreReport dpor = explore_file("refused_connect.toml", true, false);
-  EXPECT_TRUE(dpor.complete) << dpor.summary();
-  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
-  EXPECT_EQ(dpor.executions, 14u) << dpor.summary();
-  const explore::ExploreReport optimal = explore_file("refused_connect.toml", explore::DporMode::Optimal, false);
-  EXPECT_TRUE(optimal.complete) << optimal.summary();
-  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
-  EXPECT_EQ(optimal.executions, 8u) << optimal.summary();
-  EXPECT_EQ(optimal.final_states, dpor.final_states);
+  const explore::ExploreReport dpor = expect_covered("refused_connect.toml", explore::DporMode::Source, 14);
+  EXPECT_EQ(expect_covered("refused_connect.toml", explore::DporMode::Optimal, 8).final_states, dpor.final_states);
   if (kSanitized) GTEST_SKIP() << "1,650 plain runs: checked by the default build, not under the sanitizers";
-  const explore::ExploreReport plain = explore_file("refused_connect.toml", false, false);
-  EXPECT_TRUE(plain.complete) << plain.summary();
-  EXPECT_TRUE(plain.violated_properties.empty()) << plain.summary();
-  EXPECT_EQ(plain.executions, 1650u) << plain.summary();
+  const explore::ExploreReport plain = expect_covered("refused_connect.toml", explore::DporMode::Plain, 1650);
   EXPECT_EQ(plain.final_states, dpor.final_states);
 }
 
@@ -107,15 +97,8 @@ TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
 // stopped at 60 s, 75,580 executions, none violating: not pinned). The
 // literal reading, silent_switch_back, is found.
 TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
-  const explore::ExploreReport dpor = explore_file("sockets_leave_small.toml", true, false);
-  EXPECT_TRUE(dpor.complete) << dpor.summary();
-  EXPECT_TRUE(dpor.violated_properties.empty()) << dpor.summary();
-  EXPECT_EQ(dpor.executions, 202u) << dpor.summary();
-  const explore::ExploreReport optimal = explore_file("sockets_leave_small.toml", explore::DporMode::Optimal, false);
-  EXPECT_TRUE(optimal.complete) << optimal.summary();
-  EXPECT_EQ(optimal.redundant, 0u) << optimal.summary();  // no run blocked by its sleep set
-  EXPECT_EQ(optimal.executions, 48u) << optimal.summary();
-  EXPECT_EQ(optimal.final_states, dpor.final_states);
+  const explore::ExploreReport dpor = expect_covered("sockets_leave_small.toml", explore::DporMode::Source, 202);
+  EXPECT_EQ(expect_covered("sockets_leave_small.toml", explore::DporMode::Optimal, 48).final_states, dpor.final_states);
 }
 
 // Optimal-DPOR blocked 3 of 138 runs here: a fall-back from the root's step
@@ -123,11 +106,7 @@ TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
 // CPU's agent that only the reader's own steps wake (ControlledRun::reverse);
 // and the spawn itself counted as a race with the reader's first step.
 TEST(SelectCheck, PipeEndsEpipeBlocksNoRunWithOptimalDpor) {
-  const explore::ExploreReport r = explore_file("pipe_ends_epipe.toml", explore::DporMode::Optimal, false);
-  EXPECT_TRUE(r.complete) << r.summary();
-  EXPECT_TRUE(r.violated_properties.empty()) << r.summary();
-  EXPECT_EQ(r.redundant, 0u) << r.summary();
-  EXPECT_EQ(r.executions, 135u) << r.summary();
+  expect_covered("pipe_ends_epipe.toml", explore::DporMode::Optimal, 135);
 }
 
 TEST(SelectCheck, SilentSwitchBackIsFound) {
