@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <utility>
 
 #include "model/explore/explorer.hpp"
 #include "model/explore/random_program.hpp"
@@ -103,7 +105,10 @@ struct Sweep {
 // of one shape; the programs plain search cannot finish within `limit` runs are
 // left out. Both reductions must reach plain search's final states and
 // violations.
-Sweep compare_random(std::uint64_t first, std::uint64_t last, testing::RandomShape shape, std::uint64_t limit) {
+// `blocked_allowed`: only the extended sweep below, whose few blocked runs are
+// documented (model/explore/README.md), reports them instead of failing.
+Sweep compare_random(std::uint64_t first, std::uint64_t last, testing::RandomShape shape, std::uint64_t limit,
+                     bool blocked_allowed = false) {
   Sweep s;
   for (std::uint64_t seed = first; seed <= last; ++seed) {
     testing::RandomProgram p(seed, shape);
@@ -126,7 +131,9 @@ Sweep compare_random(std::uint64_t first, std::uint64_t last, testing::RandomSha
   }
   // Optimal-DPOR explores each of these programs without a run blocked by
   // its sleep set (explorer.hpp says how, on this kernel).
-  EXPECT_EQ(s.optimal_blocked, 0u);
+  if (!blocked_allowed) {
+    EXPECT_EQ(s.optimal_blocked, 0u);
+  }
   std::printf("%d programs: plain %llu runs, source %llu (%llu blocked), optimal %llu (%llu blocked)\n", s.compared,
               static_cast<unsigned long long>(s.plain_runs), static_cast<unsigned long long>(s.dpor_runs),
               static_cast<unsigned long long>(s.source_blocked), static_cast<unsigned long long>(s.optimal_runs),
@@ -209,6 +216,29 @@ TEST(DporSoundness, AReversalThroughAnotherActorDoesNotHideWhereTheRacingActorWa
 TEST(DporSoundness, LargerRandomPrograms) {
   const Sweep s = compare_random(1, sweep(25), {.max_actors = 4, .max_ops = 5}, 1500);
   EXPECT_GE(s.compared, sweep(12));
+}
+
+// The sweep beyond CI, on demand: IPCSIM_DPOR_SWEEP=161-700 runs the five
+// shapes above on those seeds (minutes per few hundred seeds). Final states
+// and violations must equal plain search's; blocked runs are printed, not
+// failed (model/explore/README.md lists the few known ones). Skipped unless
+// the variable is set, so that CI stays small.
+TEST(DporSoundness, ExtendedSweepOnDemand) {
+  const char* range = std::getenv("IPCSIM_DPOR_SWEEP");
+  if (range == nullptr) GTEST_SKIP() << "set IPCSIM_DPOR_SWEEP=first-last to run it";
+  unsigned long long first = 0, last = 0;
+  ASSERT_EQ(std::sscanf(range, "%llu-%llu", &first, &last), 2)
+      << "IPCSIM_DPOR_SWEEP: expected first-last, got " << range;
+  ASSERT_LE(first, last) << "IPCSIM_DPOR_SWEEP: " << range;
+  const std::pair<const char*, testing::RandomShape> shapes[] = {{"basic", {}},
+                                                                  {"bus_faults", {.bus_faults = true}},
+                                                                  {"more_sync", {.more_sync = true}},
+                                                                  {"priority_changes", {.priority_changes = true}},
+                                                                  {"max_actors = 4", {.max_actors = 4, .max_ops = 5}}};
+  for (const auto& [name, shape] : shapes) {
+    std::printf("%s, seeds %llu-%llu: ", name, first, last);
+    compare_random(first, last, shape, 1500, /*blocked_allowed=*/true);
+  }
 }
 
 // cpu0 is priority-preemptive: H (high) blocks on a semaphore at once, then L
