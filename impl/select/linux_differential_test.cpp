@@ -146,6 +146,29 @@ Results on_linux(const std::vector<Step>& steps) {
   return out;
 }
 
+// A zero-timeout select over the FDs a Select step asks about (ends
+// 0..ends-1 of the program, FD fd_of[f] each): its count, then the rewritten
+// read, write and except masks with bit f for end f.
+sim::Task<std::vector<std::int64_t>> poll_as_asked(Process& p, const Step& s, const std::vector<int>& fd_of, int ends) {
+  Masks m;
+  int nfds = 0;
+  for (int f = 0; f < ends; ++f) {
+    if (s.ask[f] == 0) continue;
+    for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
+      if (s.ask[f] & (1 << static_cast<int>(e))) m.of(e) |= 1ULL << fd_of[f];
+    }
+    nfds = std::max(nfds, fd_of[f] + 1);
+  }
+  std::vector<std::int64_t> r(4, 0);
+  r[0] = co_await p.select(nfds, m, sim::Duration{0});
+  for (int f = 0; f < ends; ++f) {
+    for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
+      if (s.ask[f] != 0 && (m.of(e) & (1ULL << fd_of[f]))) r[1 + static_cast<int>(e)] |= std::int64_t{1} << f;
+    }
+  }
+  co_return r;
+}
+
 sim::Task<> replay(Process& p, const std::vector<Step>& steps, const std::vector<int>& fd_of, Results& out) {
   for (const Step& s : steps) {
     if (s.kind == Step::Close || s.kind == Step::CloseRead) {
@@ -158,24 +181,7 @@ sim::Task<> replay(Process& p, const std::vector<Step>& steps, const std::vector
       const std::int64_t n = co_await p.read(fd_of[2 * s.pipe], s.bytes);
       out.push_back(std::vector<std::int64_t>(1, n));
     } else {
-      Masks m;
-      int nfds = 0;
-      for (int f = 0; f < 2 * kPipes; ++f) {
-        if (s.ask[f] == 0) continue;
-        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
-          if (s.ask[f] & (1 << static_cast<int>(e))) m.of(e) |= 1ULL << fd_of[f];
-        }
-        nfds = std::max(nfds, fd_of[f] + 1);
-      }
-      const int count = co_await p.select(nfds, m, sim::Duration{0});
-      std::vector<std::int64_t> r(4, 0);
-      r[0] = count;
-      for (int f = 0; f < 2 * kPipes; ++f) {
-        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
-          if (m.of(e) & (1ULL << fd_of[f])) r[1 + static_cast<int>(e)] |= std::int64_t{1} << f;
-        }
-      }
-      out.push_back(r);
+      out.push_back(co_await poll_as_asked(p, s, fd_of, 2 * kPipes));
     }
   }
 }
@@ -434,24 +440,7 @@ sim::Task<> replay_pairs(Process& p, const std::vector<Step>& steps, const std::
     } else if (s.kind == Step::Read) {
       out.push_back(std::vector<std::int64_t>(1, co_await p.read(fd, s.bytes)));
     } else {
-      Masks m;
-      int nfds = 0;
-      for (int f = 0; f < 2 * kPairs; ++f) {
-        if (s.ask[f] == 0) continue;
-        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
-          if (s.ask[f] & (1 << static_cast<int>(e))) m.of(e) |= 1ULL << fd_of[f];
-        }
-        nfds = std::max(nfds, fd_of[f] + 1);
-      }
-      const int count = co_await p.select(nfds, m, sim::Duration{0});
-      std::vector<std::int64_t> r(4, 0);
-      r[0] = count;
-      for (int f = 0; f < 2 * kPairs; ++f) {
-        for (Ev e : {Ev::Read, Ev::Write, Ev::Except}) {
-          if (s.ask[f] != 0 && (m.of(e) & (1ULL << fd_of[f]))) r[1 + static_cast<int>(e)] |= std::int64_t{1} << f;
-        }
-      }
-      out.push_back(r);
+      out.push_back(co_await poll_as_asked(p, s, fd_of, 2 * kPairs));
     }
   }
 }
