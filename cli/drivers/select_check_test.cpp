@@ -7,6 +7,7 @@
 // (record_after_check.toml) is found.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "cli/drivers/drivers.hpp"
@@ -55,12 +56,21 @@ explore::ExploreReport expect_covered(const std::string& name, explore::DporMode
   return r;
 }
 
+// Source-DPOR and Optimal-DPOR cover `name` in their pinned counts and reach
+// the same final states; so does the plain search, when it ends (not under
+// the sanitizers: its thousands of runs are breadth, which the default build
+// gives).
+void expect_covered_in_every_mode(const std::string& name, std::uint64_t source, std::uint64_t optimal,
+                                  std::optional<std::uint64_t> plain = std::nullopt) {
+  const explore::ExploreReport dpor = expect_covered(name, explore::DporMode::Source, source);
+  EXPECT_EQ(expect_covered(name, explore::DporMode::Optimal, optimal).final_states, dpor.final_states);
+  if (!plain) return;
+  if (kSanitized) GTEST_SKIP() << *plain << " plain runs: checked by the default build, not under the sanitizers";
+  EXPECT_EQ(expect_covered(name, explore::DporMode::Plain, *plain).final_states, dpor.final_states);
+}
+
 TEST(SelectCheck, SmallRaceIsCoveredWithAndWithoutDpor) {
-  const explore::ExploreReport dpor = expect_covered("small.toml", explore::DporMode::Source, 31);
-  EXPECT_EQ(expect_covered("small.toml", explore::DporMode::Optimal, 18).final_states, dpor.final_states);
-  if (kSanitized) GTEST_SKIP() << "3,634 plain runs: checked by the default build, not under the sanitizers";
-  const explore::ExploreReport plain = expect_covered("small.toml", explore::DporMode::Plain, 3634);
-  EXPECT_EQ(plain.final_states, dpor.final_states);
+  expect_covered_in_every_mode("small.toml", 31, 18, 3634);
 }
 
 TEST(SelectCheck, RecordAfterCheckIsFound) {
@@ -85,11 +95,7 @@ TEST(SelectCheck, CheckThenSleepIsFound) {
 // The "shadow before real" trap's correct version: a refused connect fails
 // socket() itself, in every schedule, with DPOR and without.
 TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
-  const explore::ExploreReport dpor = expect_covered("refused_connect.toml", explore::DporMode::Source, 14);
-  EXPECT_EQ(expect_covered("refused_connect.toml", explore::DporMode::Optimal, 8).final_states, dpor.final_states);
-  if (kSanitized) GTEST_SKIP() << "1,650 plain runs: checked by the default build, not under the sanitizers";
-  const explore::ExploreReport plain = expect_covered("refused_connect.toml", explore::DporMode::Plain, 1650);
-  EXPECT_EQ(plain.final_states, dpor.final_states);
+  expect_covered_in_every_mode("refused_connect.toml", 14, 8, 1650);
 }
 
 // Leaving contention mode: DPOR covers every schedule of the detach, the
@@ -97,8 +103,7 @@ TEST(SelectCheck, RefusedConnectIsCoveredWithAndWithoutDpor) {
 // stopped at 60 s, 75,580 executions, none violating: not pinned). The
 // literal reading, silent_switch_back, is found.
 TEST(SelectCheck, SwitchBackIsCoveredWithDpor) {
-  const explore::ExploreReport dpor = expect_covered("sockets_leave_small.toml", explore::DporMode::Source, 202);
-  EXPECT_EQ(expect_covered("sockets_leave_small.toml", explore::DporMode::Optimal, 48).final_states, dpor.final_states);
+  expect_covered_in_every_mode("sockets_leave_small.toml", 202, 48);
 }
 
 // Optimal-DPOR blocked 3 of 138 runs here: a fall-back from the root's step
