@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -215,13 +216,26 @@ int check_command(const CheckArgs& a) {
   // How big the search is: Knuth's probes of the plain tree, before it starts
   // (estimate.hpp). An upper bound under DPOR; deterministic, but an
   // estimate, so it goes to stderr with the other figures for people.
-  const explore::SizeEstimate size = explore::knuth_estimate(program, o);
-  fmt::print(stderr,
-             "ipcsim check: estimated size: ~{} executions for a search without reduction (Knuth, {} random "
-             "probes, from {} to {}){}\n",
-             ProgressLine::count_text(size.executions), size.probes, ProgressLine::count_text(size.smallest),
-             ProgressLine::count_text(size.largest),
-             o.dpor != explore::DporMode::Plain ? "; DPOR runs fewer: the progress line refines it from the search itself" : "");
+  // Its probes are runs, so they get a wall budget of their own: a tenth of
+  // the search's time limit, at most kEstimateBudgetSeconds.
+  const double estimate_budget = std::min(explore::kEstimateBudgetSeconds, a.time_limit.value_or(1e9) / 10);
+  const explore::SizeEstimate size =
+      explore::knuth_estimate(program, o, explore::kDefaultProbes, explore::kProbeSeed, estimate_budget);
+  if (size.probes == 0) {
+    fmt::print(stderr, "ipcsim check: estimated size: unknown (its first random probe ran past the estimate's {} s)\n",
+               estimate_budget);
+  } else {
+    fmt::print(stderr,
+               "ipcsim check: estimated size: ~{} executions for a search without reduction (Knuth, {} random "
+               "probes{}, from {} to {}){}\n",
+               ProgressLine::count_text(size.executions), size.probes,
+               size.probes < size.asked ? fmt::format(" of {}: the rest ran past the estimate's {} s", size.asked,
+                                                      estimate_budget)
+                                        : std::string(),
+               ProgressLine::count_text(size.smallest), ProgressLine::count_text(size.largest),
+               o.dpor != explore::DporMode::Plain ? "; DPOR runs fewer: the progress line refines it from the search itself"
+                                                  : "");
+  }
   ProgressLine line("check", "executions", a.progress);
   if (line.enabled() && a.jobs <= 1) {
     o.progress_every = 8;

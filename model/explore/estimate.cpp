@@ -1,8 +1,10 @@
 #include "model/explore/estimate.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "model/explore/search_state.hpp"
+#include "model/explore/wall_deadline.hpp"
 #include "sim/rng.hpp"
 
 namespace ipcsim::explore {
@@ -31,23 +33,33 @@ class ProbeChooser final : public sim::Chooser {
 
 }  // namespace
 
-SizeEstimate knuth_estimate(Program& program, const ExploreOptions& options, std::uint32_t probes, std::uint64_t seed) {
+SizeEstimate knuth_estimate(Program& program, const ExploreOptions& options, std::uint32_t probes, std::uint64_t seed,
+                            std::optional<double> budget_seconds) {
   SizeEstimate e;
+  e.asked = probes;
   RunSettings settings = options.run;
   settings.lock_order = nullptr;  // probes must not feed the search's graph
   settings.observers.clear();
+  const auto deadline_at =
+      detail::WallDeadline::Clock::now() + std::chrono::duration_cast<detail::WallDeadline::Clock::duration>(
+                                               std::chrono::duration<double>(budget_seconds.value_or(0)));
   double sum = 0;
   for (std::uint32_t i = 0; i < probes; ++i) {
+    if (budget_seconds && detail::WallDeadline::Clock::now() >= deadline_at) break;
     std::uint64_t probe_seed = seed + i * 0x9e3779b97f4a7c15ULL;
     ProbeChooser chooser(sim::splitmix64(probe_seed), options.max_depth);
-    run_once(program, chooser, settings);
+    detail::WallDeadline deadline(deadline_at);
+    std::vector<sim::Observer*> observers;
+    if (budget_seconds) observers.push_back(&deadline);
+    run_once(program, chooser, settings, observers, 0, [&](RunContext& cx) { deadline.set_context(cx); });
+    if (deadline.passed()) break;
     const double p = chooser.product();
     sum += p;
     e.smallest = i == 0 ? p : std::min(e.smallest, p);
     e.largest = std::max(e.largest, p);
     ++e.probes;
   }
-  e.executions = probes == 0 ? 0 : sum / probes;
+  e.executions = e.probes == 0 ? 0 : sum / e.probes;
   return e;
 }
 

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/explore/explorer.hpp"
@@ -29,7 +30,8 @@
 namespace ipcsim::explore {
 
 struct SizeEstimate {
-  std::uint32_t probes = 0;
+  std::uint32_t asked = 0;   // probes asked for
+  std::uint32_t probes = 0;  // probes run to their end (fewer when the wall budget ran out)
   double executions = 0;  // mean of the probes' products: estimated leaves of the plain tree
   double smallest = 0;    // the smallest and largest product seen: how much the probes disagree
   double largest = 0;
@@ -38,10 +40,18 @@ struct SizeEstimate {
 inline constexpr std::uint32_t kDefaultProbes = 32;
 inline constexpr std::uint64_t kProbeSeed = 0x6b6e757468ULL;  // "knuth"
 
+// The wall time the estimate may take before a search: probes are runs, and a
+// run can be long (millions of steps), so it must not hold the search back.
+inline constexpr double kEstimateBudgetSeconds = 10;
+
 // Runs `probes` random probes of `program` under `options` (its run settings
-// and max_depth; no lock-order graph, no observers).
+// and max_depth; no lock-order graph, no observers). With `budget_seconds`, it
+// starts no probe once that much wall time has passed and cuts a probe that
+// is running then: the estimate is the mean of the probes that ended (none:
+// probes == 0, no estimate). The wall clock may only shorten the estimate;
+// the probes that run are the same.
 SizeEstimate knuth_estimate(Program& program, const ExploreOptions& options, std::uint32_t probes = kDefaultProbes,
-                            std::uint64_t seed = kProbeSeed);
+                            std::uint64_t seed = kProbeSeed, std::optional<double> budget_seconds = {});
 
 namespace detail {
 struct Node;

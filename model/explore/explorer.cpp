@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "model/explore/controlled_run.hpp"
 #include "model/explore/estimate.hpp"
 #include "model/explore/search_state.hpp"
+#include "model/explore/wall_deadline.hpp"
 #include "sim/check.hpp"
 #include "sim/replay_chooser.hpp"
 
@@ -235,8 +237,23 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
     }
     ControlledRun control(s);
     const std::uint64_t run_index = report.executions + 1;
-    const Outcome o = run_once(program, control, options.run, {&control}, run_index,
-                               [&](RunContext& cx) { control.set_context(cx); });
+    std::vector<sim::Observer*> observers{&control};
+    std::optional<detail::WallDeadline> deadline;
+    if (options.time_limit_seconds) {
+      deadline.emplace(started + std::chrono::duration_cast<detail::WallDeadline::Clock::duration>(
+                                     std::chrono::duration<double>(*options.time_limit_seconds)));
+      observers.push_back(&*deadline);
+    }
+    const Outcome o = run_once(program, control, options.run, observers, run_index, [&](RunContext& cx) {
+      control.set_context(cx);
+      if (deadline) deadline->set_context(cx);
+    });
+    // A run the time limit cut is neither an execution nor a final state:
+    // the search ends inconclusive, as between runs.
+    if (deadline && deadline->passed()) {
+      report.end = SearchEnd::TimeLimit;
+      break;
+    }
     ++report.executions;
     if (!control.error().empty()) throw ExplorationError("exploring '" + report.program + "': " + control.error());
     if (run_index > 1 && control.nodes_reached() <= s.branch && !control.cut_short()) {

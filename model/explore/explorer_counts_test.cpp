@@ -5,8 +5,10 @@
 // Schedule choice point; one live actor steps without a choice.
 #include <gtest/gtest.h>
 
+#include <limits>
 
 #include "model/explore/controlled_run.hpp"  // kFallbackSteps
+#include "model/explore/estimate.hpp"
 #include "model/explore/explorer.hpp"
 #include "model/explore/random_program.hpp"
 #include "model/explore/test_programs.hpp"
@@ -287,6 +289,25 @@ TEST(ExplorerCoverage, ATimeLimitOnlyStopsTheSearch) {
   ExploreReport limited = exhaustive(p, o);
   EXPECT_TRUE(limited.complete);
   EXPECT_EQ(limited.summary(), unlimited.summary());
+}
+
+// One actor storing a billion times: a single run of minutes, no choice in it.
+// The time limit must end it from inside, or this test outlives ctest's timeout.
+TEST(ExplorerCoverage, ATimeLimitEndsARunThatIsStillGoing) {
+  testing::IndependentActors p(1, 1'000'000'000);
+  ExploreOptions o = all(true);
+  o.run.limits.max_steps = std::numeric_limits<std::uint64_t>::max();
+  o.time_limit_seconds = 0.05;
+  const ExploreReport r = exhaustive(p, o);
+  EXPECT_EQ(r.executions, 0u);  // the cut run is not an execution
+  EXPECT_EQ(r.distinct_final_states, 0u);
+  EXPECT_EQ(r.end, SearchEnd::TimeLimit);
+  EXPECT_FALSE(r.complete);
+  // The estimate's probes are runs too: its budget cuts the first one.
+  const SizeEstimate e = knuth_estimate(p, o, kDefaultProbes, kProbeSeed, 0.05);
+  EXPECT_EQ(e.asked, kDefaultProbes);
+  EXPECT_EQ(e.probes, 0u);
+  EXPECT_EQ(e.executions, 0);
 }
 
 TEST(ExplorerCoverage, DepthBoundedAndStepLimitedRunsMakeItInconclusive) {
