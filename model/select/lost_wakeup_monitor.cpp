@@ -136,19 +136,20 @@ void LostWakeupMonitor::crashed(sim::CpuId cpu, sim::Instant at) {
 }
 
 std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool returned) const {
-  const std::string who = "select() of " + actor_name(c.actor) + " (called at " + at_time(c.start) + ")";
+  // Judged on every record while the select waits: the name is built only for a verdict.
+  auto who = [&] { return "select() of " + actor_name(c.actor) + " (called at " + at_time(c.start) + ")"; };
   // A poll (timeout 0) of an FD whose pipe lives elsewhere may take the round
   // trip of its question.
   bool remote = false;
   for (const Want& w : c.wants) remote = remote || (w.pipe != 0 && home_of(w.pipe) != c.cpu);
   const sim::Duration slack = c.deadline == c.start && remote ? notify_bound() : sim::Duration{0};
   if (c.deadline != sim::kTimeNever && until > c.deadline + slack) {
-    return who + (returned ? " returned at " + at_time(until) : " was still waiting at " + at_time(until)) +
+    return who() + (returned ? " returned at " + at_time(until) : " was still waiting at " + at_time(until)) +
            ", after its timeout at " + at_time(c.deadline);
   }
   for (const Want& w : c.wants) {
     if (w.pipe == 0) {  // a file: always ready for reading and writing
-      if (w.event != 2 && until > c.start) return who + " asked for a file, always ready, and did not return at once";
+      if (w.event != 2 && until > c.start) return who() + " asked for a file, always ready, and did not return at once";
       continue;
     }
     const std::vector<std::pair<sim::Instant, bool>>* transitions = nullptr;
@@ -183,7 +184,7 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
         const sim::Instant from = std::max(tr[j].first, c.start);
         const sim::Instant to = std::min(j + 1 < tr.size() ? tr[j + 1].first : sim::kTimeNever, until);
         if (to > from && to - from > notify_bound()) {
-          return who + " missed FD " + std::to_string(w.fd) + ": every " + (w.event == 0 ? "write" : "read") +
+          return who() + " missed FD " + std::to_string(w.fd) + ": every " + (w.event == 0 ? "write" : "read") +
                  " end of " + pipe_name(w.pipe) + " was closed from " + at_time(from) + " (" +
                  (w.event == 0 ? "end of file" : "EPIPE") + ") to " + at_time(to) + ", longer than the " +
                  std::to_string(sim::to_ns(notify_bound())) + "ns a close and its notification take, and the select " +
@@ -197,7 +198,7 @@ std::string LostWakeupMonitor::judge(const Call& c, sim::Instant until, bool ret
       const sim::Instant from = std::max(tr[j].first, c.start);
       const sim::Instant to = std::min(j + 1 < tr.size() ? tr[j + 1].first : sim::kTimeNever, until);
       if (to > from && to - from > bound) {
-        return who + " missed FD " + std::to_string(w.fd) + ": " + pipe_name(w.pipe) + " was ready for " +
+        return who() + " missed FD " + std::to_string(w.fd) + ": " + pipe_name(w.pipe) + " was ready for " +
                event_name(w.event) + " from " + at_time(from) + " to " + at_time(to) + ", longer than the " +
                std::to_string(sim::to_ns(bound)) + "ns a notification takes, and the select " +
                (returned ? "returned only at " + at_time(until) : "was still waiting");
