@@ -1,6 +1,7 @@
 #include "model/explore/happens_before.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "sim/check.hpp"
 
@@ -22,6 +23,39 @@ void HappensBefore::clear() {
   stride_ = 0;
   last_of_actor_.clear();
   by_key_.clear();
+  changes_.clear();
+  changes_end_.clear();
+  preds_of_.clear();
+}
+
+void HappensBefore::truncate(std::size_t n) {
+  IPCSIM_ASSERT(n <= steps_.size());
+  for (std::size_t k = steps_.size(); k-- > n;) {
+    // Undo step k's changes to the index, latest first. The order of a key's
+    // entries does not matter (add() sorts what it finds, index() judges each
+    // entry alone), so an entry taken out goes back at the end.
+    const std::size_t begin = k == 0 ? 0 : changes_end_[k - 1];
+    for (std::size_t c = changes_end_[k]; c-- > begin;) {
+      const IndexChange& change = changes_[c];
+      std::vector<AccessEntry>& entries = by_key_.find(change.key)->second;
+      if (change.removed) {
+        entries.push_back(change.entry);
+        continue;
+      }
+      auto it = std::find_if(entries.rbegin(), entries.rend(), [&](const AccessEntry& e) {
+        return e.step == k && e.access == change.entry.access;
+      });
+      IPCSIM_ASSERT(it != entries.rend());
+      entries.erase(std::next(it).base());
+    }
+    const StepEntry& s = steps_[k];
+    last_of_actor_[s.actor] = s.previous == SIZE_MAX ? 0 : s.previous + 1;
+  }
+  changes_.resize(n == 0 ? 0 : changes_end_[n - 1]);
+  changes_end_.resize(n);
+  preds_of_.resize(n == 0 ? 0 : steps_[n - 1].preds_end);
+  steps_.resize(n);
+  clocks_.resize(n * stride_);
 }
 
 void HappensBefore::widen(std::size_t stride) {
@@ -39,18 +73,23 @@ bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
   return clock_of(k, steps_[i].actor) >= steps_[i].local;
 }
 
-void HappensBefore::index(std::size_t step, sim::ActorId actor, const sim::Access& a) {
-  std::vector<AccessEntry>& entries = by_key_[a.object];
+void HappensBefore::index(std::vector<AccessEntry>& entries, std::size_t step, sim::ActorId actor,
+                          const sim::Access& a) {
   std::erase_if(entries, [&](const AccessEntry& e) {
     // A write conflicts with everything later that an older covered access
     // conflicts with, so it stands for them. A read stands for its own actor's
     // older reads (program order links them). An update stands for nothing:
     // a later update conflicts with older reads but not with it.
-    if (a.mode == sim::AccessMode::Write) return covers(a, e.access);
-    return a.mode == sim::AccessMode::Read && e.access.mode == sim::AccessMode::Read &&
-           steps_[e.step].actor == actor && covers(a, e.access);
+    const bool stands_for =
+        a.mode == sim::AccessMode::Write
+            ? covers(a, e.access)
+            : a.mode == sim::AccessMode::Read && e.access.mode == sim::AccessMode::Read &&
+                  steps_[e.step].actor == actor && covers(a, e.access);
+    if (stands_for) changes_.push_back(IndexChange{a.object, e, /*removed=*/true});
+    return stands_for;
   });
   entries.push_back(AccessEntry{step, a});
+  changes_.push_back(IndexChange{a.object, entries.back(), /*removed=*/false});
 }
 
 void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footprint, std::vector<std::size_t>& races) {
@@ -61,17 +100,27 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
 
   // Direct predecessors: the actor's previous step, and every indexed access
   // that conflicts with one of this step's.
+  // by_key_ is looked up once per access: index() below reuses the entries.
+  // A step found already is not tested again.
   preds_.clear();
+  slots_.clear();
+  if (seen_.size() <= j) seen_.resize(std::max<std::size_t>(j + 1, 2 * seen_.size()), 0);
+  if (++epoch_ == 0) {
+    std::fill(seen_.begin(), seen_.end(), 0);
+    epoch_ = 1;
+  }
   const std::size_t previous = last_of_actor_[actor];
   for (const sim::Access& a : footprint) {
-    auto it = by_key_.find(a.object);
-    if (it == by_key_.end()) continue;
-    for (const AccessEntry& e : it->second) {
-      if (e.step != j && sim::conflicts(a, e.access)) preds_.push_back(e.step);
+    std::vector<AccessEntry>& entries = by_key_[a.object];
+    slots_.push_back(&entries);
+    for (const AccessEntry& e : entries) {
+      if (seen_[e.step] != epoch_ && sim::conflicts(a, e.access)) {
+        seen_[e.step] = epoch_;
+        preds_.push_back(e.step);
+      }
     }
   }
   std::sort(preds_.begin(), preds_.end());
-  preds_.erase(std::unique(preds_.begin(), preds_.end()), preds_.end());
 
   StepEntry s;
   s.actor = actor;
@@ -103,13 +152,16 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
     if (direct) races.push_back(i);
   }
 
-  s.preds = preds_;
-  if (previous != 0 && std::find(s.preds.begin(), s.preds.end(), previous - 1) == s.preds.end()) {
-    s.preds.insert(std::upper_bound(s.preds.begin(), s.preds.end(), previous - 1), previous - 1);
+  // Direct predecessors: the conflicting ones and the actor's previous step.
+  if (previous != 0 && seen_[previous - 1] != epoch_) {
+    preds_.insert(std::upper_bound(preds_.begin(), preds_.end(), previous - 1), previous - 1);
   }
-  steps_.push_back(std::move(s));
+  preds_of_.insert(preds_of_.end(), preds_.begin(), preds_.end());
+  s.preds_end = preds_of_.size();
+  steps_.push_back(s);
   last_of_actor_[actor] = j + 1;
-  for (const sim::Access& a : footprint) index(j, actor, a);
+  for (std::size_t k = 0; k < footprint.size(); ++k) index(*slots_[k], j, actor, footprint[k]);
+  changes_end_.push_back(changes_.size());
 }
 
 void HappensBefore::initials(std::size_t i, std::size_t j, std::vector<sim::ActorId>& out) const {

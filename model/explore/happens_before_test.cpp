@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace ipcsim::explore {
 namespace {
 
@@ -11,6 +15,10 @@ constexpr AccessMode R = AccessMode::Read;
 constexpr AccessMode W = AccessMode::Write;
 
 Footprint fp(std::initializer_list<Access> a) { return Footprint(a); }
+std::vector<std::size_t> preds(const HappensBefore& hb, std::size_t i) {
+  const std::span<const std::size_t> p = hb.direct_predecessors(i);
+  return {p.begin(), p.end()};
+}
 
 TEST(HappensBefore, ConflictingStepsOfTwoActorsRace) {
   HappensBefore hb;
@@ -92,12 +100,89 @@ TEST(HappensBefore, DirectPredecessorsIncludeProgramOrder) {
   hb.add(1, fp({{10, W}}), races);
   hb.add(1, fp({{11, W}}), races);
   hb.add(2, fp({{10, R}, {11, R}}), races);
-  EXPECT_EQ(hb.direct_predecessors(1), std::vector<std::size_t>{0});
-  EXPECT_EQ(hb.direct_predecessors(2), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(preds(hb, 1), std::vector<std::size_t>{0});
+  EXPECT_EQ(preds(hb, 2), (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(hb.previous_of(1), 0u);
   EXPECT_EQ(hb.previous_of(2), SIZE_MAX);
   // 0 -> 1 -> 2: only step 1 races with step 2.
   EXPECT_EQ(races, std::vector<std::size_t>{1});
+}
+
+// A step drawn from a small space (4 actors, 3 objects, byte ranges within 8
+// bytes, all three modes), so that writes cover, reads repeat and entries of
+// the per-object index come and go.
+struct StepDraw {
+  sim::ActorId actor;
+  Footprint footprint;
+};
+StepDraw draw_step(std::uint64_t& x) {
+  auto next = [&](std::uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  };
+  StepDraw s{static_cast<sim::ActorId>(1 + next(4)), {}};
+  const std::uint64_t accesses = 1 + next(3);
+  for (std::uint64_t k = 0; k < accesses; ++k) {
+    const auto mode = static_cast<AccessMode>(next(3));
+    const std::uint64_t lo = next(8);
+    const bool whole = next(4) == 0;
+    s.footprint.push_back(Access{10 + next(3), mode, whole ? 0 : lo, whole ? 0 : lo + 1 + next(8 - lo)});
+  }
+  return s;
+}
+
+// Everything a search asks of the order, for steps [0, size).
+std::string describe(const HappensBefore& hb) {
+  std::string out;
+  for (std::size_t k = 0; k < hb.size(); ++k) {
+    out += std::to_string(k) + ": actor " + std::to_string(hb.actor(k)) + " previous " +
+           std::to_string(static_cast<std::int64_t>(hb.previous_of(k))) + " preds";
+    for (std::size_t p : hb.direct_predecessors(k)) out += " " + std::to_string(p);
+    out += " after";
+    for (std::size_t i = 0; i < k; ++i) {
+      if (hb.precedes(i, k)) out += " " + std::to_string(i);
+    }
+    std::vector<sim::ActorId> initials;
+    for (std::size_t i = 0; i < k; ++i) {
+      hb.initials(i, k, initials);
+      out += " |";
+      for (sim::ActorId a : initials) out += " " + std::to_string(a);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+TEST(HappensBefore, TruncatingGivesWhatAddingThePrefixAloneGives) {
+  // A stateless search keeps the happens-before of the prefix it replays
+  // (controlled_run.hpp): truncate(n) and then adding other steps must give
+  // the same order, races included, as adding the first n and those steps to
+  // a fresh one.
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    std::uint64_t x = seed;
+    std::vector<StepDraw> first;
+    for (int k = 0; k < 24; ++k) first.push_back(draw_step(x));
+    HappensBefore kept;
+    std::vector<std::size_t> races;
+    for (const StepDraw& s : first) kept.add(s.actor, s.footprint, races);
+    for (std::size_t n : {std::size_t{17}, std::size_t{9}, std::size_t{0}}) {
+      kept.truncate(n);
+      std::vector<StepDraw> then;
+      for (int k = 0; k < 12; ++k) then.push_back(draw_step(x));
+      HappensBefore fresh;
+      std::vector<std::size_t> fresh_races;
+      for (std::size_t k = 0; k < n; ++k) fresh.add(first[k].actor, first[k].footprint, fresh_races);
+      for (const StepDraw& s : then) {
+        kept.add(s.actor, s.footprint, races);
+        fresh.add(s.actor, s.footprint, fresh_races);
+        ASSERT_EQ(races, fresh_races) << "seed " << seed << ", truncated to " << n;
+      }
+      ASSERT_EQ(describe(kept), describe(fresh)) << "seed " << seed << ", truncated to " << n;
+      // What the next round truncates: the first n steps, then `then`.
+      first.resize(n);
+      first.insert(first.end(), then.begin(), then.end());
+    }
+  }
 }
 
 }  // namespace
