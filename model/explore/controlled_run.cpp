@@ -13,6 +13,50 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
   for (std::uint32_t i = 0; i < point.n; ++i) out[i] = point.candidates->candidate(i).actor;
 }
 
+void ControlledRun::start_run() {
+  // The books up to the coming run's branch point stay: the run replays the
+  // previous one up to there. The previous run may have stopped recording
+  // sooner (cut short): what it recorded is a prefix of the coming run too.
+  std::size_t keep = 0;
+  if (dpor_ && !s_.stack.empty()) keep = std::min(hb_.size(), s_.stack[s_.branch].steps_before);
+  hb_.truncate(keep);
+  footprints_.resize(keep == 0 ? 0 : footprint_end_[keep - 1]);
+  footprint_end_.resize(keep);
+  if (optimal_) {
+    step_dispatch_.resize(keep);
+    step_woken_.resize(keep);
+  }
+  step_node_.resize(keep);
+  step_time_.resize(keep);
+  while (!node_steps_.empty() && node_steps_.back() >= keep) node_steps_.pop_back();
+  for (std::vector<std::size_t>& on_cpu : dispatches_) {
+    while (!on_cpu.empty() && on_cpu.back() >= keep) on_cpu.pop_back();
+  }
+  // Everything else is this run's own.
+  follow_.clear();
+  woken_by_.clear();
+  slept_until_.clear();
+  sleeping_until_ = -1;
+  woken_at_.clear();
+  cx_ = nullptr;
+  next_node_ = 0;
+  pending_node_ = -1;
+  sleep_.clear();
+  node_sleep_.clear();
+  last_actor_ = sim::kNoActor;
+  last_yielded_ = false;
+  preemptions_ = 0;
+  redundant_ = false;
+  preemption_cut_ = false;
+  depth_bounded_ = false;
+  skip_ = false;
+  skipped_ = false;
+  error_.clear();
+  first_new_step_ = s_.stack.empty() ? 0 : SIZE_MAX;
+  steps_seen_ = 0;
+  tracker_ = StepTracker{};
+}
+
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
   if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
@@ -104,7 +148,7 @@ void ControlledRun::become_preemption_cut() {
 std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& point) {
   Node& node = s_.stack[idx];
   if (idx == s_.branch) {
-    first_new_step_ = hb_.size();
+    first_new_step_ = steps_seen_;
     // Optimal-DPOR: from the node whose value is new, the run follows what
     // that value leads to (a schedule node's `after` is used once).
     if (optimal_) follow_ = node.schedule() ? std::move(node.after) : node.after;
@@ -134,6 +178,7 @@ std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& poi
 std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
   Node node;
   node.kind = point.kind;
+  node.steps_before = steps_seen_;
   node.n = point.n;
   if (node.schedule()) {
     read_candidates(point, node.candidates);
@@ -200,24 +245,44 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
 // Races of the step just added, reversed at the choice point before their
 // first step (Source-DPOR). Races whose later step replays an older run were
 // handled in that run.
+bool ControlledRun::matches_kept(std::size_t k, std::int64_t node_index) const {
+  if (hb_.actor(k) != step_.actor || step_node_[k] != node_index) return false;
+  const std::span<const sim::Access> kept = footprint_of(k);
+  return std::equal(kept.begin(), kept.end(), step_.footprint.begin(), step_.footprint.end());
+}
+
 void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
-  hb_.add(step_.actor, step_.footprint, races_);
-  if (optimal_) {
+  const std::size_t j = steps_seen_++;
+  // A step of the prefix kept from the previous run (start_run()): its books
+  // are there already. Only what is kept by actor, not by step, is brought
+  // up to date below.
+  const bool kept = j < hb_.size();
+  if (kept) {
+    if (!matches_kept(j, node_index)) {
+      return fail("the program did not replay its prefix: step #" + std::to_string(j) + " was taken by " +
+                  who(step_.actor) + ", with other accesses than before (is it deterministic?)");
+    }
+  } else {
+    hb_.add(step_.actor, step_.footprint, races_);
     footprints_.insert(footprints_.end(), step_.footprint.begin(), step_.footprint.end());
     footprint_end_.push_back(footprints_.size());
-    step_dispatch_.push_back(step_.dispatch);
+    step_node_.push_back(node_index);
+    step_time_.push_back(time_ns);
+    if (node_index >= 0) node_steps_.push_back(j);
+  }
+  if (optimal_) {
     if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
     // Woken, or at the end of a sleep its previous step began: the earliest
     // it could have stepped (see asleep_or_done_initial()).
     if (slept_until_.size() <= step_.actor) slept_until_.resize(step_.actor + 1, -1);
-    step_woken_.push_back(std::max(std::exchange(woken_at_[step_.actor], -1),
-                                   std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1))));
+    const std::int64_t woken = std::max(std::exchange(woken_at_[step_.actor], -1),
+                                        std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1)));
+    if (!kept) {
+      step_dispatch_.push_back(step_.dispatch);
+      step_woken_.push_back(woken);
+    }
   }
-  step_node_.push_back(node_index);
-  step_time_.push_back(time_ns);
-  const std::size_t j = hb_.size() - 1;
-  if (node_index >= 0) node_steps_.push_back(j);
-  if (step_.dispatch) {
+  if (step_.dispatch && !kept) {
     // A CPU is held like a lock from a dispatch until its holder lets go, and
     // whatever the holder did meanwhile may order the two dispatches through
     // steps that had no choice point (the holder ran alone), hiding their
@@ -245,6 +310,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     }
   }
   if (j < first_new_step_) return;
+  IPCSIM_ASSERT(!kept);  // kept steps come before the branch point
   ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
     if (i == enabler) continue;

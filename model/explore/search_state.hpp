@@ -61,6 +61,7 @@ struct Node {
   sim::ActorId previous_actor = sim::kNoActor;  // took the step before this choice
   bool previous_yielded = false;
   std::uint32_t preemptions = 0;  // before this choice
+  std::size_t steps_before = 0;   // DPOR: the run's steps before this choice point (its books' prefix)
 
   bool schedule() const { return kind == sim::ChoiceKind::Schedule; }
   sim::ActorId chosen() const { return candidates[value]; }
