@@ -243,6 +243,36 @@ BENCHMARK(BM_DporModes)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// One mode of BM_DporModes alone, a fixed number of whole searches (for
+// perf and callgrind: BM_DporModes mixes the three modes in one profile).
+// Args: scenario (kModeScenarios), mode (0 plain, 1 source, 2 optimal).
+void BM_DporMode(benchmark::State& state) {
+  const ModeScenario& m = kModeScenarios[state.range(0)];
+  const scenario::Scenario s = load_bundled(m.file, m.rounds);
+  scenario::ScenarioProgram p(s);
+  ExploreOptions options;
+  options.dpor = static_cast<DporMode>(state.range(1));
+  options.stop_on_violation = false;
+  options.verify_counterexample = false;
+  options.max_executions = options.dpor == DporMode::Plain ? kPlainCap : 1'000'000;
+  options.run.seed = s.run.seed;
+  options.run.limits = sim::RunLimits{.horizon = s.run.horizon, .max_steps = s.run.max_steps};
+  ExploreReport r;
+  std::uint64_t executions = 0;
+  for (auto _ : state) {
+    r = exhaustive(p, options);
+    executions += r.executions;
+  }
+  state.SetLabel(s.name + ", " + to_string(options.dpor));
+  state.counters["executions"] = static_cast<double>(r.executions);
+  state.counters["transitions/run"] = static_cast<double>(r.transitions) / static_cast<double>(r.executions);
+  state.counters["exec/s"] = benchmark::Counter(static_cast<double>(executions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DporMode)
+    ->ArgsProduct({benchmark::CreateDenseRange(0, std::size(kModeScenarios) - 1, 1), {0, 1, 2}})
+    ->ArgNames({"scenario", "mode"})
+    ->Unit(benchmark::kMillisecond);
+
 void BM_RtosBrokenVariantsFuzz(benchmark::State& state) {
   static const char* kFiles[] = {"wrong_pool.toml", "no_gate.toml", "proxy_frees_body.toml",
                                  "delete_leaks.toml", "pass_keeps_priority.toml", "assembly_off_by_one.toml"};
