@@ -6,16 +6,6 @@
 #include "sim/check.hpp"
 
 namespace ipcsim::explore {
-namespace {
-
-// True when every byte `inner` covers is covered by `outer`.
-bool covers(const sim::Access& outer, const sim::Access& inner) {
-  if (outer.whole()) return true;
-  if (inner.whole()) return false;
-  return outer.lo <= inner.lo && inner.hi <= outer.hi;
-}
-
-}  // namespace
 
 void HappensBefore::clear() {
   steps_.clear();
@@ -75,21 +65,60 @@ bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
 
 void HappensBefore::index(std::vector<AccessEntry>& entries, std::size_t step, sim::ActorId actor,
                           const sim::Access& a) {
-  std::erase_if(entries, [&](const AccessEntry& e) {
-    // A write conflicts with everything later that an older covered access
-    // conflicts with, so it stands for them. A read stands for its own actor's
-    // older reads (program order links them). An update stands for nothing:
-    // a later update conflicts with older reads but not with it.
-    const bool stands_for =
-        a.mode == sim::AccessMode::Write
-            ? covers(a, e.access)
-            : a.mode == sim::AccessMode::Read && e.access.mode == sim::AccessMode::Read &&
-                  steps_[e.step].actor == actor && covers(a, e.access);
-    if (stands_for) changes_.push_back(IndexChange{a.object, e, /*removed=*/true});
-    return stands_for;
-  });
+  // A write conflicts with everything later that an older covered access
+  // conflicts with, so it stands for them. A read stands for its own actor's
+  // older reads (program order links them). An update stands for nothing:
+  // a later update conflicts with older reads but not with it.
+  if (a.mode != sim::AccessMode::Update) {
+    const bool a_write = a.mode == sim::AccessMode::Write;
+    const bool a_whole = a.whole();
+    // a covers every byte of b (a whole access covers all; a range never
+    // covers a whole access), and, for a read, b is a read of the same
+    // actor. No branch per entry (see collect_conflicting()).
+    auto stands_for = [&](const AccessEntry& e) {
+      const sim::Access& b = e.access;
+      const bool covered = a_whole | (((b.lo != 0) | (b.hi != 0)) & (a.lo <= b.lo) & (b.hi <= a.hi));
+      return covered & (a_write | ((b.mode == sim::AccessMode::Read) & (steps_[e.step].actor == actor)));
+    };
+    // Most accesses stand for nothing: nothing moves until the first that does.
+    std::size_t k = 0;
+    while (k < entries.size() && !stands_for(entries[k])) ++k;
+    std::size_t kept = k;
+    for (; k < entries.size(); ++k) {
+      if (stands_for(entries[k])) {
+        changes_.push_back(IndexChange{a.object, entries[k], /*removed=*/true});
+      } else {
+        entries[kept++] = entries[k];
+      }
+    }
+    entries.resize(kept);
+  }
   entries.push_back(AccessEntry{step, a});
   changes_.push_back(IndexChange{a.object, entries.back(), /*removed=*/false});
+}
+
+void HappensBefore::collect_conflicting(const std::vector<AccessEntry>& entries, const sim::Access& a) {
+  // sim::conflicts() for entries of a's own key, without a branch per entry:
+  // this loop runs over every indexed access of the key (dozens under an
+  // RTOS's shared region), and which of them conflict is anyone's guess.
+  const bool a_write = a.mode == sim::AccessMode::Write;
+  const bool a_whole = a.whole();
+  const std::size_t found = preds_.size();
+  preds_.resize(found + entries.size());
+  std::size_t* out = preds_.data() + found;
+  std::uint32_t* const seen = seen_.data();
+  const std::uint32_t epoch = epoch_;
+  for (const AccessEntry& e : entries) {
+    const sim::Access& b = e.access;
+    const bool modes = (b.mode != a.mode) | a_write;
+    const bool overlap = a_whole | ((b.lo == 0) & (b.hi == 0)) | ((a.lo < b.hi) & (b.lo < a.hi));
+    std::uint32_t& mark = seen[e.step];
+    const bool take = modes & overlap & (mark != epoch);
+    *out = e.step;
+    out += take ? 1 : 0;
+    mark = take ? epoch : mark;
+  }
+  preds_.resize(static_cast<std::size_t>(out - preds_.data()));
 }
 
 void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footprint, std::vector<std::size_t>& races) {
@@ -113,12 +142,7 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
   for (const sim::Access& a : footprint) {
     std::vector<AccessEntry>& entries = by_key_[a.object];
     slots_.push_back(&entries);
-    for (const AccessEntry& e : entries) {
-      if (seen_[e.step] != epoch_ && sim::conflicts(a, e.access)) {
-        seen_[e.step] = epoch_;
-        preds_.push_back(e.step);
-      }
-    }
+    collect_conflicting(entries, a);
   }
   std::sort(preds_.begin(), preds_.end());
 

@@ -80,6 +80,9 @@ class HappensBefore {
   }
   void widen(std::size_t stride);
   void index(std::vector<AccessEntry>& entries, std::size_t step, sim::ActorId actor, const sim::Access& a);
+  // Appends to preds_ the steps of `entries` (a's key) whose access conflicts
+  // with `a` and that are not marked in seen_ yet, and marks them.
+  void collect_conflicting(const std::vector<AccessEntry>& entries, const sim::Access& a);
 
   std::vector<StepEntry> steps_;
   std::vector<std::size_t> preds_of_;  // every step's direct predecessors, one array

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,9 +127,17 @@ StepDraw draw_step(std::uint64_t& x) {
   const std::uint64_t accesses = 1 + next(3);
   for (std::uint64_t k = 0; k < accesses; ++k) {
     const auto mode = static_cast<AccessMode>(next(3));
-    const std::uint64_t lo = next(8);
-    const bool whole = next(4) == 0;
-    s.footprint.push_back(Access{10 + next(3), mode, whole ? 0 : lo, whole ? 0 : lo + 1 + next(8 - lo)});
+    const std::uint64_t object = 10 + next(3);
+    const bool whole = next(6) == 0;
+    // Object 10: ranges within 8 bytes; 11 and 12: ranges over a kilobyte,
+    // some of them long, so that they share, span or exceed the index's buckets.
+    std::uint64_t lo = next(8);
+    std::uint64_t hi = lo + 1 + next(8 - lo);
+    if (object != 10) {
+      lo = next(24) * 40;
+      hi = lo + 1 + (next(4) == 0 ? next(700) : next(90));
+    }
+    s.footprint.push_back(Access{object, mode, whole ? 0 : lo, whole ? 0 : hi});
   }
   return s;
 }
@@ -151,6 +162,61 @@ std::string describe(const HappensBefore& hb) {
     out += "\n";
   }
   return out;
+}
+
+// The index as its specification reads: every access kept in one list per
+// key, each compared with all of them; an access removes what it stands for.
+// Returns each step's conflicting predecessors, ascending.
+std::vector<std::vector<std::size_t>> flat_index_preds(const std::vector<StepDraw>& steps) {
+  struct Entry {
+    std::size_t step;
+    sim::ActorId actor;
+    Access access;
+  };
+  auto covers = [](const Access& outer, const Access& inner) {
+    if (outer.whole()) return true;
+    if (inner.whole()) return false;
+    return outer.lo <= inner.lo && inner.hi <= outer.hi;
+  };
+  std::map<std::uint64_t, std::vector<Entry>> by_key;
+  std::vector<std::vector<std::size_t>> out;
+  for (std::size_t j = 0; j < steps.size(); ++j) {
+    std::set<std::size_t> preds;
+    for (const Access& a : steps[j].footprint) {
+      for (const Entry& e : by_key[a.object]) {
+        if (sim::conflicts(a, e.access)) preds.insert(e.step);
+      }
+    }
+    for (const Access& a : steps[j].footprint) {
+      std::erase_if(by_key[a.object], [&](const Entry& e) {
+        if (a.mode == W) return covers(a, e.access);
+        return a.mode == R && e.access.mode == R && e.actor == steps[j].actor && covers(a, e.access);
+      });
+      by_key[a.object].push_back(Entry{j, steps[j].actor, a});
+    }
+    out.emplace_back(preds.begin(), preds.end());
+  }
+  return out;
+}
+
+TEST(HappensBefore, TheBucketedIndexFindsWhatAFlatIndexFinds) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    std::uint64_t x = seed;
+    std::vector<StepDraw> steps;
+    for (int k = 0; k < 40; ++k) steps.push_back(draw_step(x));
+    const std::vector<std::vector<std::size_t>> expected = flat_index_preds(steps);
+    HappensBefore hb;
+    std::vector<std::size_t> races;
+    for (std::size_t j = 0; j < steps.size(); ++j) {
+      hb.add(steps[j].actor, steps[j].footprint, races);
+      // Direct predecessors: the conflicting ones and the actor's previous step.
+      std::vector<std::size_t> want = expected[j];
+      if (hb.previous_of(j) != SIZE_MAX) want.push_back(hb.previous_of(j));
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      ASSERT_EQ(preds(hb, j), want) << "seed " << seed << ", step " << j;
+    }
+  }
 }
 
 TEST(HappensBefore, TruncatingGivesWhatAddingThePrefixAloneGives) {
