@@ -75,10 +75,13 @@ void HappensBefore::index(std::vector<AccessEntry>& entries, std::size_t step, s
     // a covers every byte of b (a whole access covers all; a range never
     // covers a whole access), and, for a read, b is a read of the same
     // actor. No branch per entry (see collect_conflicting()).
+    const auto bit = [](bool b) { return static_cast<std::uint32_t>(b); };
     auto stands_for = [&](const AccessEntry& e) {
       const sim::Access& b = e.access;
-      const bool covered = a_whole | (((b.lo != 0) | (b.hi != 0)) & (a.lo <= b.lo) & (b.hi <= a.hi));
-      return covered & (a_write | ((b.mode == sim::AccessMode::Read) & (steps_[e.step].actor == actor)));
+      const std::uint32_t covered =
+          bit(a_whole) | ((bit(b.lo != 0) | bit(b.hi != 0)) & bit(a.lo <= b.lo) & bit(b.hi <= a.hi));
+      return (covered & (bit(a_write) | (bit(b.mode == sim::AccessMode::Read) & bit(steps_[e.step].actor == actor)))) !=
+             0;
     };
     // Most accesses stand for nothing: nothing moves until the first that does.
     std::size_t k = 0;
@@ -108,15 +111,19 @@ void HappensBefore::collect_conflicting(const std::vector<AccessEntry>& entries,
   std::size_t* out = preds_.data() + found;
   std::uint32_t* const seen = seen_.data();
   const std::uint32_t epoch = epoch_;
+  // Integer arithmetic, not `if` or `?:`, which the compiler turns back into
+  // branches.
+  const auto bit = [](bool b) { return static_cast<std::uint32_t>(b); };
   for (const AccessEntry& e : entries) {
     const sim::Access& b = e.access;
-    const bool modes = (b.mode != a.mode) | a_write;
-    const bool overlap = a_whole | ((b.lo == 0) & (b.hi == 0)) | ((a.lo < b.hi) & (b.lo < a.hi));
+    const std::uint32_t modes = bit(b.mode != a.mode) | bit(a_write);
+    const std::uint32_t overlap =
+        bit(a_whole) | (bit(b.lo == 0) & bit(b.hi == 0)) | (bit(a.lo < b.hi) & bit(b.lo < a.hi));
     std::uint32_t& mark = seen[e.step];
-    const bool take = modes & overlap & (mark != epoch);
+    const std::uint32_t take = modes & overlap & bit(mark != epoch);
     *out = e.step;
-    out += take ? 1 : 0;
-    mark = take ? epoch : mark;
+    out += take;
+    mark ^= (mark ^ epoch) & (0U - take);
   }
   preds_.resize(static_cast<std::size_t>(out - preds_.data()));
 }
