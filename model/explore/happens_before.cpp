@@ -27,7 +27,7 @@ void HappensBefore::truncate(std::size_t n) {
     const std::size_t begin = k == 0 ? 0 : changes_end_[k - 1];
     for (std::size_t c = changes_end_[k]; c-- > begin;) {
       const IndexChange& change = changes_[c];
-      std::vector<AccessEntry>& entries = by_key_.find(change.key)->second;
+      std::vector<AccessEntry>& entries = by_key_.find(change.key)->second.of(change.entry.access.mode);
       if (change.removed) {
         entries.push_back(change.entry);
         continue;
@@ -63,48 +63,53 @@ bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
   return clock_of(k, steps_[i].actor) >= steps_[i].local;
 }
 
-void HappensBefore::index(std::vector<AccessEntry>& entries, std::size_t step, sim::ActorId actor,
-                          const sim::Access& a) {
+void HappensBefore::index(KeyEntries& entries, std::size_t step, sim::ActorId actor, const sim::Access& a) {
   // A write conflicts with everything later that an older covered access
   // conflicts with, so it stands for them. A read stands for its own actor's
   // older reads (program order links them). An update stands for nothing:
   // a later update conflicts with older reads but not with it.
-  if (a.mode != sim::AccessMode::Update) {
-    const bool a_write = a.mode == sim::AccessMode::Write;
-    const bool a_whole = a.whole();
-    // a covers every byte of b (a whole access covers all; a range never
-    // covers a whole access), and, for a read, b is a read of the same
-    // actor. No branch per entry (see collect_conflicting()).
-    const auto bit = [](bool b) { return static_cast<std::uint32_t>(b); };
-    auto stands_for = [&](const AccessEntry& e) {
-      const sim::Access& b = e.access;
-      const std::uint32_t covered =
-          bit(a_whole) | ((bit(b.lo != 0) | bit(b.hi != 0)) & bit(a.lo <= b.lo) & bit(b.hi <= a.hi));
-      return (covered & (bit(a_write) | (bit(b.mode == sim::AccessMode::Read) & bit(steps_[e.step].actor == actor)))) !=
-             0;
-    };
-    // Most accesses stand for nothing: nothing moves until the first that does.
-    std::size_t k = 0;
-    while (k < entries.size() && !stands_for(entries[k])) ++k;
-    std::size_t kept = k;
-    for (; k < entries.size(); ++k) {
-      if (stands_for(entries[k])) {
-        changes_.push_back(IndexChange{a.object, entries[k], /*removed=*/true});
-      } else {
-        entries[kept++] = entries[k];
-      }
-    }
-    entries.resize(kept);
+  if (a.mode == sim::AccessMode::Write) {
+    for (std::vector<AccessEntry>& of_mode : entries.by_mode) drop_covered(of_mode, actor, a);
+  } else if (a.mode == sim::AccessMode::Read) {
+    drop_covered(entries.of(sim::AccessMode::Read), actor, a);
   }
-  entries.push_back(AccessEntry{step, a});
-  changes_.push_back(IndexChange{a.object, entries.back(), /*removed=*/false});
+  std::vector<AccessEntry>& of_mode = entries.of(a.mode);
+  of_mode.push_back(AccessEntry{step, a});
+  changes_.push_back(IndexChange{a.object, of_mode.back(), /*removed=*/false});
 }
 
-void HappensBefore::collect_conflicting(const std::vector<AccessEntry>& entries, const sim::Access& a) {
-  // sim::conflicts() for entries of a's own key, without a branch per entry:
-  // this loop runs over every indexed access of the key (dozens under an
-  // RTOS's shared region), and which of them conflict is anyone's guess.
+void HappensBefore::drop_covered(std::vector<AccessEntry>& entries, sim::ActorId actor, const sim::Access& a) {
   const bool a_write = a.mode == sim::AccessMode::Write;
+  const bool a_whole = a.whole();
+  // a covers every byte of b (a whole access covers all; a range never
+  // covers a whole access), and, for a read (entries are reads), b is of the
+  // same actor. No branch per entry (see collect_overlapping()).
+  const auto bit = [](bool b) { return static_cast<std::uint32_t>(b); };
+  auto stands_for = [&](const AccessEntry& e) {
+    const sim::Access& b = e.access;
+    const std::uint32_t covered =
+        bit(a_whole) | ((bit(b.lo != 0) | bit(b.hi != 0)) & bit(a.lo <= b.lo) & bit(b.hi <= a.hi));
+    return (covered & (bit(a_write) | bit(steps_[e.step].actor == actor))) != 0;
+  };
+  // Most accesses stand for nothing: nothing moves until the first that does.
+  std::size_t k = 0;
+  while (k < entries.size() && !stands_for(entries[k])) ++k;
+  std::size_t kept = k;
+  for (; k < entries.size(); ++k) {
+    if (stands_for(entries[k])) {
+      changes_.push_back(IndexChange{a.object, entries[k], /*removed=*/true});
+    } else {
+      entries[kept++] = entries[k];
+    }
+  }
+  entries.resize(kept);
+}
+
+void HappensBefore::collect_overlapping(const std::vector<AccessEntry>& entries, const sim::Access& a) {
+  // The rest of sim::conflicts() (the modes conflict), without a branch per
+  // entry: this loop runs over every indexed access of the key and mode
+  // (dozens under an RTOS's shared region), and which of them overlap is
+  // anyone's guess.
   const bool a_whole = a.whole();
   const std::size_t found = preds_.size();
   preds_.resize(found + entries.size());
@@ -116,11 +121,10 @@ void HappensBefore::collect_conflicting(const std::vector<AccessEntry>& entries,
   const auto bit = [](bool b) { return static_cast<std::uint32_t>(b); };
   for (const AccessEntry& e : entries) {
     const sim::Access& b = e.access;
-    const std::uint32_t modes = bit(b.mode != a.mode) | bit(a_write);
     const std::uint32_t overlap =
         bit(a_whole) | (bit(b.lo == 0) & bit(b.hi == 0)) | (bit(a.lo < b.hi) & bit(b.lo < a.hi));
     std::uint32_t& mark = seen[e.step];
-    const std::uint32_t take = modes & overlap & bit(mark != epoch);
+    const std::uint32_t take = overlap & bit(mark != epoch);
     *out = e.step;
     out += take;
     mark ^= (mark ^ epoch) & (0U - take);
@@ -147,9 +151,13 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
   }
   const std::size_t previous = last_of_actor_[actor];
   for (const sim::Access& a : footprint) {
-    std::vector<AccessEntry>& entries = by_key_[a.object];
+    KeyEntries& entries = by_key_[a.object];
     slots_.push_back(&entries);
-    collect_conflicting(entries, a);
+    // Reads and updates commute among themselves: only the other modes, and
+    // writes with all.
+    for (sim::AccessMode m : {sim::AccessMode::Read, sim::AccessMode::Write, sim::AccessMode::Update}) {
+      if (m != a.mode || m == sim::AccessMode::Write) collect_overlapping(entries.of(m), a);
+    }
   }
   std::sort(preds_.begin(), preds_.end());
 

@@ -16,6 +16,8 @@
 // Accesses are indexed per footprint key, keeping only the entries a later step
 // can race with: a write makes the entries it covers redundant (they happen
 // before it), and so does a read for the same actor's earlier covered reads.
+// Each key's entries are kept by mode, so that a read is compared only with
+// writes and updates, and an update only with reads and writes.
 // What a step changed in that index is logged, so that truncate() can undo it:
 // a stateless search replays the prefix of the previous run up to its branch
 // point, and keeps that prefix's happens-before instead of adding it again.
@@ -66,6 +68,11 @@ class HappensBefore {
     std::size_t step = 0;
     sim::Access access;
   };
+  // One key's entries, by access mode (sim::AccessMode as index).
+  struct KeyEntries {
+    std::vector<AccessEntry> by_mode[3];
+    std::vector<AccessEntry>& of(sim::AccessMode m) { return by_mode[static_cast<std::size_t>(m)]; }
+  };
   // One change a step made to the index: `entry` pushed under `key`, or
   // (removed) taken out of it.
   struct IndexChange {
@@ -79,10 +86,13 @@ class HappensBefore {
     return actor < stride_ ? clocks_[step * stride_ + actor] : 0;
   }
   void widen(std::size_t stride);
-  void index(std::vector<AccessEntry>& entries, std::size_t step, sim::ActorId actor, const sim::Access& a);
-  // Appends to preds_ the steps of `entries` (a's key) whose access conflicts
-  // with `a` and that are not marked in seen_ yet, and marks them.
-  void collect_conflicting(const std::vector<AccessEntry>& entries, const sim::Access& a);
+  void index(KeyEntries& entries, std::size_t step, sim::ActorId actor, const sim::Access& a);
+  // Removes from `entries` (of a's key, one mode) those that `a` stands for.
+  void drop_covered(std::vector<AccessEntry>& entries, sim::ActorId actor, const sim::Access& a);
+  // Appends to preds_ the steps of `entries` (a's key, a mode that conflicts
+  // with a's) whose access overlaps `a` and that are not marked in seen_ yet,
+  // and marks them.
+  void collect_overlapping(const std::vector<AccessEntry>& entries, const sim::Access& a);
 
   std::vector<StepEntry> steps_;
   std::vector<std::size_t> preds_of_;  // every step's direct predecessors, one array
@@ -90,11 +100,11 @@ class HappensBefore {
   std::size_t stride_ = 0;
   std::vector<std::size_t> last_of_actor_;  // by ActorId: 1 + index of its last step, 0 = none
   // Keyed by footprint key; looked up only, never iterated (no hash order escapes).
-  std::unordered_map<std::uint64_t, std::vector<AccessEntry>> by_key_;
+  std::unordered_map<std::uint64_t, KeyEntries> by_key_;
   std::vector<IndexChange> changes_;      // what each step did to by_key_, in order
   std::vector<std::size_t> changes_end_;  // per step: where its changes end in changes_
   std::vector<std::size_t> preds_;                // scratch
-  std::vector<std::vector<AccessEntry>*> slots_;  // scratch: by_key_'s entries of each access
+  std::vector<KeyEntries*> slots_;                // scratch: by_key_'s entries of each access
   // Scratch of add(): seen_[k] == epoch_ once step k is among the new step's
   // predecessors (a step often has several entries under one key).
   std::vector<std::uint32_t> seen_;
