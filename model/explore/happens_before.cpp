@@ -23,7 +23,9 @@ void HappensBefore::truncate(std::size_t n) {
   for (std::size_t k = steps_.size(); k-- > n;) {
     // Undo step k's changes to the index, latest first. The order of a key's
     // entries does not matter (add() sorts what it finds, index() judges each
-    // entry alone), so an entry taken out goes back at the end.
+    // entry alone), so an entry taken out goes back at the end. Which of
+    // step k's own entries a push's undo takes out does not matter either:
+    // all of them go before step k is undone.
     const std::size_t begin = k == 0 ? 0 : changes_end_[k - 1];
     for (std::size_t c = changes_end_[k]; c-- > begin;) {
       const IndexChange& change = changes_[c];
@@ -32,9 +34,7 @@ void HappensBefore::truncate(std::size_t n) {
         entries.push_back(change.entry);
         continue;
       }
-      auto it = std::find_if(entries.rbegin(), entries.rend(), [&](const AccessEntry& e) {
-        return e.step == k && e.access == change.entry.access;
-      });
+      auto it = std::find_if(entries.rbegin(), entries.rend(), [&](const AccessEntry& e) { return e.step == k; });
       IPCSIM_ASSERT(it != entries.rend());
       entries.erase(std::next(it).base());
     }
