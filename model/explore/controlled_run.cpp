@@ -532,13 +532,13 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // actor in the CPU's ready queue, until a step changes the queue (a wake,
   // a spawn, a priority: it writes the CPU's dispatch key) or preempts (it
   // writes the holder key), and such a step of v wakes the entry first.
-  auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
-    bool ready_now = has_actor(node.candidates, e.actor);
+  auto stays_asleep = [&](sim::ActorId actor, const Footprint& footprint, bool unknown, bool chosen) {
+    bool ready_now = has_actor(node.candidates, actor);
     for (std::size_t k : v) {
       const sim::ActorId a = hb_.actor(k);
-      if (a == e.actor) return true;
+      if (a == actor) return true;
       // An actor of the entry's CPU that was no candidate there (above).
-      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(e.actor)) return true;
+      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(actor)) return true;
       if (ready_now && step_time_[k] > now_ns) {
         const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
@@ -548,11 +548,11 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
-      if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
+      if (unknown || dependent(footprint_of(k), footprint)) return false;
     }
     return !chosen || fall_back;
   };
-  auto asleep = [&](const SleepEntry& e) { return stays_asleep(e, false); };
+  auto asleep = [&](const SleepEntry& e) { return stays_asleep(e.actor, e.footprint(), e.unknown, false); };
   // The actor chosen there (step i's) sleeps there once its branch is done:
   // v's last step conflicts with step i and wakes it, unless v must first
   // leave the instant (above). Then the reversal only leads to a blocked run:
@@ -561,7 +561,7 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // its steps does, that step is a weak initial of v, explored already.
   return std::any_of(node.sleep.begin(), node.sleep.end(), asleep) ||
          std::any_of(node.done.begin(), node.done.end(), asleep) ||
-         (node.step_seen && stays_asleep(SleepEntry{node.chosen(), node.step_footprint, false}, true));
+         (node.step_seen && stays_asleep(node.chosen(), node.step_footprint, false, true));
 }
 
 ControlledRun::Reversal ControlledRun::insert_reversal(Node& node, WakeupSequence v, bool walk) {
