@@ -242,15 +242,15 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
   return s_.stack.back().value;
 }
 
-// Races of the step just added, reversed at the choice point before their
-// first step (Source-DPOR). Races whose later step replays an older run were
-// handled in that run.
 bool ControlledRun::matches_kept(std::size_t k, std::int64_t node_index) const {
   if (hb_.actor(k) != step_.actor || step_node_[k] != node_index) return false;
   const std::span<const sim::Access> kept = footprint_of(k);
   return std::equal(kept.begin(), kept.end(), step_.footprint.begin(), step_.footprint.end());
 }
 
+// Races of the step just added, reversed at the choice point before their
+// first step (Source-DPOR). Races whose later step replays an older run were
+// handled in that run.
 void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
   const std::size_t j = steps_seen_++;
   // A step of the prefix kept from the previous run (start_run()): its books
