@@ -13,6 +13,50 @@ void read_candidates(const sim::ChoicePoint& point, std::vector<sim::ActorId>& o
   for (std::uint32_t i = 0; i < point.n; ++i) out[i] = point.candidates->candidate(i).actor;
 }
 
+void ControlledRun::start_run() {
+  // The books up to the coming run's branch point stay: the run replays the
+  // previous one up to there. The previous run may have stopped recording
+  // sooner (cut short): what it recorded is a prefix of the coming run too.
+  std::size_t keep = 0;
+  if (dpor_ && !s_.stack.empty()) keep = std::min(hb_.size(), s_.stack[s_.branch].steps_before);
+  hb_.truncate(keep);
+  footprints_.resize(keep == 0 ? 0 : footprint_end_[keep - 1]);
+  footprint_end_.resize(keep);
+  if (optimal_) {
+    step_dispatch_.resize(keep);
+    step_woken_.resize(keep);
+  }
+  step_node_.resize(keep);
+  step_time_.resize(keep);
+  while (!node_steps_.empty() && node_steps_.back() >= keep) node_steps_.pop_back();
+  for (std::vector<std::size_t>& on_cpu : dispatches_) {
+    while (!on_cpu.empty() && on_cpu.back() >= keep) on_cpu.pop_back();
+  }
+  // Everything else is this run's own.
+  follow_.clear();
+  woken_by_.clear();
+  slept_until_.clear();
+  sleeping_until_ = -1;
+  woken_at_.clear();
+  cx_ = nullptr;
+  next_node_ = 0;
+  pending_node_ = -1;
+  sleep_.clear();
+  node_sleep_.clear();
+  last_actor_ = sim::kNoActor;
+  last_yielded_ = false;
+  preemptions_ = 0;
+  redundant_ = false;
+  preemption_cut_ = false;
+  depth_bounded_ = false;
+  skip_ = false;
+  skipped_ = false;
+  error_.clear();
+  first_new_step_ = s_.stack.empty() ? 0 : SIZE_MAX;
+  steps_seen_ = 0;
+  tracker_ = StepTracker{};
+}
+
 std::uint32_t ControlledRun::choose(const sim::ChoicePoint& point) {
   if (cut_short() || !error_.empty()) return fallback(point);
   const std::size_t idx = next_node_;
@@ -104,7 +148,7 @@ void ControlledRun::become_preemption_cut() {
 std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& point) {
   Node& node = s_.stack[idx];
   if (idx == s_.branch) {
-    first_new_step_ = hb_.size();
+    first_new_step_ = steps_seen_;
     // Optimal-DPOR: from the node whose value is new, the run follows what
     // that value leads to (a schedule node's `after` is used once).
     if (optimal_) follow_ = node.schedule() ? std::move(node.after) : node.after;
@@ -134,6 +178,7 @@ std::uint32_t ControlledRun::replay(std::size_t idx, const sim::ChoicePoint& poi
 std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
   Node node;
   node.kind = point.kind;
+  node.steps_before = steps_seen_;
   node.n = point.n;
   if (node.schedule()) {
     read_candidates(point, node.candidates);
@@ -197,27 +242,47 @@ std::uint32_t ControlledRun::decide(const sim::ChoicePoint& point) {
   return s_.stack.back().value;
 }
 
+bool ControlledRun::matches_kept(std::size_t k, std::int64_t node_index) const {
+  if (hb_.actor(k) != step_.actor || step_node_[k] != node_index) return false;
+  const std::span<const sim::Access> kept = footprint_of(k);
+  return std::equal(kept.begin(), kept.end(), step_.footprint.begin(), step_.footprint.end());
+}
+
 // Races of the step just added, reversed at the choice point before their
 // first step (Source-DPOR). Races whose later step replays an older run were
 // handled in that run.
 void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
-  hb_.add(step_.actor, step_.footprint, races_);
-  if (optimal_) {
+  const std::size_t j = steps_seen_++;
+  // A step of the prefix kept from the previous run (start_run()): its books
+  // are there already. Only what is kept by actor, not by step, is brought
+  // up to date below.
+  const bool kept = j < hb_.size();
+  if (kept) {
+    if (!matches_kept(j, node_index)) {
+      return fail("the program did not replay its prefix: step #" + std::to_string(j) + " was taken by " +
+                  who(step_.actor) + ", with other accesses than before (is it deterministic?)");
+    }
+  } else {
+    hb_.add(step_.actor, step_.footprint, races_);
     footprints_.insert(footprints_.end(), step_.footprint.begin(), step_.footprint.end());
     footprint_end_.push_back(footprints_.size());
-    step_dispatch_.push_back(step_.dispatch);
+    step_node_.push_back(node_index);
+    step_time_.push_back(time_ns);
+    if (node_index >= 0) node_steps_.push_back(j);
+  }
+  if (optimal_) {
     if (woken_at_.size() <= step_.actor) woken_at_.resize(step_.actor + 1, -1);
     // Woken, or at the end of a sleep its previous step began: the earliest
     // it could have stepped (see asleep_or_done_initial()).
     if (slept_until_.size() <= step_.actor) slept_until_.resize(step_.actor + 1, -1);
-    step_woken_.push_back(std::max(std::exchange(woken_at_[step_.actor], -1),
-                                   std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1))));
+    const std::int64_t woken = std::max(std::exchange(woken_at_[step_.actor], -1),
+                                        std::exchange(slept_until_[step_.actor], std::exchange(sleeping_until_, -1)));
+    if (!kept) {
+      step_dispatch_.push_back(step_.dispatch);
+      step_woken_.push_back(woken);
+    }
   }
-  step_node_.push_back(node_index);
-  step_time_.push_back(time_ns);
-  const std::size_t j = hb_.size() - 1;
-  if (node_index >= 0) node_steps_.push_back(j);
-  if (step_.dispatch) {
+  if (step_.dispatch && !kept) {
     // A CPU is held like a lock from a dispatch until its holder lets go, and
     // whatever the holder did meanwhile may order the two dispatches through
     // steps that had no choice point (the holder ran alone), hiding their
@@ -245,6 +310,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     }
   }
   if (j < first_new_step_) return;
+  IPCSIM_ASSERT(!kept);  // kept steps come before the branch point
   ExploreReport& report = s_.report;
   for (std::size_t i : races_) {
     if (i == enabler) continue;
@@ -466,13 +532,13 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // actor in the CPU's ready queue, until a step changes the queue (a wake,
   // a spawn, a priority: it writes the CPU's dispatch key) or preempts (it
   // writes the holder key), and such a step of v wakes the entry first.
-  auto stays_asleep = [&](const SleepEntry& e, bool chosen) {
-    bool ready_now = has_actor(node.candidates, e.actor);
+  auto stays_asleep = [&](sim::ActorId actor, const Footprint& footprint, bool unknown, bool chosen) {
+    bool ready_now = has_actor(node.candidates, actor);
     for (std::size_t k : v) {
       const sim::ActorId a = hb_.actor(k);
-      if (a == e.actor) return true;
+      if (a == actor) return true;
       // An actor of the entry's CPU that was no candidate there (above).
-      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(e.actor)) return true;
+      if (ready_now && !has_actor(node.candidates, a) && tracker_.cpu_of(a) == tracker_.cpu_of(actor)) return true;
       if (ready_now && step_time_[k] > now_ns) {
         const sim::CpuId cpu = tracker_.cpu_of(a);
         const bool later_for_sure =
@@ -482,11 +548,11 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
         if (later_for_sure) return true;
         ready_now = false;  // not sure when v leaves the instant: no more time arguments
       }
-      if (e.unknown || dependent(footprint_of(k), e.footprint)) return false;
+      if (unknown || dependent(footprint_of(k), footprint)) return false;
     }
     return !chosen || fall_back;
   };
-  auto asleep = [&](const SleepEntry& e) { return stays_asleep(e, false); };
+  auto asleep = [&](const SleepEntry& e) { return stays_asleep(e.actor, e.footprint(), e.unknown, false); };
   // The actor chosen there (step i's) sleeps there once its branch is done:
   // v's last step conflicts with step i and wakes it, unless v must first
   // leave the instant (above). Then the reversal only leads to a blocked run:
@@ -495,7 +561,7 @@ bool ControlledRun::asleep_or_done_initial(const Node& node, std::int64_t now_ns
   // its steps does, that step is a weak initial of v, explored already.
   return std::any_of(node.sleep.begin(), node.sleep.end(), asleep) ||
          std::any_of(node.done.begin(), node.done.end(), asleep) ||
-         (node.step_seen && stays_asleep(SleepEntry{node.chosen(), node.step_footprint, false}, true));
+         (node.step_seen && stays_asleep(node.chosen(), node.step_footprint, false, true));
 }
 
 ControlledRun::Reversal ControlledRun::insert_reversal(Node& node, WakeupSequence v, bool walk) {

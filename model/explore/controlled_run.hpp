@@ -9,6 +9,13 @@
 // notices when the run has become redundant, and, with DPOR, adds each new
 // race's reversal to the backtrack set of the choice point before its first
 // step (Source-DPOR), with the fall-backs explained at analyse().
+//
+// One ControlledRun serves a whole search, run after run (start_run()). Its
+// per-step books (happens-before, footprints, dispatches, instants, ...) are
+// kept from one run to the next: the next run of a stateless DFS replays the
+// previous one up to the choice point it branches at, so the books of that
+// prefix are the same. They are truncated there, and a replayed step is only
+// checked against them (same actor, same footprint, same choice point).
 #pragma once
 
 #include <cstdint>
@@ -30,10 +37,11 @@ inline constexpr std::size_t kFallbackSteps = 256;
 
 class ControlledRun final : public sim::Chooser, public sim::Observer {
  public:
-  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.dpor()), optimal_(s.optimal()) {
-    if (s_.stack.empty()) first_new_step_ = 0;
-  }
+  explicit ControlledRun(SearchState& s) : s_(s), dpor_(s.dpor()), optimal_(s.optimal()) {}
 
+  // Before each run: forgets the previous run, keeping its books up to the
+  // choice point the coming run branches at (s.branch).
+  void start_run();
   void set_context(RunContext& cx) { cx_ = &cx; }
   // This run only walks a prefix owned by another shard: stop at the split.
   void skip_subtree() { skip_ = true; }
@@ -81,10 +89,14 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // A new choice point: push it with the default answer.
   std::uint32_t decide(const sim::ChoicePoint& point);
 
-  // Races of the step just added, reversed at the choice point before their
-  // first step (Source-DPOR). Races whose later step replays an older run were
-  // handled in that run.
+  // Records the step just taken in the books (or, for a step of the kept
+  // prefix, checks it against them), then reverses its races at the choice
+  // point before their first step (Source-DPOR). Races whose later step
+  // replays an older run were handled in that run.
   void analyse(std::int64_t node_index, std::int64_t time_ns);
+  // The kept books' step k is the step just taken: same actor, choice point
+  // and footprint, or the program did not replay its prefix.
+  bool matches_kept(std::size_t k, std::int64_t node_index) const;
 
   enum class Reversal : std::uint8_t { Covered, Added, OverBound, Impossible };
 
@@ -147,8 +159,9 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   // of the wakeup tree it took); consumed step by step, empty once the run is
   // on its own.
   WakeupForest follow_;
-  // Per step, Optimal-DPOR only: footprints (one array, footprint_end_[k] is
-  // where step k's ends), dispatches, wakes.
+  // The books, kept across runs (start_run()). Per step, with DPOR:
+  // footprints (one array, footprint_end_[k] is where step k's ends); then
+  // Optimal-DPOR only: dispatches, wakes.
   std::vector<sim::Access> footprints_;
   std::vector<std::size_t> footprint_end_;
   std::vector<bool> step_dispatch_;        // per step, Optimal-DPOR only
@@ -175,6 +188,7 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   bool skipped_ = false;
   std::string error_;
   std::size_t first_new_step_ = SIZE_MAX;
+  std::size_t steps_seen_ = 0;  // steps of this run analysed so far
   StepTracker tracker_;
   Step step_;
   HappensBefore hb_;

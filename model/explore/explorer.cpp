@@ -122,13 +122,13 @@ bool backtrack(SearchState& s) {
 // One run through a prefix that another shard explores: it only tells this
 // shard which prefixes come next. Nothing it saw counts (its steps go to
 // skipped_transitions), and it feeds no lock-order graph.
-void skip_unit(Program& program, SearchState& s) {
+void skip_unit(Program& program, SearchState& s, ControlledRun& control) {
   ExploreReport& report = s.report;
   const ExploreReport before = report;
   RunSettings settings = s.options.run;
   settings.lock_order = nullptr;
   settings.observers.clear();
-  ControlledRun control(s);
+  control.start_run();
   control.skip_subtree();
   run_once(program, control, settings, {&control}, 0, [&](RunContext& cx) { control.set_context(cx); });
   if (!control.error().empty()) throw ExplorationError("exploring '" + report.program + "': " + control.error());
@@ -209,6 +209,9 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   SearchState s{options, report, {}, 0, {}, {}};
   report.end = SearchEnd::Exhausted;
 
+  // One for the whole search: it keeps the books of the prefix each run
+  // shares with the previous one (controlled_run.hpp).
+  ControlledRun control(s);
   const bool split = options.split_depth > 0;
   std::uint64_t unit = 0;  // the DFS rank of the current run's subtree
   bool mine = true;
@@ -220,7 +223,7 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
       if (mine) ++report.units_explored;
     }
     if (!mine) {
-      skip_unit(program, s);
+      skip_unit(program, s, control);
       if (!backtrack(s)) break;
       continue;
     }
@@ -235,7 +238,7 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
       report.end = SearchEnd::TimeLimit;
       break;
     }
-    ControlledRun control(s);
+    control.start_run();
     const std::uint64_t run_index = report.executions + 1;
     std::vector<sim::Observer*> observers{&control};
     std::optional<detail::WallDeadline> deadline;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,10 +19,16 @@ namespace ipcsim::explore::detail {
 // An actor whose next step was already explored from an equivalent state, with
 // that step's footprint. `unknown`: the step never completed (a usage error
 // aborted the run inside it), so it counts as dependent on everything.
+// Sleep sets are copied at every choice point a run passes: the footprint is
+// shared, not copied with them.
 struct SleepEntry {
   sim::ActorId actor = sim::kNoActor;
-  Footprint footprint;
+  std::shared_ptr<const Footprint> shared_footprint;
   bool unknown = false;
+
+  SleepEntry(sim::ActorId a, const Footprint& f, bool u)
+      : actor(a), shared_footprint(std::make_shared<const Footprint>(f)), unknown(u) {}
+  const Footprint& footprint() const { return *shared_footprint; }
 };
 
 inline bool has_actor(const std::vector<SleepEntry>& set, sim::ActorId a) {
@@ -34,7 +41,7 @@ inline bool has_actor(const std::vector<sim::ActorId>& set, sim::ActorId a) {
 // Keeps the entries that the step leaves asleep: other actors, independent of it.
 inline void wake_dependents(std::vector<SleepEntry>& sleep, const Step& step) {
   std::erase_if(sleep, [&](const SleepEntry& e) {
-    return e.actor == step.actor || e.unknown || dependent(e.footprint, step.footprint);
+    return e.actor == step.actor || e.unknown || dependent(e.footprint(), step.footprint);
   });
 }
 
@@ -61,6 +68,7 @@ struct Node {
   sim::ActorId previous_actor = sim::kNoActor;  // took the step before this choice
   bool previous_yielded = false;
   std::uint32_t preemptions = 0;  // before this choice
+  std::size_t steps_before = 0;   // DPOR: the run's steps before this choice point (its books' prefix)
 
   bool schedule() const { return kind == sim::ChoiceKind::Schedule; }
   sim::ActorId chosen() const { return candidates[value]; }
