@@ -39,10 +39,14 @@ namespace ipcsim::explore {
 
 using Footprint = std::vector<sim::Access>;
 
-// Footprint keys of CPUs, apart from object ids (32 bits) and actor keys (bit 63).
-inline constexpr std::uint64_t kCpuKeyBit = 1ULL << 62;
+// Footprint keys of CPUs, apart from object ids (32 bits), actor keys (bit 63)
+// and the World's generator (bit 62: it was cpu0's dispatch key once, so every
+// random draw raced with cpu0's dispatches for nothing).
+inline constexpr std::uint64_t kCpuKeyBit = 1ULL << 61;
 constexpr std::uint64_t cpu_dispatch_key(sim::CpuId c) { return kCpuKeyBit | (static_cast<std::uint64_t>(c) << 1); }
 constexpr std::uint64_t cpu_holder_key(sim::CpuId c) { return kCpuKeyBit | (static_cast<std::uint64_t>(c) << 1) | 1; }
+static_assert(cpu_dispatch_key(0) != sim::kWorldRngKey && cpu_holder_key(0) != sim::kWorldRngKey &&
+              (kCpuKeyBit & sim::kWorldRngKey) == 0 && (kCpuKeyBit & sim::actor_key(0)) == 0);
 constexpr bool is_actor_key(std::uint64_t key) { return (key >> 63) != 0; }
 constexpr sim::ActorId actor_of_key(std::uint64_t key) { return key & ~(1ULL << 63); }
 
