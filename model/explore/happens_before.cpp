@@ -12,6 +12,7 @@ void HappensBefore::clear() {
   clocks_.clear();
   stride_ = 0;
   last_of_actor_.clear();
+  steps_of_actor_.clear();
   by_key_.clear();
   changes_.clear();
   changes_end_.clear();
@@ -40,6 +41,7 @@ void HappensBefore::truncate(std::size_t n) {
     }
     const StepEntry& s = steps_[k];
     last_of_actor_[s.actor] = s.previous == SIZE_MAX ? 0 : s.previous + 1;
+    steps_of_actor_[s.actor].pop_back();
   }
   changes_.resize(n == 0 ? 0 : changes_end_[n - 1]);
   changes_end_.resize(n);
@@ -61,6 +63,16 @@ void HappensBefore::widen(std::size_t stride) {
 bool HappensBefore::precedes(std::size_t i, std::size_t k) const {
   if (i >= k) return false;
   return clock_of(k, steps_[i].actor) >= steps_[i].local;
+}
+
+std::size_t HappensBefore::first_of_actor_after(std::size_t i, std::size_t j) const {
+  IPCSIM_ASSERT(i < j && j < steps_.size());
+  const std::vector<std::size_t>& own = steps_of_actor_[steps_[j].actor];
+  const auto at_j = own.begin() + (steps_[j].local - 1);
+  IPCSIM_ASSERT(*at_j == j);
+  // Its steps after i and before j: those that happen after i come last.
+  const auto from = std::upper_bound(own.begin(), at_j, i);
+  return *std::partition_point(from, at_j, [&](std::size_t k) { return !precedes(i, k); });
 }
 
 void HappensBefore::index(KeyEntries& entries, std::size_t step, sim::ActorId actor, const sim::Access& a) {
@@ -199,6 +211,8 @@ void HappensBefore::add(sim::ActorId actor, std::span<const sim::Access> footpri
   s.preds_end = preds_of_.size();
   steps_.push_back(s);
   last_of_actor_[actor] = j + 1;
+  if (steps_of_actor_.size() <= actor) steps_of_actor_.resize(actor + 1);
+  steps_of_actor_[actor].push_back(j);
   for (std::size_t k = 0; k < footprint.size(); ++k) index(*slots_[k], j, actor, footprint[k]);
   changes_end_.push_back(changes_.size());
 }

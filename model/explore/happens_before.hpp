@@ -56,6 +56,13 @@ class HappensBefore {
   }
   // The actor's previous step, or SIZE_MAX.
   std::size_t previous_of(std::size_t i) const { return steps_[i].previous; }
+  // Walks back from j (i < j) over its actor's earlier steps after i while
+  // they happen after i, and returns where it stops: the first of them that
+  // does, or j. Once one of an actor's steps happens after i every later one
+  // does (its clock only grows), so this is a binary search, not a walk: an
+  // actor with thousands of steps since i (an agent's pings) made it linear
+  // per race.
+  std::size_t first_of_actor_after(std::size_t i, std::size_t j) const;
 
  private:
   struct StepEntry {
@@ -99,6 +106,7 @@ class HappensBefore {
   std::vector<std::uint32_t> clocks_;
   std::size_t stride_ = 0;
   std::vector<std::size_t> last_of_actor_;  // by ActorId: 1 + index of its last step, 0 = none
+  std::vector<std::vector<std::size_t>> steps_of_actor_;  // by ActorId: its steps, in order
   // Keyed by footprint key; looked up only, never iterated (no hash order escapes).
   std::unordered_map<std::uint64_t, KeyEntries> by_key_;
   std::vector<IndexChange> changes_;      // what each step did to by_key_, in order

@@ -159,6 +159,8 @@ std::string describe(const HappensBefore& hb) {
       out += " |";
       for (sim::ActorId a : initials) out += " " + std::to_string(a);
     }
+    out += " first after:";
+    for (std::size_t i = 0; i < k; ++i) out += " " + std::to_string(hb.first_of_actor_after(i, k));
     out += "\n";
   }
   return out;
@@ -215,6 +217,30 @@ TEST(HappensBefore, TheBucketedIndexFindsWhatAFlatIndexFinds) {
       std::sort(want.begin(), want.end());
       want.erase(std::unique(want.begin(), want.end()), want.end());
       ASSERT_EQ(preds(hb, j), want) << "seed " << seed << ", step " << j;
+    }
+  }
+}
+
+// first_of_actor_after() is a binary search for what ControlledRun::reverse()
+// used to find by walking back over j's actor's steps, one by one.
+TEST(HappensBefore, FirstOfActorAfterIsTheWalkBack) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    std::uint64_t x = seed;
+    HappensBefore hb;
+    std::vector<std::size_t> races;
+    for (int k = 0; k < 60; ++k) {
+      const StepDraw s = draw_step(x);
+      hb.add(s.actor, s.footprint, races);
+    }
+    for (std::size_t j = 1; j < hb.size(); ++j) {
+      for (std::size_t i = 0; i < j; ++i) {
+        std::size_t walked = j;
+        while (hb.previous_of(walked) != SIZE_MAX && hb.previous_of(walked) > i &&
+               hb.precedes(i, hb.previous_of(walked))) {
+          walked = hb.previous_of(walked);
+        }
+        ASSERT_EQ(hb.first_of_actor_after(i, j), walked) << "seed " << seed << ", i " << i << ", j " << j;
+      }
     }
   }
 }
