@@ -29,8 +29,8 @@ void ControlledRun::start_run() {
   step_node_.resize(keep);
   step_time_.resize(keep);
   while (!node_steps_.empty() && node_steps_.back() >= keep) node_steps_.pop_back();
-  for (std::vector<std::size_t>& on_cpu : dispatches_) {
-    while (!on_cpu.empty() && on_cpu.back() >= keep) on_cpu.pop_back();
+  for (std::vector<Dispatch>& on_cpu : dispatches_) {
+    while (!on_cpu.empty() && on_cpu.back().step >= keep) on_cpu.pop_back();
   }
   // Everything else is this run's own.
   follow_.clear();
@@ -290,13 +290,13 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
     // one, a dispatch races with the previous dispatch of its CPU by another
     // actor, however they are ordered (extra races only add exploration).
     if (dispatches_.size() <= step_.cpu) dispatches_.resize(step_.cpu + 1);
-    std::vector<std::size_t>& on_cpu = dispatches_[step_.cpu];
-    for (std::size_t k = on_cpu.size(); k-- > 0;) {
-      if (hb_.actor(on_cpu[k]) == step_.actor) continue;
-      if (std::find(races_.begin(), races_.end(), on_cpu[k]) == races_.end()) races_.push_back(on_cpu[k]);
-      break;
+    std::vector<Dispatch>& on_cpu = dispatches_[step_.cpu];
+    std::size_t other = SIZE_MAX;  // the CPU's latest dispatch of another actor
+    if (!on_cpu.empty()) {
+      other = hb_.actor(on_cpu.back().step) != step_.actor ? on_cpu.back().step : on_cpu.back().other_before;
     }
-    on_cpu.push_back(j);
+    if (other != SIZE_MAX && std::find(races_.begin(), races_.end(), other) == races_.end()) races_.push_back(other);
+    on_cpu.push_back(Dispatch{j, other});
   }
   // The step that woke this actor, if one did (Optimal-DPOR): this step is
   // enabled by it, so the two are ordered by causality, not by the schedule.
@@ -374,9 +374,7 @@ void ControlledRun::analyse(std::int64_t node_index, std::int64_t time_ns) {
 ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, bool fall_back) {
   // If j's actor has steps after i that happen after i, j cannot go before
   // i without them: the pair to reverse is (i, the first of those).
-  while (hb_.previous_of(j) != SIZE_MAX && hb_.previous_of(j) > i && hb_.precedes(i, hb_.previous_of(j))) {
-    j = hb_.previous_of(j);
-  }
+  j = hb_.first_of_actor_after(i, j);
   const std::int64_t ni = step_node_[i];
   if (ni < 0) return Reversal::Impossible;
   Node& node = s_.stack[static_cast<std::size_t>(ni)];
@@ -449,7 +447,6 @@ ControlledRun::Reversal ControlledRun::reverse(std::size_t i, std::size_t j, boo
 bool ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std::size_t>& v) {
   v.clear();
   chain_cpus_.clear();
-  after_.clear();
   const sim::CpuId cpu_i = tracker_.cpu_of(hb_.actor(i));
   chain_cpus_.push_back(cpu_i);
   // After i: what happens after it, and what needs the CPU i's actor held
@@ -460,11 +457,22 @@ bool ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std
   // would put such a dispatch, and what follows from it, into v, which the
   // run could then not follow: i's actor, asleep there, keeps the CPU and
   // the run ends blocked (select/small).
+  // after_mark_[k] == after_epoch_: k was found after i in this call.
+  if (after_mark_.size() <= j) after_mark_.resize(std::max<std::size_t>(j + 1, 2 * after_mark_.size()), 0);
+  if (++after_epoch_ == 0) {
+    std::fill(after_mark_.begin(), after_mark_.end(), 0);
+    after_epoch_ = 1;
+  }
   auto after_i = [&](std::size_t k) {
     // j races with i: it comes after i only through the others.
     if (k != j && hb_.precedes(i, k)) return true;
-    for (std::size_t p : after_) {
-      if (hb_.precedes(p, k)) return true;
+    // After a step found after i. Happens-before is the closure of the
+    // direct predecessors, so when some such step precedes k, one of k's
+    // direct predecessors is one (by induction on k): a look at k's
+    // predecessors, not at every step found so far, which made long runs
+    // quadratic.
+    for (std::size_t p : hb_.direct_predecessors(k)) {
+      if (p > i && after_mark_[p] == after_epoch_) return true;
     }
     if (!step_dispatch_[k] || step_dispatch_[i] || hb_.actor(k) == hb_.actor(i) ||
         tracker_.cpu_of(hb_.actor(k)) != cpu_i) {
@@ -480,7 +488,7 @@ bool ControlledRun::reversal_steps(std::size_t i, std::size_t j, std::vector<std
       v.push_back(k);
       continue;
     }
-    after_.push_back(k);
+    after_mark_[k] = after_epoch_;
     const sim::CpuId cpu = tracker_.cpu_of(hb_.actor(k));
     if (std::find(chain_cpus_.begin(), chain_cpus_.end(), cpu) == chain_cpus_.end()) chain_cpus_.push_back(cpu);
   }

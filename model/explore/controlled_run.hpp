@@ -171,7 +171,8 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   std::int64_t sleeping_until_ = -1;         // a sim.sleep record of the coming step, or -1
   std::vector<std::int64_t> woken_at_;     // by actor: its last wake since its last step (ns), or -1
   std::vector<std::size_t> v_steps_;       // scratch: a reversal's steps
-  std::vector<std::size_t> after_;         // reversal_steps(): the steps after i
+  std::vector<std::uint32_t> after_mark_;  // reversal_steps(), by step: after_epoch_ when found after i
+  std::uint32_t after_epoch_ = 0;
   std::vector<sim::CpuId> chain_cpus_;     // reversal_sequence(): CPUs of i and of the steps after i left out of v
   RunContext* cx_ = nullptr;
   std::size_t next_node_ = 0;
@@ -194,7 +195,14 @@ class ControlledRun final : public sim::Chooser, public sim::Observer {
   HappensBefore hb_;
   std::vector<std::int64_t> step_node_;  // per step: its schedule node, or -1
   std::vector<std::size_t> node_steps_;   // the steps that have a schedule node, in order
-  std::vector<std::vector<std::size_t>> dispatches_;  // per CPU: its dispatch steps, in order
+  // A dispatch, and the latest dispatch of the same CPU before it by another
+  // actor (SIZE_MAX: none): an actor dispatched again and again on a CPU of
+  // its own (an agent's pings) finds its race without a walk back.
+  struct Dispatch {
+    std::size_t step = 0;
+    std::size_t other_before = SIZE_MAX;
+  };
+  std::vector<std::vector<Dispatch>> dispatches_;  // per CPU: its dispatches, in order
   std::vector<std::int64_t> step_time_;                // per step: its instant (ns)
   std::vector<std::size_t> races_;
   std::vector<sim::ActorId> initials_;
