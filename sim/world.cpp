@@ -98,6 +98,7 @@ Cpu& World::add_cpu(CpuConfig config) {
   Cpu& c = cpus_.emplace_back(Cpu(config));
   c.id_ = static_cast<CpuId>(cpus_.size() - 1);
   c.object_ = register_object("cpu", config.name);
+  runnable_.reserve(cpus_.size());
   if (tracing()) {
     emit_record(nullptr, c.id_, "cpu.config", c.object_,
                 std::initializer_list<Field>{{"policy", to_string(c.policy_)}, {"memory_bytes", config.memory_bytes}});
@@ -355,13 +356,12 @@ void World::end_step(Actor& a) {
 // step, dispatch and steps_again are inlined into run(), their only caller:
 // left to the optimiser's judgement, step stayed a call (it is big) and a
 // message cost about 45 instructions more.
+// `a` holds its CPU, running: dispatch asserts it, steps_again checks it.
 [[gnu::always_inline]] inline void World::step(Actor& a) {
-  IPCSIM_ASSERT(a.cpu->current_ == &a && a.state == ActorState::Running);
   current_ = &a;
   footprint_.clear();
   touch(actor_key(a.id), AccessMode::Read);
   const std::uint64_t index = steps_++;
-  ++a.steps;
   Cpu& c = *a.cpu;
   if (a.remaining > Duration{0}) {
     // Back from preemption in the middle of a compute: finish it first.
@@ -419,6 +419,7 @@ void World::end_step(Actor& a) {
     a->state = ActorState::Running;
     if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
   }
+  IPCSIM_ASSERT(a->cpu->current_ == a && a->state == ActorState::Running);
   return *a;
 }
 
