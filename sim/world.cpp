@@ -348,7 +348,14 @@ void World::end_step(Actor& a) {
       a.busy_until = now() + d;
       at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
     }
-    if (preempt_due(c)) preempt(c);
+    if (preempt_due(c)) {
+      preempt(c);
+    } else if (a.state == ActorState::Running) {
+      // Still running on c, its one candidate: every change of a CPU's
+      // candidates refreshes it, so c is listed and there is nothing to do.
+      IPCSIM_ASSERT(c.listed_);
+      return;
+    }
   }
   refresh(c);
 }
@@ -359,7 +366,7 @@ void World::end_step(Actor& a) {
 // `a` holds its CPU, running: dispatch asserts it, steps_again checks it.
 [[gnu::always_inline]] inline void World::step(Actor& a) {
   current_ = &a;
-  footprint_.clear();
+  if (recording_footprints_) footprint_.clear();  // else it stays empty (touch)
   touch(actor_key(a.id), AccessMode::Read);
   const std::uint64_t index = steps_++;
   Cpu& c = *a.cpu;
@@ -431,8 +438,9 @@ void World::end_step(Actor& a) {
 // then follow each other without a trip through the loop, and the run is the
 // same step for step: same records, choices and step numbers.
 [[gnu::always_inline]] inline bool World::steps_again(const Actor& a, const RunLimits& limits) const {
-  return a.state == ActorState::Running && a.cpu->current_ == &a && runnable_.size() == 1 && a.cpu->up_ &&
-         !stop_requested_ && steps_ < limits.max_steps && (queue_.empty() || queue_.top().time_ns > now_ns_);
+  // Its CPU is up: a crash destroys the CPU's actors, and no step crashes its own CPU.
+  return a.state == ActorState::Running && a.cpu->current_ == &a && runnable_.size() == 1 && !stop_requested_ &&
+         steps_ < limits.max_steps && (queue_.empty() || queue_.top().time_ns > now_ns_);
 }
 
 RunResult World::run(RunLimits limits) {
