@@ -33,7 +33,9 @@ std::byte* allocate_slow(std::uint32_t cls, std::size_t n) {
   // The first block a thread takes from the heap arms the clean-up at its end.
   static thread_local Reaper reaper;
   (void)reaper;
-  return static_cast<std::byte*>(::operator new(block_bytes(cls, n)));
+  // Unpooled (AddressSanitizer), a block is exactly the body's size, so that a
+  // read past its end is caught too.
+  return static_cast<std::byte*>(::operator new(kPooled ? block_bytes(cls, n) : n));
 }
 
 void release_slow(std::byte* p, std::uint32_t) { ::operator delete(static_cast<void*>(p)); }
