@@ -226,9 +226,13 @@ class World {
   // the first object declaration on.
   void attach(Observer& observer);
   bool tracing() const { return !observers_.empty(); }
+  // noinline, here and on choose, ask_fault, preempt, relist and emit_record:
+  // a message's hot entry points are flattened (Bus::SendOp::apply,
+  // Port::RecvOpBase::apply, Bus::land), and these rarely taken paths stay calls.
   [[gnu::noinline]] void emit(std::string_view kind, ObjectId object, std::initializer_list<Field> fields = {});
   // A record about another actor than the one stepping (a wake-up, a hand-off).
-  [[gnu::noinline]] void emit_for(const Actor& actor, std::string_view kind, ObjectId object, std::initializer_list<Field> fields = {});
+  [[gnu::noinline]] void emit_for(const Actor& actor, std::string_view kind, ObjectId object,
+                                  std::initializer_list<Field> fields = {});
   // Records an access of the current step (no-op unless an observer wants footprints).
   void touch(std::uint64_t object, AccessMode mode, std::uint64_t lo = 0, std::uint64_t hi = 0) {
     if (recording_footprints_ && current_ != nullptr) footprint_.push_back(Access{object, mode, lo, hi});
