@@ -30,7 +30,7 @@ void BM_PingPong(benchmark::State& state) {
     Port& pong_in = w.add_port(c1, "pong.in");
     w.spawn(c0, "ping", [&](Ctx) -> Task<> {
       for (int i = 0; i < round_trips; ++i) {
-        co_await bus.send(pong_in, 0, std::vector<std::byte>(64));
+        co_await bus.send(pong_in, 0, Body(64));
         (void)co_await ping_in.recv();
       }
     });

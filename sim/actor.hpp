@@ -82,7 +82,6 @@ struct Actor {
   Duration debt{0};       // memory access cost of the current step, charged at its end
 
   WaitQueue joiners;
-  std::uint64_t steps = 0;
   std::uint64_t ids_drawn = 0;  // message and flow ids (World::new_message_id)
 
   ActorRef ref() const { return ActorRef{slot, gen, id}; }

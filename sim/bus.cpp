@@ -12,11 +12,11 @@ constexpr std::uint32_t kDelayLevels = 4;
 }
 
 Bus::Bus(World& world, BusConfig config)
-    : Waitable(world, "bus", config.name), config_(std::move(config)), connected_(world.cpu_count(), false),
+    : Waitable(world, "bus", config.name), config_(std::move(config)), connected_(world.cpu_count(), 0),
       group_(world.cpu_count(), -1) {
   IPCSIM_ASSERT(config_.queue_limit >= 1);
   IPCSIM_ASSERT(config_.faults.delay_min <= config_.faults.delay_max || config_.faults.delay_max == Duration{0});
-  for (CpuId c : config_.cpus) connected_.at(c) = true;
+  for (CpuId c : config_.cpus) connected_.at(c) = 1;
   if (world.tracing()) {
     std::string cpus;
     for (CpuId c : config_.cpus) cpus += (cpus.empty() ? "" : " ") + std::to_string(c);
@@ -26,7 +26,7 @@ Bus::Bus(World& world, BusConfig config)
   }
 }
 
-bool Bus::connects(CpuId cpu) const { return cpu < connected_.size() && connected_[cpu]; }
+bool Bus::connects(CpuId cpu) const { return cpu < connected_.size() && connected_[cpu] != 0; }
 
 Duration Bus::tx_time(std::size_t bytes) const {
   if (config_.bytes_per_second == 0) return Duration{0};
@@ -64,7 +64,7 @@ void Bus::schedule_arrival(World& w, std::uint32_t flight, Instant at) {
   w.at(at, &Bus::on_arrival, this, flight);
 }
 
-void Bus::SendOp::apply(World& w, Actor& self) {
+[[gnu::flatten]] void Bus::SendOp::apply(World& w, Actor& self) {
   Bus& b = *b_;
   w.touch(b.id(), AccessMode::Write);
   w.touch(to_->id(), AccessMode::Write);
@@ -137,7 +137,7 @@ void Bus::drop(World& w, const Flight& f, const char* reason) {
   if (w.tracing()) w.emit("bus.drop", id(), {{"msg", f.msg.id}, {"copy", f.msg.copy}, {"reason", reason}});
 }
 
-void Bus::land(World& w, std::uint32_t i) {
+[[gnu::flatten]] void Bus::land(World& w, std::uint32_t i) {
   IPCSIM_ASSERT(i < flights_.size() && flights_[i].active);
   if (flights_[i].cancelled) {
     drop(w, flights_[i], "sender crashed");
@@ -166,7 +166,7 @@ void Bus::land(World& w, std::uint32_t i) {
   Cpu& dst = f.to->cpu();
   if (!dst.up()) {
     drop(w, f, "destination down");
-  } else if (partitioned(f.msg.from, dst.id())) {
+  } else if (split_ && partitioned(f.msg.from, dst.id())) {
     drop(w, f, "partition");
   } else if (w.fault_point(ChoiceKind::FaultDrop, config_.faults.drop_ppm)) {
     drop(w, f, "fault");
@@ -201,7 +201,9 @@ void Bus::land(World& w, std::uint32_t i) {
 void Bus::finish_flight(World& w, std::uint32_t i) {
   Flight& f = flights_[i];
   f.active = false;
-  f.msg = Message{};
+  // Its bytes go now; the other fields wait for the next use of the slot,
+  // which writes them all (transmit, or a duplicate's copy of its message).
+  f.msg.body.clear();
   free_flights_.push_back(i);
   IPCSIM_ASSERT(in_flight_ > 0);
   --in_flight_;
@@ -215,6 +217,7 @@ void Bus::finish_flight(World& w, std::uint32_t i) {
 
 void Bus::partition(const std::vector<std::vector<CpuId>>& groups) {
   std::fill(group_.begin(), group_.end(), -1);
+  split_ = true;
   std::string text;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (g != 0) text += " | ";
@@ -229,6 +232,7 @@ void Bus::partition(const std::vector<std::vector<CpuId>>& groups) {
 
 void Bus::heal() {
   std::fill(group_.begin(), group_.end(), -1);
+  split_ = false;
   World& w = world();
   if (w.tracing()) w.emit("bus.heal", id());
 }

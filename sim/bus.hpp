@@ -63,7 +63,7 @@ class Bus final : public Waitable {
 
   class [[nodiscard]] SendOp final : public OpAwaiter<SendOp> {
    public:
-    SendOp(Bus& b, Port& to, std::uint32_t tag, std::vector<std::byte> body)
+    SendOp(Bus& b, Port& to, std::uint32_t tag, Body body)
         : OpAwaiter(b.world()), b_(&b), to_(&to), tag_(tag), body_(std::move(body)) {}
     void apply(World& w, Actor& self) override;
     std::string describe(const World& w) const override;
@@ -75,13 +75,13 @@ class Bus final : public Waitable {
     Bus* b_;
     Port* to_;
     std::uint32_t tag_;
-    std::vector<std::byte> body_;
+    Body body_;
     std::uint64_t id_ = 0;
   };
 
   // Sends a copy of `body` to `to`; the sender's CPU and the port's CPU must be
   // on this bus. Returns the message id once the message is on its way.
-  SendOp send(Port& to, std::uint32_t tag, std::vector<std::byte> body) {
+  SendOp send(Port& to, std::uint32_t tag, Body body) {
     return SendOp(*this, to, tag, std::move(body));
   }
 
@@ -125,8 +125,9 @@ class Bus final : public Waitable {
   static void on_arrival(World& w, void* bus, std::uint64_t flight);
 
   BusConfig config_;
-  std::vector<bool> connected_;   // by CpuId
+  std::vector<std::uint8_t> connected_;  // by CpuId, 1: on this bus (bytes: a bit vector costs a send more)
   std::vector<int> group_;        // partition group by CpuId; -1: none
+  bool split_ = false;            // a partition is in force (land asks partitioned() only then)
   std::vector<Flight> flights_;
   std::vector<std::uint32_t> free_flights_;
   std::uint32_t in_flight_ = 0;

@@ -65,6 +65,11 @@ class EventQueue {
   QueuedEvent pop() {
     IPCSIM_ASSERT(!heap_.empty());
     const QueuedEvent result = heap_.front();
+    // The only event (a message in flight, a lone timer): nothing to sift.
+    if (heap_.size() == 1) {
+      heap_.pop_back();
+      return result;
+    }
     const QueuedEvent last = heap_.back();
     heap_.pop_back();
     const std::size_t n = heap_.size();

@@ -43,8 +43,15 @@ class Op {
   Op& operator=(const Op&) = default;
 };
 
-// Records `op` as the current actor's next operation and ends its step.
-void announce(World& world, std::coroutine_handle<> resume_point, Op& op);
+namespace detail {
+// Records `op` as the current actor's next operation and ends its step
+// (World::announce, inline in world.hpp: every op costs one). A template, so
+// that this header needs World's name only.
+template <class W>
+void announce(W& world, std::coroutine_handle<> resume_point, Op& op) {
+  world.announce(resume_point, op);
+}
+}  // namespace detail
 
 // Base is Op, or an intermediate class derived from Op that holds what a waker
 // fills in (a received message, say), shared by several awaiter types.
@@ -52,7 +59,7 @@ template <class Derived, class Base = Op>
 class OpAwaiter : public Base {
  public:
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) { announce(*world_, h, *this); }
+  void await_suspend(std::coroutine_handle<> h) { detail::announce(*world_, h, static_cast<Op&>(*this)); }
   decltype(auto) await_resume() { return static_cast<Derived&>(*this).result(); }
 
  protected:

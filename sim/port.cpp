@@ -14,7 +14,7 @@ void Port::trace_recv(World& w, const Actor& to, const Message& m) {
   if (w.tracing()) w.emit_for(to, "port.recv", id(), {{"msg", m.id}, {"copy", m.copy}, {"tag", m.tag}, {"flow_in", m.id}});
 }
 
-void Port::RecvOpBase::apply(World& w, Actor& self) {
+[[gnu::flatten]] void Port::RecvOpBase::apply(World& w, Actor& self) {
   w.touch(p_->id(), AccessMode::Write);
   if (self.cpu != p_->cpu_) {
     w.usage_error("actor " + w.describe_actor(self) + " receives from port '" + std::string(p_->name()) + "' of " +

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/actor.hpp"
+#include "sim/body.hpp"
 #include "sim/op.hpp"
 #include "sim/ring_queue.hpp"
 #include "sim/wait_queue.hpp"
@@ -29,7 +30,7 @@ struct Message {
   CpuId from = kNoCpu;        // the sending CPU
   ObjectId to = kNoObject;    // the destination port
   std::uint32_t tag = 0;      // free for the protocol (a message type, say)
-  std::vector<std::byte> body;
+  Body body;
   Instant sent_at{};
   std::uint32_t copy = 0;     // 0: the original; k: the k-th duplicate
 };

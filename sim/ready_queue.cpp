@@ -27,6 +27,13 @@ void ReadyQueue::recount(Level& level) {
 
 void ReadyQueue::push_back(Actor& a, std::int64_t stamp) {
   Level& level = level_for(level_key(a));
+  if (level.q.empty()) {
+    // The usual case of a CPU with few actors: it heads a group of its own.
+    level.q.push_back(Entry{&a, stamp});
+    level.head_group = 1;
+    ++size_;
+    return;
+  }
   const bool all_in_group = level.head_group == level.q.size();
   IPCSIM_ASSERT(level.q.empty() || level.q.back().stamp <= stamp || level.q.back().stamp < 0);
   level.q.push_back(Entry{&a, stamp});

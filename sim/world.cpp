@@ -98,6 +98,7 @@ Cpu& World::add_cpu(CpuConfig config) {
   Cpu& c = cpus_.emplace_back(Cpu(config));
   c.id_ = static_cast<CpuId>(cpus_.size() - 1);
   c.object_ = register_object("cpu", config.name);
+  runnable_.reserve(cpus_.size());
   if (tracing()) {
     emit_record(nullptr, c.id_, "cpu.config", c.object_,
                 std::initializer_list<Field>{{"policy", to_string(c.policy_)}, {"memory_bytes", config.memory_bytes}});
@@ -347,7 +348,14 @@ void World::end_step(Actor& a) {
       a.busy_until = now() + d;
       at(a.busy_until, &World::on_compute_done, nullptr, timer_arg(a));
     }
-    if (preempt_due(c)) preempt(c);
+    if (preempt_due(c)) {
+      preempt(c);
+    } else if (a.state == ActorState::Running) {
+      // Still running on c, its one candidate: every change of a CPU's
+      // candidates refreshes it, so c is listed and there is nothing to do.
+      IPCSIM_ASSERT(c.listed_);
+      return;
+    }
   }
   refresh(c);
 }
@@ -355,13 +363,12 @@ void World::end_step(Actor& a) {
 // step, dispatch and steps_again are inlined into run(), their only caller:
 // left to the optimiser's judgement, step stayed a call (it is big) and a
 // message cost about 45 instructions more.
+// `a` holds its CPU, running: dispatch asserts it, steps_again checks it.
 [[gnu::always_inline]] inline void World::step(Actor& a) {
-  IPCSIM_ASSERT(a.cpu->current_ == &a && a.state == ActorState::Running);
   current_ = &a;
-  footprint_.clear();
+  if (recording_footprints_) footprint_.clear();  // else it stays empty (touch)
   touch(actor_key(a.id), AccessMode::Read);
   const std::uint64_t index = steps_++;
-  ++a.steps;
   Cpu& c = *a.cpu;
   if (a.remaining > Duration{0}) {
     // Back from preemption in the middle of a compute: finish it first.
@@ -419,6 +426,7 @@ void World::end_step(Actor& a) {
     a->state = ActorState::Running;
     if (tracing()) emit_record(a, c->id_, "sim.dispatch", kNoObject, {});
   }
+  IPCSIM_ASSERT(a->cpu->current_ == a && a->state == ActorState::Running);
   return *a;
 }
 
@@ -430,8 +438,9 @@ void World::end_step(Actor& a) {
 // then follow each other without a trip through the loop, and the run is the
 // same step for step: same records, choices and step numbers.
 [[gnu::always_inline]] inline bool World::steps_again(const Actor& a, const RunLimits& limits) const {
-  return a.state == ActorState::Running && a.cpu->current_ == &a && runnable_.size() == 1 && a.cpu->up_ &&
-         !stop_requested_ && steps_ < limits.max_steps && (queue_.empty() || queue_.top().time_ns > now_ns_);
+  // Its CPU is up: a crash destroys the CPU's actors, and no step crashes its own CPU.
+  return a.state == ActorState::Running && a.cpu->current_ == &a && runnable_.size() == 1 && !stop_requested_ &&
+         steps_ < limits.max_steps && (queue_.empty() || queue_.top().time_ns > now_ns_);
 }
 
 RunResult World::run(RunLimits limits) {

@@ -209,7 +209,7 @@ class World {
   // ---- Choices -------------------------------------------------------------
   // Replaces the seeded random chooser (not owned; must outlive run()).
   void set_chooser(Chooser& chooser) { chooser_ = &chooser; }
-  std::uint32_t choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm = 0);
+  [[gnu::noinline]] std::uint32_t choose(ChoiceKind kind, std::uint32_t n, std::uint32_t ppm = 0);
   const ChoiceList& choices() const { return choices_; }
   // Workload randomness (message sizes, ...), independent of the chooser's stream.
   // A draw inside a step is a write of kWorldRngKey: steps that draw depend on
@@ -226,9 +226,13 @@ class World {
   // the first object declaration on.
   void attach(Observer& observer);
   bool tracing() const { return !observers_.empty(); }
-  void emit(std::string_view kind, ObjectId object, std::initializer_list<Field> fields = {});
+  // noinline, here and on choose, ask_fault, preempt, relist and emit_record:
+  // a message's hot entry points are flattened (Bus::SendOp::apply,
+  // Port::RecvOpBase::apply, Bus::land), and these rarely taken paths stay calls.
+  [[gnu::noinline]] void emit(std::string_view kind, ObjectId object, std::initializer_list<Field> fields = {});
   // A record about another actor than the one stepping (a wake-up, a hand-off).
-  void emit_for(const Actor& actor, std::string_view kind, ObjectId object, std::initializer_list<Field> fields = {});
+  [[gnu::noinline]] void emit_for(const Actor& actor, std::string_view kind, ObjectId object,
+                                  std::initializer_list<Field> fields = {});
   // Records an access of the current step (no-op unless an observer wants footprints).
   void touch(std::uint64_t object, AccessMode mode, std::uint64_t lo = 0, std::uint64_t hi = 0) {
     if (recording_footprints_ && current_ != nullptr) footprint_.push_back(Access{object, mode, lo, hi});
@@ -276,6 +280,14 @@ class World {
     if (current_ == nullptr) outside_step(what);
     return *current_;
   }
+  // Awaiting an op (OpAwaiter::await_suspend): `op` is the stepping actor's next
+  // operation, applied at the start of its next step.
+  void announce(std::coroutine_handle<> resume_point, Op& op) {
+    Actor& a = require_actor("awaiting a kernel operation");
+    IPCSIM_ASSERT(a.pending == nullptr);
+    a.resume_point = resume_point;
+    a.pending = &op;
+  }
   // Marks the run failed and throws UsageError(message).
   [[noreturn]] void usage_error(std::string message);
   // Records a failure found where throwing is impossible (a destructor).
@@ -311,7 +323,6 @@ class World {
 
  private:
   friend class Ctx;
-  friend void announce(World&, std::coroutine_handle<>, Op&);
   struct Candidates;
 
   struct ObjectInfo {
@@ -319,7 +330,7 @@ class World {
     std::string name;
   };
 
-  bool ask_fault(ChoiceKind kind, std::uint32_t ppm);
+  [[gnu::noinline]] bool ask_fault(ChoiceKind kind, std::uint32_t ppm);
   [[noreturn]] void outside_step(std::string_view what);
   Actor& new_actor(Cpu& cpu, std::string name, const SpawnOptions& options);
   void start_actor(Actor& a, Task<> body);
@@ -338,17 +349,30 @@ class World {
     return c.policy_ == RunPolicy::PriorityPreemptive && c.current_ != nullptr && !c.ready_.empty() &&
            c.ready_.top_priority() > c.current_->priority;
   }
-  void preempt(Cpu& c);
+  [[gnu::noinline]] void preempt(Cpu& c);
   void refresh(Cpu& c) {
-    if ((candidate_count(c) > 0) != c.listed_) relist(c);
+    const bool want = candidate_count(c) > 0;
+    if (want == c.listed_) return;
+    // relist's common cases without a call: the last CPU by id comes or goes
+    // (runnable_ has room for every CPU, add_cpu reserves it).
+    if (want ? runnable_.empty() || runnable_.back()->id_ < c.id_ : runnable_.back() == &c) {
+      c.listed_ = want;
+      if (want) {
+        runnable_.push_back(&c);
+      } else {
+        runnable_.pop_back();
+      }
+      return;
+    }
+    relist(c);
   }
-  void relist(Cpu& c);
+  [[gnu::noinline]] void relist(Cpu& c);
   std::uint32_t candidate_count(const Cpu& c) const {
     if (!c.up_) return 0;
     if (c.current_ != nullptr) return c.current_->state == ActorState::Running ? 1 : 0;
     return c.ready_.head_group();
   }
-  void emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
+  [[gnu::noinline]] void emit_record(const Actor* actor, CpuId cpu, std::string_view kind, ObjectId object,
                    std::span<const Field> fields);
   void end_step(Actor& a);
   DeadlockReport deadlock_report() const;

@@ -35,7 +35,6 @@ Actor& World::new_actor(Cpu& cpu, std::string name, const SpawnOptions& options)
   a->join_target = {};
   a->remaining = Duration{0};
   a->debt = Duration{0};
-  a->steps = 0;
   a->ids_drawn = 0;
   ++live_actors_;
   return *a;
@@ -74,12 +73,6 @@ ActorRef World::find_by_name(std::string_view name) const {
   return best != nullptr ? best->ref() : ActorRef{};
 }
 
-void announce(World& w, std::coroutine_handle<> resume_point, Op& op) {
-  Actor& a = w.require_actor("awaiting a kernel operation");
-  IPCSIM_ASSERT(a.pending == nullptr);
-  a.resume_point = resume_point;
-  a.pending = &op;
-}
 // ---- Ending actors ------------------------------------------------------------------------------
 
 void World::release_slot(Actor& a) {

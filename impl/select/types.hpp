@@ -109,7 +109,7 @@ struct Words {
     return *this;
   }
 };
-inline std::uint64_t word_at(const std::vector<std::byte>& b, std::size_t i) {
+inline std::uint64_t word_at(std::span<const std::byte> b, std::size_t i) {
   std::uint64_t v = 0;
   if (b.size() >= (i + 1) * 8) std::memcpy(&v, b.data() + i * 8, 8);
   return v;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include "sim/state_hash.hpp"
 
@@ -14,7 +15,7 @@ constexpr std::size_t kPacketHeader = 24;
 void put(std::vector<std::byte>& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
 }
-std::uint64_t get(const std::vector<std::byte>& in, std::size_t at, int bytes) {
+std::uint64_t get(std::span<const std::byte> in, std::size_t at, int bytes) {
   std::uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v |= static_cast<std::uint64_t>(in[at + i]) << (8 * i);
   return v;

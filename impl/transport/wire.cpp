@@ -10,7 +10,7 @@ void put(std::vector<std::byte>& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
 }
 
-std::uint64_t get(const std::vector<std::byte>& in, std::size_t& at, int bytes) {
+std::uint64_t get(std::span<const std::byte> in, std::size_t& at, int bytes) {
   std::uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v |= static_cast<std::uint64_t>(in[at + i]) << (8 * i);
   at += bytes;
@@ -53,7 +53,7 @@ std::vector<std::byte> encode(const Frame& f, const Key& key) {
   return out;
 }
 
-std::optional<Frame> peek(const std::vector<std::byte>& in) {
+std::optional<Frame> peek(std::span<const std::byte> in) {
   if (in.size() < kHeaderBytes + kTagBytes) return std::nullopt;
   Frame f;
   std::size_t at = 0;
@@ -74,7 +74,7 @@ std::optional<Frame> peek(const std::vector<std::byte>& in) {
   return f;
 }
 
-bool authentic(const std::vector<std::byte>& in, const Key& key) {
+bool authentic(std::span<const std::byte> in, const Key& key) {
   if (in.size() < kTagBytes) return false;
   Tag t{};
   std::memcpy(t.data(), in.data() + in.size() - kTagBytes, kTagBytes);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "impl/transport/crypto.hpp"
@@ -50,8 +51,8 @@ inline constexpr std::size_t kHeaderBytes = 1 + 2 + 2 + 4 + 8 + 4 + 8 + 8 + 8 + 
 std::vector<std::byte> encode(const Frame& f, const Key& key);
 // The header alone, unchecked (to find the principal whose key verifies it);
 // nullopt when the bytes are too short or inconsistent to be a frame.
-std::optional<Frame> peek(const std::vector<std::byte>& bytes);
+std::optional<Frame> peek(std::span<const std::byte> bytes);
 // True when `bytes` carry a valid tag under `key`.
-bool authentic(const std::vector<std::byte>& bytes, const Key& key);
+bool authentic(std::span<const std::byte> bytes, const Key& key);
 
 }  // namespace ipcsim::transport
