@@ -52,11 +52,15 @@ class Ledger {
     if (!o.violated.empty()) ++findings_;
     outcomes_[o.index] = std::move(o);
   }
-  bool complete() const {
+  // Asked after every run: it resumes where it stopped (indices before
+  // clean_ are done and clean), where a scan from the first index made a
+  // campaign quadratic in its runs (8,000 runs of rtos/broadcast at half the
+  // rate of 1,000).
+  bool complete() {
     if (done_ == indices_.size()) return true;
     if (keep_going_) return false;
-    for (std::uint64_t i : indices_) {
-      auto it = outcomes_.find(i);
+    for (; clean_ < indices_.size(); ++clean_) {
+      auto it = outcomes_.find(indices_[clean_]);
       if (it == outcomes_.end()) return false;
       if (!it->second.violated.empty()) return true;  // everything before it is done
     }
@@ -80,6 +84,7 @@ class Ledger {
   std::vector<std::uint64_t> indices_;
   bool keep_going_;
   std::map<std::uint64_t, Outcome> outcomes_;
+  std::size_t clean_ = 0;  // indices_[0, clean_) are done, none of them a finding
   std::uint64_t done_ = 0;
   std::uint64_t findings_ = 0;
 };
