@@ -1,7 +1,7 @@
 #include "model/explore/estimate.hpp"
 
 #include <algorithm>
-#include <chrono>
+#include <optional>
 
 #include "model/explore/search_state.hpp"
 #include "model/explore/wall_deadline.hpp"
@@ -40,19 +40,20 @@ SizeEstimate knuth_estimate(Program& program, const ExploreOptions& options, std
   RunSettings settings = options.run;
   settings.lock_order = nullptr;  // probes must not feed the search's graph
   settings.observers.clear();
-  const auto deadline_at =
-      detail::WallDeadline::Clock::now() + std::chrono::duration_cast<detail::WallDeadline::Clock::duration>(
-                                               std::chrono::duration<double>(budget_seconds.value_or(0)));
+  std::optional<detail::WallDeadline::Clock::time_point> budget_at;
+  if (budget_seconds) budget_at = detail::WallDeadline::after(detail::WallDeadline::Clock::now(), *budget_seconds);
   double sum = 0;
   for (std::uint32_t i = 0; i < probes; ++i) {
-    if (budget_seconds && detail::WallDeadline::Clock::now() >= deadline_at) break;
+    if (budget_at && detail::WallDeadline::Clock::now() >= *budget_at) break;
     std::uint64_t probe_seed = seed + i * 0x9e3779b97f4a7c15ULL;
     ProbeChooser chooser(sim::splitmix64(probe_seed), options.max_depth);
-    detail::WallDeadline deadline(deadline_at);
+    std::optional<detail::WallDeadline> deadline;
     std::vector<sim::Observer*> observers;
-    if (budget_seconds) observers.push_back(&deadline);
-    run_once(program, chooser, settings, observers, 0, [&](RunContext& cx) { deadline.set_context(cx); });
-    if (deadline.passed()) break;
+    if (budget_at) observers.push_back(&deadline.emplace(*budget_at));
+    run_once(program, chooser, settings, observers, 0, [&](RunContext& cx) {
+      if (deadline) deadline->set_context(cx);
+    });
+    if (deadline && deadline->passed()) break;
     const double p = chooser.product();
     sum += p;
     e.smallest = i == 0 ? p : std::min(e.smallest, p);

@@ -212,6 +212,8 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
   // One for the whole search: it keeps the books of the prefix each run
   // shares with the previous one (controlled_run.hpp).
   ControlledRun control(s);
+  std::optional<detail::WallDeadline::Clock::time_point> time_limit_at;
+  if (options.time_limit_seconds) time_limit_at = detail::WallDeadline::after(started, *options.time_limit_seconds);
   const bool split = options.split_depth > 0;
   std::uint64_t unit = 0;  // the DFS rank of the current run's subtree
   bool mine = true;
@@ -231,10 +233,9 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
       report.end = SearchEnd::MaxExecutions;
       break;
     }
-    // Wall time may stop the search here, between runs; it never steers it.
-    if (options.time_limit_seconds &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
-            *options.time_limit_seconds) {
+    // Wall time may stop the search here, between runs, or inside a run
+    // (WallDeadline); it never steers it.
+    if (time_limit_at && detail::WallDeadline::Clock::now() >= *time_limit_at) {
       report.end = SearchEnd::TimeLimit;
       break;
     }
@@ -242,11 +243,7 @@ ExploreReport exhaustive(Program& program, const ExploreOptions& options) {
     const std::uint64_t run_index = report.executions + 1;
     std::vector<sim::Observer*> observers{&control};
     std::optional<detail::WallDeadline> deadline;
-    if (options.time_limit_seconds) {
-      deadline.emplace(started + std::chrono::duration_cast<detail::WallDeadline::Clock::duration>(
-                                     std::chrono::duration<double>(*options.time_limit_seconds)));
-      observers.push_back(&*deadline);
-    }
+    if (time_limit_at) observers.push_back(&deadline.emplace(*time_limit_at));
     const Outcome o = run_once(program, control, options.run, observers, run_index, [&](RunContext& cx) {
       control.set_context(cx);
       if (deadline) deadline->set_context(cx);

@@ -27,6 +27,10 @@ class WallDeadline final : public sim::Observer {
   static constexpr std::uint32_t kEvery = 4096;
 
   explicit WallDeadline(Clock::time_point at) : at_(at) {}
+  // The instant `seconds` after `from` (a time limit given in seconds).
+  static Clock::time_point after(Clock::time_point from, double seconds) {
+    return from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  }
 
   // The run to stop (RunContext::request_stop).
   void set_context(RunContext& cx) { cx_ = &cx; }
